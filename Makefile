@@ -1,0 +1,53 @@
+# evidens — `make run` sets everything up and serves it; `make test` runs the tests.
+# uv is bootstrapped from PyPI when missing; Chromium comes from Debian's packages.
+
+SHELL := /bin/bash
+UV ?= $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
+RUN := $(UV) run --frozen
+HOST ?= 127.0.0.1
+API_PORT ?= 8000
+DATASETTE_PORT ?= 8001
+
+.PHONY: install browser extract validate audit build run serve test lint bench soak clean
+
+install: ## Python 3.11 environment with the locked dependencies
+	@command -v uv >/dev/null 2>&1 || [ -x "$(UV)" ] || python3 -m pip install --user --quiet uv
+	$(UV) sync --frozen
+
+browser: ## Debian's chromium for the real-browser tests (no browser downloads)
+	@command -v chromium >/dev/null 2>&1 || { \
+	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$SUDO apt-get update -q && $$SUDO apt-get install -y -q chromium chromium-driver; }
+
+extract: install ## regenerate data/*.csv from the review's text and data/curation/
+	$(RUN) evidence extract
+
+validate: install ## check data/ against data/schema.yml
+	$(RUN) evidence validate
+
+audit: install ## the review's own inconsistencies
+	$(RUN) evidence audit
+
+build: install ## build/evidence.db from data/ (atomic)
+	$(RUN) evidence build
+
+run: build ## build, then serve the site and the API on localhost
+	@echo "API + docs:   http://$(HOST):$(API_PORT)/docs"
+	@echo "Datasette:    http://$(HOST):$(API_PORT)/browse/  (also http://$(HOST):$(DATASETTE_PORT)/)"
+	$(RUN) python -m evidence.serve --host $(HOST) --port $(API_PORT) --datasette-port $(DATASETTE_PORT)
+
+test: install browser ## the whole test suite, browser tests included
+	$(RUN) pytest -q -n 2 --dist loadfile
+
+lint: install
+	$(RUN) ruff check .
+	$(RUN) ruff format --check .
+
+bench: build ## speed, scale and answer quality; writes bench/results.json
+	$(RUN) python -m bench.run
+
+soak: build ## bounded load with a rebuild in the middle (not in CI)
+	$(RUN) python -m bench.soak
+
+clean:
+	rm -rf build .pytest_cache bench/synthetic

@@ -1,0 +1,1 @@
+"""evidens: an open evidence base for the VIVE (2024) review of interdisciplinary collaboration."""
