@@ -1,0 +1,132 @@
+"""`evidence validate`: check data/*.csv against data/schema.yml, collecting every problem.
+
+Types, required cells, controlled vocabularies, unique keys, foreign keys, and the rules the
+evidence base depends on: every claim has a concept, every included study is cited.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .csvio import DataError, Problem, decode, read_rows
+from .schema import Table, allowed_values, load_schema, load_vocabularies
+
+
+def load_table(data_dir: Path, table: Table, vocab: dict) -> tuple[list[tuple[int, dict]], list[Problem]]:
+    """Typed rows (with their line numbers) and the problems found in one file."""
+    label = f"data/{table.file}"
+    try:
+        header, raw_rows = read_rows(Path(data_dir) / table.file, label)
+    except DataError as e:
+        return [], e.problems
+    problems = [Problem(label, 1, f"column '{c}'", "is missing; add it (see data/schema.yml)") for c in table.names if c not in header]
+    problems += [Problem(label, 1, f"column '{c}'", "is not in data/schema.yml; remove it or document it there") for c in header if c not in table.names]
+    if problems:
+        return [], problems
+    rows = []
+    for line, raw in raw_rows:
+        row = {}
+        for col in table.columns:
+            cell = raw[col.name]
+            where = f"{col.name}={cell.strip()!r}" if cell.strip() else f"column '{col.name}'"
+            try:
+                value = decode(cell, col)
+            except ValueError as e:
+                problems.append(Problem(label, line, where, f"{e}; write a {col.type} (see data/schema.yml)"))
+                continue
+            if col.required and value in (None, [], ""):
+                problems.append(Problem(label, line, where, "is required but empty; fill it in"))
+            problems += _check_value(label, line, col, value, vocab)
+            row[col.name] = value
+        rows.append((line, row))
+    return rows, problems
+
+
+def _check_value(label, line, col, value, vocab) -> list[Problem]:
+    allowed = allowed_values(col, vocab)
+    values = value if isinstance(value, list) else [value]
+    out = []
+    for v in values:
+        if v is None:
+            continue
+        if allowed is not None and str(v) not in allowed:
+            source = f"data/vocabularies.yml '{col.vocabulary}'" if col.vocabulary else "data/schema.yml"
+            out.append(Problem(label, line, f"{col.name}={v}", f"is not an allowed value (see {source}: {', '.join(sorted(allowed))})"))
+        if col.min is not None and isinstance(v, int | float) and not col.min <= v <= col.max:
+            out.append(Problem(label, line, f"{col.name}={v}", f"is outside {col.min}–{col.max}"))
+    return out
+
+
+def load_dataset(data_dir: Path) -> tuple[dict[str, list[tuple[int, dict]]], list[Problem]]:
+    data_dir = Path(data_dir)
+    schema, vocab = load_schema(data_dir), load_vocabularies(data_dir)
+    tables, problems = {}, []
+    for name, table in schema.items():
+        rows, found = load_table(data_dir, table, vocab)
+        tables[name] = rows
+        problems += found
+    return tables, problems
+
+
+def _keys(tables, schema) -> list[Problem]:
+    out = []
+    for name, table in schema.items():
+        seen: dict[tuple, int] = {}
+        for line, row in tables[name]:
+            key = tuple(row.get(k) for k in table.key)
+            where = " ".join(f"{k}={v}" for k, v in zip(table.key, key, strict=True))
+            if key in seen:
+                out.append(Problem(f"data/{table.file}", line, where, f"duplicates the key of line {seen[key]}; keys must be unique"))
+            seen.setdefault(key, line)
+    return out
+
+
+def _foreign_keys(tables, schema, tolerated_refs: set[int]) -> list[Problem]:
+    out = []
+    for name, table in schema.items():
+        for col in table.columns:
+            if not col.references:
+                continue
+            target, target_col = col.references.split(".")
+            valid = {row[target_col] for _, row in tables[target]}
+            for line, row in tables[name]:
+                values = row.get(col.name)
+                for v in values if isinstance(values, list) else [values]:
+                    if v is None or v in valid:
+                        continue
+                    if name == "citations" and col.name == "ref" and v in tolerated_refs:
+                        continue
+                    what = "an included study" if target == "studies" else f"a known {target_col} of {target}"
+                    out.append(Problem(f"data/{table.file}", line, f"{col.name}={v}", f"not {what} (see data/{schema[target].file})"))
+    return out
+
+
+def _coverage(tables) -> list[Problem]:
+    out = []
+    mapped = {row["claim_id"] for _, row in tables["claim_concepts"]}
+    for line, row in tables["claims"]:
+        if row.get("claim_id") not in mapped:
+            out.append(Problem("data/claims.csv", line, f"claim_id={row.get('claim_id')}", "has no concept; map it in data/curation/claim_concepts.csv and run `evidence extract`"))
+    cited = {row.get("ref") for _, row in tables["citations"]}
+    for line, row in tables["studies"]:
+        if row.get("ref") not in cited:
+            out.append(Problem("data/studies.csv", line, f"ref={row.get('ref')}", "is an included study that no claim cites (see data/citations.csv)"))
+    return out
+
+
+def tolerated_citations(data_dir: Path) -> set[int]:
+    """Refs cited in the text but not included, as recorded (with a reason) in errata.csv."""
+    path = Path(data_dir) / "curation" / "errata.csv"
+    if not path.exists():
+        return set()
+    _, rows = read_rows(path, "data/curation/errata.csv")
+    return {int(r["ref"]) for _, r in rows if r["kind"].strip() == "cited_not_included" and r["ref"].strip()}
+
+
+def validate_dataset(data_dir: Path) -> list[Problem]:
+    data_dir = Path(data_dir)
+    schema = load_schema(data_dir)
+    tables, problems = load_dataset(data_dir)
+    if problems:
+        return problems  # keys and references are meaningless on rows that did not load
+    return _keys(tables, schema) + _foreign_keys(tables, schema, tolerated_citations(data_dir)) + _coverage(tables)
