@@ -9,9 +9,9 @@ from collections import Counter
 
 import pytest
 
+from evidence.csvio import encode
 from evidence.extract import WRITTEN, extract_all
 from evidence.schema import load_schema
-from evidence.csvio import encode
 from evidence.source import load_review, normalise_space
 
 
@@ -85,7 +85,7 @@ def test_quotes_are_verbatim(data_dir, source_path):
 def test_every_bibliography_entry_parsed_and_every_study_linked_or_flagged(data_dir, source_path):
     text = source_path.read_text(encoding="utf-8")
     lit = text[text.index("# Litteratur"):text.index("# Bilag 1")]
-    entries = [l for l in lit.splitlines() if l.startswith("- ") and re.search(r"\(\d{4}\)", l)]
+    entries = [e for e in lit.splitlines() if e.startswith("- ") and re.search(r"\(\d{4}\)", e)]
     refs = read(data_dir, "references")
     assert len(refs) == len(entries) == 63
     assert {r["role"] for r in refs} == {"included_study", "background", "duplicate"}

@@ -25,7 +25,7 @@ def test_real_data_is_valid(data_dir, capsys):
 
 def test_unknown_study_in_citations(data_copy, capsys):
     lines = (data_copy / "citations.csv").read_text(encoding="utf-8").splitlines()
-    n = next(i for i, l in enumerate(lines, start=1) if l.startswith("2.1-02,"))
+    n = next(i for i, line in enumerate(lines, start=1) if line.startswith("2.1-02,"))
     lines[n - 1] = lines[n - 1].replace(",129,", ",9999,")
     (data_copy / "citations.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
     assert messages(data_copy) == [f"data/citations.csv:{n} ref=9999: not an included study (see data/studies.csv)"]
@@ -61,7 +61,7 @@ def test_missing_column(data_copy):
 
 def test_claim_without_concept(data_copy):
     lines = (data_copy / "claim_concepts.csv").read_text(encoding="utf-8").splitlines(keepends=True)
-    kept = [l for l in lines if not l.startswith("2.1-02,")]
+    kept = [line for line in lines if not line.startswith("2.1-02,")]
     (data_copy / "claim_concepts.csv").write_text("".join(kept), encoding="utf-8")
     assert any("claim_id=2.1-02: has no concept; map it in data/curation/claim_concepts.csv" in m for m in messages(data_copy))
 
@@ -70,7 +70,7 @@ def test_claim_without_concept(data_copy):
     "content,expected",
     [
         (b"", "data/outcomes.csv: file is empty; it needs at least a header row"),
-        ("outcome_id,ref\nx,1\n".encode(), "data/outcomes.csv:1 column 'section': is missing"),
+        (b"outcome_id,ref\nx,1\n", "data/outcomes.csv:1 column 'section': is missing"),
         ("outcome_id,ref,section,measure_da,measure_en,population,value_before,value_after,value,unit,period,direction,quote_da,note\nø,1\n".encode("cp1252"), "data/outcomes.csv:2: not UTF-8"),
     ],
 )

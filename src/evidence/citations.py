@@ -63,9 +63,7 @@ def parse_group(content: str) -> list[Cite] | None:
             mode = "chapters"
         elif tok == "s.":
             mode = "page"
-        elif tok == ";":
-            mode = "ref"
-        elif tok in {",", "og"} and mode not in {"chapters"}:
+        elif tok == ";" or tok in {",", "og"} and mode not in {"chapters"}:
             mode = "ref"
     if mode in {"dash", "page"} or not cites:
         return None

@@ -9,7 +9,13 @@ from pathlib import Path
 from .csvio import write_table
 from .curation import keyed, map_vocabulary, read_curation
 from .extract_claims import extract_claims
-from .extract_references import ascii_fold, extract_references, link_references, link_score, surnames
+from .extract_references import (
+    ascii_fold,
+    extract_references,
+    link_references,
+    link_score,
+    surnames,
+)
 from .extract_sections import extract_sections
 from .extract_studies import extract_studies
 from .schema import load_schema, load_vocabularies
