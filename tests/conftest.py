@@ -30,3 +30,73 @@ def data_copy(tmp_path) -> Path:
     dst = tmp_path / "data"
     shutil.copytree(DATA, dst)
     return dst
+
+
+# --- API, ask and exports (tests/test_api.py, test_ask.py, test_exports.py) ---------------
+
+
+@pytest.fixture(scope="session")
+def evidence_db(tmp_path_factory) -> Path:
+    """`evidence build` of data/ into a temporary directory, once per session."""
+    from evidence.build import build_database
+
+    return Path(build_database(settings.data_dir, tmp_path_factory.mktemp("db") / "evidence.db"))
+
+
+@pytest.fixture(scope="session")
+def api_client(evidence_db):
+    """FastAPI TestClient over the session database (lifespan run)."""
+    from fastapi.testclient import TestClient
+
+    from api.main import create_app
+
+    with TestClient(create_app(db_path=evidence_db)) as client:
+        yield client
+
+
+# --- the Datasette site (tests/test_site.py, test_browser.py) -------------------------------
+
+
+@pytest.fixture(scope="session")
+def site(evidence_db):
+    """The configured Datasette instance (evidence.site.datasette_app) over the session database."""
+    import asyncio
+
+    from evidence.site import datasette_app
+
+    ds = datasette_app(evidence_db)
+    asyncio.run(ds.invoke_startup())
+    return ds
+
+
+@pytest.fixture(scope="session")
+def site_url(evidence_db):
+    """The site served by uvicorn on a free loopback port, in a thread; its base URL."""
+    import socket
+    import threading
+    import time
+
+    import httpx
+    import uvicorn
+
+    from evidence.site import datasette_app
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(datasette_app(evidence_db).app(), host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(url + "/-/versions.json", timeout=1).status_code == 200:
+                break
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    else:
+        raise RuntimeError(f"the site did not start on {url}")
+    yield url
+    server.should_exit = True
+    thread.join(timeout=10)

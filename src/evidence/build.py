@@ -1,0 +1,401 @@
+"""`evidence build`: the SQLite database, from data/ alone, offline, atomically.
+
+1. Validate data/ (evidence.validate); any problem stops the build before a file is touched.
+2. Read every table of data/schema.yml through evidence.csvio with its declared types:
+   integer → INTEGER, number → REAL, boolean → INTEGER 0/1, string → TEXT, list[...] → TEXT
+   holding a JSON array (so Datasette's `_facet_array` works). Primary keys from `key`, foreign
+   keys from `references` and from every vocabulary column to its lookup table.
+3. Add what the site and the API need on top: lookup and join tables (build_lookups), the
+   review's record, screening numbers and audit (build_review), views (build_views), full-text
+   search (build_search), `meta` and `data_dictionary`.
+4. Write it all to a temporary file beside the target and `os.replace()` it into place, so a
+   failed build leaves the previous database byte for byte as it was.
+
+One change to the source data: a citation of a number that is not an included study (908 in
+section 3.1, recorded in data/curation/errata.csv) is kept out of `citations`, whose `ref` is a
+foreign key to `studies`, and stored in `unresolved_citations` with the erratum's note.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+import subprocess
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+import sqlite_utils
+import yaml
+
+from .build_lookups import create_join_tables, create_lookup_tables
+from .build_review import create_audit_table, create_review_tables, create_unresolved_citations
+from .build_search import create_search_indexes
+from .build_views import create_views
+from .csvio import DataError, Problem, decode, read_rows
+from .schema import Table, load_schema
+from .settings import settings
+from .validate import validate_dataset
+
+SQL_TYPES = {"integer": "INTEGER", "number": "REAL", "boolean": "INTEGER", "string": "TEXT"}
+
+# Data tables in an order where every foreign key points at a table already created.
+TABLE_ORDER = [
+    "studies",
+    "references",
+    "sections",
+    "concepts",
+    "claims",
+    "citations",
+    "findings",
+    "claim_concepts",
+    "citation_stances",
+    "outcomes",
+]
+
+# Columns the site and the API filter, join or sort on, beyond primary and foreign keys.
+EXTRA_INDEXES = {
+    "studies": ["year", "language", "is_danish", "link_status"],
+    "references": ["year", "role"],
+    "sections": ["chapter", "dimension"],
+    "claims": ["chapter", "stance"],
+    "findings": ["dimension"],
+    "claim_concepts": ["concept_id", "stance"],
+    "citation_stances": ["ref", "concept_id"],
+    "concepts": ["dimension", "factor"],
+    "outcomes": ["direction"],
+}
+
+META_DESCRIPTION = (
+    "Facts about this build: dataset version, build time, git commit, how to cite the review."
+)
+
+
+def build_database(data_dir: Path, db_path: Path) -> Path:
+    """Validate data/ and build the database at db_path; raise DataError and leave it untouched on failure."""
+    data_dir, db_path = Path(data_dir), Path(db_path)
+    problems = validate_dataset(data_dir)
+    if problems:
+        raise DataError(problems)
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{db_path.name}.", suffix=".tmp", dir=db_path.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        conn = sqlite3.connect(tmp)
+        try:
+            populate(sqlite_utils.Database(conn), data_dir)
+        finally:
+            conn.close()
+        with open(tmp, "rb") as f:
+            os.fsync(f.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, db_path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return db_path
+
+
+def populate(db: sqlite_utils.Database, data_dir: Path) -> None:
+    """Every table, view and index of the database, in an empty sqlite_utils.Database."""
+    db.execute("PRAGMA journal_mode = OFF")
+    db.execute("PRAGMA synchronous = OFF")
+    schema = load_schema(data_dir)
+    rows = read_tables(data_dir, schema)
+    dictionary: list[dict] = []
+    with db.conn:
+        dictionary += create_lookup_tables(db, data_dir)
+        rows["citations"], unresolved = split_unresolved(rows["citations"], rows["studies"])
+        create_data_tables(db, schema, rows)
+        dictionary += [d for name in TABLE_ORDER for d in describe_table(schema[name])]
+        dictionary += create_unresolved_citations(db, unresolved, data_dir)
+        dictionary += create_join_tables(db, rows["studies"], data_dir)
+        dictionary += create_review_tables(db, data_dir)
+        dictionary += create_audit_table(db, data_dir)
+        dictionary += create_search_indexes(db, rows)
+        dictionary += create_views(db)
+        dictionary += create_meta(db, data_dir)
+        create_data_dictionary(db, dictionary)
+    check_foreign_keys(db)
+    db.execute("ANALYZE")
+
+
+def read_tables(data_dir: Path, schema: dict[str, Table]) -> dict[str, list[dict]]:
+    """Typed rows of every table; DataError naming file, row and column on a cell that does not decode."""
+    tables, problems = {}, []
+    for name, table in schema.items():
+        label = f"data/{table.file}"
+        _, raw_rows = read_rows(Path(data_dir) / table.file, label)
+        typed = []
+        for line, raw in raw_rows:
+            row = {}
+            for col in table.columns:
+                try:
+                    row[col.name] = decode(raw.get(col.name, ""), col)
+                except ValueError as e:
+                    problems.append(
+                        Problem(
+                            label,
+                            line,
+                            f"column '{col.name}'",
+                            f"{e}; write a {col.type} (see data/schema.yml)",
+                        )
+                    )
+            typed.append(row)
+        tables[name] = typed
+    if problems:
+        raise DataError(problems)
+    return tables
+
+
+def split_unresolved(citations: list[dict], studies: list[dict]) -> tuple[list[dict], list[dict]]:
+    """Citations of included studies, and those of numbers that are not one (see errata.csv)."""
+    included = {s["ref"] for s in studies}
+    return [c for c in citations if c["ref"] in included], [
+        c for c in citations if c["ref"] not in included
+    ]
+
+
+def sql_type(column) -> str:
+    return "TEXT" if column.is_list else SQL_TYPES[column.type]
+
+
+def to_sql(value):
+    if isinstance(value, list):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, bool):
+        return int(value)
+    return value
+
+
+def foreign_keys(table: Table) -> list[tuple[str, str, str]]:
+    fks = []
+    for col in table.columns:
+        if col.references and not col.is_list:
+            other, other_col = col.references.split(".")
+            fks.append((col.name, other, other_col))
+        elif col.vocabulary and not col.is_list:
+            fks.append((col.name, col.vocabulary, "code"))
+    return fks
+
+
+def create_data_tables(
+    db: sqlite_utils.Database, schema: dict[str, Table], rows: dict[str, list[dict]]
+) -> None:
+    """Create, fill and index the data tables; keys that point forward (or at their own table) are added last."""
+    deferred = []
+    for name in TABLE_ORDER:
+        table = schema[name]
+        fks = foreign_keys(table)
+        ready = [fk for fk in fks if fk[1] in db.table_names()]
+        deferred += [(name, *fk) for fk in fks if fk not in ready]
+        pk = table.key[0] if len(table.key) == 1 else tuple(table.key)
+        db[name].create(
+            {c.name: sql_type(c) for c in table.columns},
+            pk=pk,
+            foreign_keys=ready,
+            not_null=[c.name for c in table.columns if c.name in table.key],
+        )
+    db.add_foreign_keys(deferred)
+    for name in TABLE_ORDER:
+        table = schema[name]
+        db[name].insert_all(
+            ({k: to_sql(v) for k, v in r.items()} for r in rows[name]), batch_size=1000
+        )
+        indexed = {fk[0] for fk in foreign_keys(table)} | set(EXTRA_INDEXES.get(name, []))
+        for column in sorted(indexed - {table.key[0]}):
+            db[name].create_index([column], find_unique_name=True)
+
+
+def describe_table(table: Table) -> list[dict]:
+    rows = [
+        {
+            "table_name": table.name,
+            "column_name": "",
+            "kind": "table",
+            "type": "",
+            "description": table.description,
+            "source": f"data/{table.file}",
+        }
+    ]
+    for c in table.columns:
+        rows.append(
+            {
+                "table_name": table.name,
+                "column_name": c.name,
+                "kind": "column",
+                "type": c.type,
+                "description": c.description,
+                "source": "data/schema.yml",
+            }
+        )
+    return rows
+
+
+def dataset_version(data_dir: Path) -> str:
+    """sha256 over every file under data/ (relative path and bytes, sorted by path); no timestamps."""
+    data_dir = Path(data_dir)
+    h = hashlib.sha256()
+    for path in sorted(
+        p for p in data_dir.rglob("*") if p.is_file() and "__pycache__" not in p.parts
+    ):
+        h.update(path.relative_to(data_dir).as_posix().encode("utf-8") + b"\0")
+        h.update(hashlib.sha256(path.read_bytes()).digest())
+    return h.hexdigest()
+
+
+def git_commit(root: Path) -> str:
+    try:
+        out = subprocess.run(
+            ["git", "-C", str(root), "rev-parse", "HEAD"],
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=True,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+    return out.stdout.strip() or "unknown"
+
+
+def create_meta(db: sqlite_utils.Database, data_dir: Path) -> list[dict]:
+    review = yaml.safe_load((Path(data_dir) / "review.yml").read_text(encoding="utf-8"))
+    source = settings.source
+    meta = {
+        "dataset_version": dataset_version(data_dir),
+        "built_at": datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z"),
+        "git_commit": git_commit(Path(data_dir).resolve().parent),
+        "review_citation": review.get("citation_da", ""),
+        "review_citation_en": review.get("citation_en", ""),
+        "review_licence": review.get("licence_note", ""),
+        "source_sha256": hashlib.sha256(source.read_bytes()).hexdigest()
+        if source.is_file()
+        else "",
+    }
+    db["meta"].create({"key": "TEXT", "value": "TEXT"}, pk="key")
+    db["meta"].insert_all({"key": k, "value": v} for k, v in meta.items())
+    return [
+        {
+            "table_name": "meta",
+            "column_name": "",
+            "kind": "table",
+            "type": "",
+            "description": META_DESCRIPTION,
+            "source": "build",
+        },
+        {
+            "table_name": "meta",
+            "column_name": "key",
+            "kind": "column",
+            "type": "string",
+            "source": "build",
+            "description": "dataset_version (sha256 over data/), built_at (UTC), git_commit, review_citation(_en), review_licence, source_sha256 (of the review's text, when present).",
+        },
+        {
+            "table_name": "meta",
+            "column_name": "value",
+            "kind": "column",
+            "type": "string",
+            "description": "The value.",
+            "source": "build",
+        },
+    ]
+
+
+DICTIONARY_DESCRIPTION = "Every table, view and column of this database with its type and description (from data/schema.yml and the build)."
+
+
+def create_data_dictionary(db: sqlite_utils.Database, rows: list[dict]) -> None:
+    own = [
+        {
+            "table_name": "data_dictionary",
+            "column_name": "",
+            "kind": "table",
+            "type": "",
+            "description": DICTIONARY_DESCRIPTION,
+            "source": "build",
+        },
+        *(
+            {
+                "table_name": "data_dictionary",
+                "column_name": c,
+                "kind": "column",
+                "type": "string",
+                "description": d,
+                "source": "build",
+            }
+            for c, d in [
+                ("table_name", "Table or view."),
+                ("column_name", "Column (empty for the table itself)."),
+                ("kind", "table, view or column."),
+                ("type", "Declared type (schema.yml types; list[...] is a JSON array)."),
+                ("description", "What it holds."),
+                ("source", "Where the description comes from."),
+            ]
+        ),
+    ]
+    db["data_dictionary"].create(
+        {
+            "table_name": "TEXT",
+            "column_name": "TEXT",
+            "kind": "TEXT",
+            "type": "TEXT",
+            "description": "TEXT",
+            "source": "TEXT",
+        },
+        pk=("table_name", "column_name"),
+    )
+    db["data_dictionary"].insert_all(_with_types(db, rows + own))
+
+
+def _with_types(db: sqlite_utils.Database, rows: list[dict]) -> list[dict]:
+    """Fill a column's missing type from its declared SQL type."""
+    names = {"INTEGER": "integer", "REAL": "number", "TEXT": "string"}
+    declared = {}
+    for r in rows:
+        if r["kind"] == "column" and not r["type"] and r["table_name"] not in declared:
+            info = db.execute(f"PRAGMA table_info([{r['table_name']}])").fetchall()
+            declared[r["table_name"]] = {c[1]: names.get(c[2].upper(), "") for c in info}
+    return [
+        {**r, "type": r["type"] or declared.get(r["table_name"], {}).get(r["column_name"], "")}
+        for r in rows
+    ]
+
+
+def undocumented(db: sqlite_utils.Database) -> list[str]:
+    """Tables, views and columns (hidden FTS tables aside) without a description in data_dictionary."""
+    described = {
+        (r[0], r[1])
+        for r in db.execute(
+            "SELECT table_name, column_name FROM data_dictionary WHERE trim(description) != ''"
+        )
+    }
+    missing = []
+    for name in db.table_names() + db.view_names():
+        if (
+            name.endswith("_fts")
+            or name.startswith(tuple(f"{t}_fts_" for t in db.table_names()))
+            or name.startswith("sqlite_")
+        ):
+            continue
+        missing += [name] if (name, "") not in described else []
+        missing += [f"{name}.{c.name}" for c in db[name].columns if (name, c.name) not in described]
+    return missing
+
+
+def check_foreign_keys(db: sqlite_utils.Database) -> None:
+    broken = db.execute("PRAGMA foreign_key_check").fetchall()
+    if broken:
+        raise DataError(
+            [
+                Problem(
+                    f"table {t}",
+                    None,
+                    f"rowid={rowid}",
+                    f"has a foreign key into {parent} that matches no row; run `evidence validate`",
+                )
+                for t, rowid, parent, _ in broken
+            ]
+        )

@@ -1,0 +1,103 @@
+"""Full-text search in Danish and English, as Datasette's own search box uses it.
+
+Each searchable table gets an FTS5 index `{table}_fts` declared with `content="{table}"`, so
+Datasette and datasette-search-all find it, and the tokenizer `unicode61 remove_diacritics 0`,
+so æ, ø and å stay letters ("rød" is not "rod"). The index of a Danish column holds its text
+followed by the text's Danish stems (evidence.search_text.stem_da), that of an English column
+its text followed by its English stems: the stemmed copies live only in the index, so the
+tables keep exactly the columns data/schema.yml declares, and a query stemmed the same way by
+`fts_query` (which the Datasette plugin installs as the search box's `escape_fts`) matches
+"kontaktperson" when a person types "kontaktpersoner".
+
+Because the index holds more than its content table, FTS5's 'rebuild' command would drop the
+stems: rebuild the database with `evidence build` instead.
+"""
+
+from __future__ import annotations
+
+import sqlite_utils
+
+from .search_text import TOKENIZER, stem_da, stem_en
+
+# table → column → language of its text ("da", "en", or None for names and numbers).
+SEARCHABLE = {
+    "studies": {
+        "authors": None,
+        "title": "da",
+        "title_en": "en",
+        "venue": None,
+        "bilag2_country_area": "da",
+        "bilag2_method": "da",
+        "bilag2_findings": "da",
+    },
+    "findings": {"text_da": "da", "text_en": "en", "dimension_label": "da"},
+    "claims": {"sentence_da": "da", "text_en": "en", "bold_terms": "da"},
+    "concepts": {
+        "label_da": "da",
+        "label_en": "en",
+        "synonyms_da": "da",
+        "synonyms_en": "en",
+        "definition_da": "da",
+        "definition_en": "en",
+    },
+    "references": {"authors": None, "title": "da", "venue": None},
+    "sections": {"title_da": "da", "title_en": "en", "key_findings_da": "da"},
+    "outcomes": {"measure_da": "da", "measure_en": "en", "population": "en", "quote_da": "da"},
+}
+
+KEYS = {
+    "studies": "ref",
+    "findings": "finding_id",
+    "claims": "claim_id",
+    "concepts": "id",
+    "references": "reference_id",
+    "sections": "section",
+    "outcomes": "outcome_id",
+}
+
+# Titles are in Danish, Swedish, Norwegian or English; both stemmers see them.
+BOTH = {("studies", "title"), ("references", "title")}
+
+
+def index_text(table: str, column: str, value) -> str:
+    """What the index holds for one cell: the text, then its stems in the column's language."""
+    text = " ".join(value) if isinstance(value, list) else ("" if value is None else str(value))
+    language = SEARCHABLE[table][column]
+    if (table, column) in BOTH:
+        return f"{text} {stem_da(text)} {stem_en(text)}"
+    if language == "da":
+        return f"{text} {stem_da(text)}"
+    if language == "en":
+        return f"{text} {stem_en(text)}"
+    return text
+
+
+def create_search_indexes(db: sqlite_utils.Database, tables: dict[str, list[dict]]) -> list[dict]:
+    described = []
+    for table, columns in SEARCHABLE.items():
+        fts = f"{table}_fts"
+        cols = ", ".join(f"[{c}]" for c in columns)
+        db.execute(
+            f"CREATE VIRTUAL TABLE [{fts}] USING fts5({cols}, tokenize='{TOKENIZER}', content=\"{table}\")"
+        )
+        key = KEYS[table]
+        rowids = dict(db.execute(f"SELECT [{key}], rowid FROM [{table}]").fetchall())
+        placeholders = ", ".join("?" for _ in range(len(columns) + 1))
+        db.conn.executemany(
+            f"INSERT INTO [{fts}] (rowid, {cols}) VALUES ({placeholders})",
+            [
+                [rowids[row[key]], *(index_text(table, c, row[c]) for c in columns)]
+                for row in tables[table]
+            ],
+        )
+        described.append(
+            {
+                "table_name": fts,
+                "column_name": "",
+                "kind": "table",
+                "type": "",
+                "source": "build",
+                "description": f"Full-text index of {table} ({', '.join(columns)}), with Danish and English stems; hidden in the site, used by its search box.",
+            }
+        )
+    return described

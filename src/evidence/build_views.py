@@ -1,0 +1,248 @@
+"""Views: the evidence per concept and study, each study at a glance, and the gap maps.
+
+A study's stance on a concept is the curated per-study override (citation_stances) where there
+is one, else the claim's (claim_concepts.stance), aggregated over the study's claims for the
+concept as evidence.evidence.aggregate_stance does: one judged stance → that stance; more than
+one (or a mixed claim) → mixed; mentions only when nothing else is said.
+"""
+
+from __future__ import annotations
+
+import sqlite_utils
+
+STANCE_COUNTS = """
+  sum({e}.stance = 'supports') AS n_supports, sum({e}.stance = 'contradicts') AS n_contradicts,
+  sum({e}.stance = 'mixed') AS n_mixed, sum({e}.stance = 'mentions') AS n_mentions"""
+
+CONCEPT_CITATIONS = """
+SELECT cc.concept_id, c.claim_id, c.section, c.chapter, ci.ref, ci.position,
+       coalesce(cs.stance, cc.stance) AS stance, cs.stance IS NOT NULL AS stance_overridden,
+       c.sentence_da, c.text_en
+FROM claim_concepts cc
+JOIN claims c ON c.claim_id = cc.claim_id
+JOIN citations ci ON ci.claim_id = cc.claim_id
+JOIN studies st ON st.ref = ci.ref
+LEFT JOIN citation_stances cs
+  ON cs.claim_id = cc.claim_id AND cs.ref = ci.ref AND cs.concept_id = cc.concept_id
+ORDER BY cc.concept_id, ci.ref, c.chapter, c.source_line, c.claim_id
+"""
+
+JUDGED = "nullif(x.stance, 'mentions')"
+CONCEPT_EVIDENCE = f"""
+SELECT x.concept_id, k.label_da AS concept_label_da, k.label_en AS concept_label_en, k.dimension,
+  x.ref, st.bilag2_authors_year AS study, st.year,
+  CASE count(DISTINCT {JUDGED}) WHEN 0 THEN 'mentions' WHEN 1 THEN max({JUDGED}) ELSE 'mixed' END AS stance,
+  count(*) AS n_claims,{STANCE_COUNTS.format(e="x")},
+  json_group_array(x.claim_id) AS claim_ids,
+  json_group_array(DISTINCT x.section) AS sections,
+  json_group_array(x.sentence_da) AS quotes_da,
+  json_group_array(x.text_en) AS quotes_en
+FROM concept_citations x
+JOIN concepts k ON k.id = x.concept_id
+JOIN studies st ON st.ref = x.ref
+GROUP BY x.concept_id, x.ref
+ORDER BY x.concept_id, x.ref
+"""
+
+CONCEPT_SUMMARY = f"""
+WITH e AS MATERIALIZED (SELECT concept_id, ref, stance FROM concept_evidence ORDER BY concept_id, ref)
+SELECT k.id AS concept_id, k.label_da, k.label_en, k.dimension, k.broader, k.factor,
+  (SELECT count(*) FROM claim_concepts cc WHERE cc.concept_id = k.id) AS n_claims,
+  count(e.ref) AS n_studies,{STANCE_COUNTS.format(e="e")},
+  (SELECT json_group_array(ref) FROM (SELECT e2.ref FROM e e2 WHERE e2.concept_id = k.id ORDER BY e2.ref)) AS refs
+FROM concepts k LEFT JOIN e ON e.concept_id = k.id
+GROUP BY k.id
+ORDER BY k.dimension, k.id
+"""
+
+GAP_MAP = """
+WITH cell AS MATERIALIZED (
+  SELECT e.concept_id, j.code, e.ref, e.stance FROM concept_evidence e JOIN {join} j ON j.ref = e.ref
+)
+SELECT k.id AS concept_id, k.label_da AS concept_label_da, k.label_en AS concept_label_en, k.dimension,
+  v.code AS {value}, v.label_da AS {value}_label_da, v.label_en AS {value}_label_en,
+  count(cell.ref) AS n_studies,
+  coalesce(sum(cell.stance = 'supports'), 0) AS n_supports, coalesce(sum(cell.stance = 'contradicts'), 0) AS n_contradicts,
+  coalesce(sum(cell.stance = 'mixed'), 0) AS n_mixed, coalesce(sum(cell.stance = 'mentions'), 0) AS n_mentions,
+  (SELECT json_group_array(ref) FROM (SELECT c2.ref FROM cell c2 WHERE c2.concept_id = k.id AND c2.code = v.code ORDER BY c2.ref)) AS refs
+FROM concepts k CROSS JOIN {lookup} v
+LEFT JOIN cell ON cell.concept_id = k.id AND cell.code = v.code
+GROUP BY k.id, v.code
+ORDER BY k.dimension, k.id, v.sort_order
+"""
+
+STANCE_COLUMNS = {
+    "n_supports": "Studies (or claims, in concept_evidence) whose stance is supports.",
+    "n_contradicts": "… whose stance is contradicts.",
+    "n_mixed": "… whose stance is mixed.",
+    "n_mentions": "… that only mention it.",
+}
+CONCEPT_COLUMNS = {
+    "concept_id": "The concept (see concepts).",
+    "concept_label_da": "Concept, Danish label.",
+    "concept_label_en": "Concept, English label.",
+    "dimension": "The concept's dimension (section_dimensions).",
+}
+
+
+def study_overview_sql(dimensions: list[str]) -> str:
+    per_dimension = ",\n".join(
+        f"  (SELECT count(DISTINCT claim_id) FROM cited WHERE cited.ref = st.ref AND cited.dimension = '{d}') AS n_claims_{d}"
+        for d in dimensions
+    )
+    return f"""
+WITH cited AS MATERIALIZED (
+  SELECT ci.ref, ci.claim_id, s.dimension FROM citations ci
+  JOIN claims c ON c.claim_id = ci.claim_id LEFT JOIN sections s ON s.section = CAST(c.chapter AS TEXT)
+)
+SELECT st.ref, st.bilag2_authors_year AS study, st.year, st.title, st.title_en, st.publication_type, st.language,
+  st.countries, st.service_areas, st.methods, st.is_danish,
+  (SELECT count(*) FROM findings f WHERE f.ref = st.ref) AS n_findings,
+  (SELECT count(DISTINCT claim_id) FROM cited WHERE cited.ref = st.ref) AS n_claims,
+{per_dimension},
+  (SELECT count(DISTINCT concept_id) FROM concept_citations x WHERE x.ref = st.ref) AS n_concepts,
+  (SELECT count(*) FROM outcomes o WHERE o.ref = st.ref) AS n_outcomes
+FROM studies st
+ORDER BY st.ref
+"""
+
+
+def views(dimensions: list[str]) -> list[tuple[str, str, str, dict]]:
+    """(name, sql, description, column descriptions) of every view, in creation order."""
+    gap = []
+    for value, join, lookup in [
+        ("country", "study_countries", "countries"),
+        ("service_area", "study_service_areas", "service_areas"),
+        ("method", "study_methods", "methods"),
+    ]:
+        gap.append(
+            (
+                f"gap_map_{value}",
+                GAP_MAP.format(join=join, lookup=lookup, value=value),
+                f"Gap map, concept × {value}: how many included studies from each {value} the review cites for each concept "
+                f"(0 = a gap), with their stances and reference numbers.",
+                {
+                    **CONCEPT_COLUMNS,
+                    value: f"The {value} code (see {lookup}).",
+                    f"{value}_label_da": "Danish label.",
+                    f"{value}_label_en": "English label.",
+                    "n_studies": "Distinct studies in the cell.",
+                    **STANCE_COLUMNS,
+                    "refs": "Their reference numbers, as a JSON array.",
+                },
+            )
+        )
+    return [
+        (
+            "concept_citations",
+            CONCEPT_CITATIONS,
+            "One row per (concept, claim, cited study): the chain claim_concepts → claims → citations, with the stance that applies to that study.",
+            {
+                "concept_id": "The concept.",
+                "claim_id": "The claim.",
+                "section": "Section of the claim.",
+                "chapter": "Chapter.",
+                "ref": "The cited study.",
+                "position": "Position of the study in the citation group.",
+                "stance": "citation_stances.stance where curated, else claim_concepts.stance.",
+                "stance_overridden": "1 when the stance is a per-study override from citation_stances.",
+                "sentence_da": "The review's sentence (Danish, verbatim).",
+                "text_en": "English rendering.",
+            },
+        ),
+        (
+            "concept_evidence",
+            CONCEPT_EVIDENCE,
+            "Concept × study: every included study the review cites for a concept, its stance aggregated over the claims "
+            "(supports, contradicts, mixed, mentions), the claims, sections and the review's own sentences.",
+            {
+                **CONCEPT_COLUMNS,
+                "ref": "The study.",
+                "study": "Author(s) and year as in Bilag 2.",
+                "year": "Publication year.",
+                "stance": "The study's stance on the concept, aggregated over its claims.",
+                "n_claims": "Claims citing the study for the concept.",
+                **STANCE_COLUMNS,
+                "claim_ids": "The claims, as a JSON array.",
+                "sections": "Their sections, as a JSON array.",
+                "quotes_da": "The review's sentences (Danish, verbatim), as a JSON array.",
+                "quotes_en": "Their English renderings, as a JSON array.",
+            },
+        ),
+        (
+            "concept_summary",
+            CONCEPT_SUMMARY,
+            "Each concept with the number of claims about it and of studies cited for it, by stance.",
+            {
+                "concept_id": "The concept.",
+                "label_da": "Danish label.",
+                "label_en": "English label.",
+                "dimension": "Dimension.",
+                "broader": "Broader concept.",
+                "factor": "promoting or hindering factor (figures 6.1, 7.1, 8.1).",
+                "n_claims": "Claims about the concept.",
+                "n_studies": "Distinct studies cited for it.",
+                **STANCE_COLUMNS,
+                "refs": "The studies' reference numbers, as a JSON array.",
+            },
+        ),
+        (
+            "study_overview",
+            study_overview_sql(dimensions),
+            "Each included study at a glance: metadata, Bilag 2 findings, and how often the review's chapters cite it, per dimension.",
+            {
+                "ref": "The study.",
+                "study": "Author(s) and year as in Bilag 2.",
+                "year": "Publication year.",
+                "title": "Title.",
+                "title_en": "English title.",
+                "publication_type": "Form of publication.",
+                "language": "Language.",
+                "countries": "Countries (JSON array).",
+                "service_areas": "Service areas (JSON array).",
+                "methods": "Methods (JSON array).",
+                "is_danish": "1 when Denmark is among the countries.",
+                "n_findings": "Main findings in Bilag 2.",
+                "n_claims": "Claims (citation groups) in chapters 2–7 that cite the study.",
+                **{
+                    f"n_claims_{d}": f"Claims citing the study in the chapter on '{d}'."
+                    for d in dimensions
+                },
+                "n_concepts": "Distinct concepts the study is cited for.",
+                "n_outcomes": "Quantitative results the review reports from it.",
+            },
+        ),
+        *gap,
+    ]
+
+
+def create_views(db: sqlite_utils.Database) -> list[dict]:
+    dimensions = [
+        r[0]
+        for r in db.execute("SELECT code FROM section_dimensions ORDER BY sort_order").fetchall()
+    ]
+    described = []
+    for name, sql, description, columns in views(dimensions):
+        db.create_view(name, sql.strip())
+        described.append(
+            {
+                "table_name": name,
+                "column_name": "",
+                "kind": "view",
+                "type": "",
+                "description": description,
+                "source": "build",
+            }
+        )
+        described += [
+            {
+                "table_name": name,
+                "column_name": c,
+                "kind": "column",
+                "type": "",
+                "description": d,
+                "source": "build",
+            }
+            for c, d in columns.items()
+        ]
+    return described

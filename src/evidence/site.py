@@ -1,0 +1,143 @@
+"""The Datasette site over build/evidence.db: one configured instance for serve.py and the tests.
+
+`datasette_app(db_path)` returns Datasette with the database opened immutable (read-only by
+construction, so `allow_sql` stays on), the metadata of datasette_metadata.yml with every
+table, view and column description merged in from the database's `data_dictionary`, the
+templates/ and static/ directories, and the settings below. The plugin
+(evidence.datasette_plugin) is registered through the package's `datasette` entry point.
+
+    uv run --frozen python -m evidence.site --port 8001      # serve the site alone
+    uv run --frozen python -m evidence.site --write-metadata build/metadata.json
+    # then, equivalently: datasette serve -i build/evidence.db -m build/metadata.json \\
+    #   --template-dir templates --static static:static --setting sql_time_limit_ms 1000 ...
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import json
+import sqlite3
+import sys
+from pathlib import Path
+
+import yaml
+from datasette.app import Datasette
+
+from .settings import ROOT, settings
+
+TEMPLATES = ROOT / "templates"
+STATIC = ROOT / "static"
+SETTINGS = {
+    "sql_time_limit_ms": 1000,
+    "default_page_size": 50,
+    "max_returned_rows": 2000,
+    "facet_time_limit_ms": 500,
+    "suggest_facets": False,  # every table has curated default facets; suggestions cost ~1 s on the gap maps
+    "allow_download": True,
+    "default_allow_sql": True,  # arbitrary SQL stays on: the database is opened immutable
+}
+
+
+def dictionary(db_path: Path) -> dict[str, dict]:
+    """table → {'description', 'columns': {column: description}} from the database's data_dictionary."""
+    conn = sqlite3.connect(f"file:{Path(db_path)}?mode=ro&immutable=1", uri=True)
+    try:
+        rows = conn.execute(
+            "select table_name, column_name, description from data_dictionary"
+        ).fetchall()
+    finally:
+        conn.close()
+    out: dict[str, dict] = {}
+    for table, column, description in rows:
+        entry = out.setdefault(table, {"columns": {}})
+        if column:
+            entry["columns"][column] = description
+        else:
+            entry["description"] = description
+    return out
+
+
+def site_metadata(db_path: Path, metadata_path: Path | None = None, base_url: str = "/") -> dict:
+    """datasette_metadata.yml, keyed by the database's name, with every description merged in."""
+    db_path = Path(db_path)
+    raw = yaml.safe_load(Path(metadata_path or settings.metadata).read_text(encoding="utf-8"))
+    meta = copy.deepcopy(raw)
+    if str(meta.get("about_url", "")).startswith("/"):
+        meta["about_url"] = base_url.rstrip("/") + meta["about_url"]
+    name = db_path.stem
+    db_meta = meta.setdefault("databases", {}).pop("evidence", {})
+    tables = db_meta.setdefault("tables", {})
+    for table, described in dictionary(db_path).items():
+        entry = tables.setdefault(table, {})
+        entry["description"] = described.get("description", "")
+        entry["columns"] = {**described["columns"], **entry.get("columns", {})}
+    if name != "evidence":
+        _rename_dashboard_db(meta, name)
+    meta["databases"][name] = db_meta
+    return meta
+
+
+def _rename_dashboard_db(meta: dict, name: str) -> None:
+    for dashboard in meta.get("plugins", {}).get("datasette-dashboards", {}).values():
+        for item in [*dashboard.get("charts", {}).values(), *dashboard.get("filters", {}).values()]:
+            if item.get("db") == "evidence":
+                item["db"] = name
+
+
+def datasette_app(db_path: Path | None = None, base_url: str = "/") -> Datasette:
+    """The configured site over db_path (default: build/evidence.db)."""
+    db_path = Path(db_path or settings.db_path)
+    if not db_path.exists():
+        raise FileNotFoundError(
+            f"{db_path} does not exist; run `evidence build` (or `make build`) first"
+        )
+    return Datasette(
+        immutables=[str(db_path)],
+        metadata=site_metadata(db_path, base_url=base_url),
+        template_dir=str(TEMPLATES),
+        static_mounts=[("static", str(STATIC))],
+        settings={**SETTINGS, "base_url": base_url},
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(
+        prog="python -m evidence.site",
+        description="Serve the Datasette site over the built database.",
+    )
+    p.add_argument(
+        "--db",
+        type=Path,
+        default=settings.db_path,
+        help="the database (default: build/evidence.db)",
+    )
+    p.add_argument(
+        "--host", default="127.0.0.1", help="interface to listen on (default: 127.0.0.1)"
+    )
+    p.add_argument("--port", type=int, default=8001, help="port (default: 8001)")
+    p.add_argument(
+        "--write-metadata",
+        type=Path,
+        metavar="FILE",
+        help="write the merged metadata as JSON to FILE and exit",
+    )
+    args = p.parse_args(argv)
+    if args.write_metadata:
+        args.write_metadata.write_text(
+            json.dumps(site_metadata(args.db), ensure_ascii=False, indent=2), encoding="utf-8"
+        )
+        return 0
+    import uvicorn
+
+    try:
+        app = datasette_app(args.db)
+    except FileNotFoundError as e:
+        print(e, file=sys.stderr)
+        return 2
+    uvicorn.run(app.app(), host=args.host, port=args.port, log_level="warning")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

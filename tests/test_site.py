@@ -1,0 +1,414 @@
+"""The Datasette site, in process (`ds.client`): pages, facets, search, canned queries, exports."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from evidence.site import SETTINGS, site_metadata
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+
+
+def csv_rows(name: str) -> list[dict]:
+    with open(DATA / f"{name}.csv", encoding="utf-8-sig", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def get(site, path: str, **params):
+    return asyncio.run(site.client.get(path, params=params or None))
+
+
+def rows(site, path: str, **params) -> list[dict]:
+    r = get(site, path, _shape="array", **params)
+    assert r.status_code == 200, r.text[:500]
+    return r.json()
+
+
+def concept_refs(concept_id: str) -> set[int]:
+    claims = {r["claim_id"] for r in csv_rows("claim_concepts") if r["concept_id"] == concept_id}
+    included = {int(r["ref"]) for r in csv_rows("studies")}
+    return {
+        int(r["ref"])
+        for r in csv_rows("citations")
+        if r["claim_id"] in claims and int(r["ref"]) in included
+    }
+
+
+# --- pages ------------------------------------------------------------------------------------
+
+
+def test_landing_page(site):
+    r = get(site, "/")
+    assert r.status_code == 200
+    html = r.text
+    assert "Hvad er det?" in html and "What is this?" in html
+    assert (
+        "Sådan citerer du" in html and "How to cite" in html and "e-ISBN 978-87-7582-301-7" in html
+    )
+    for link in [
+        'href="/evidence/studies"',
+        'href="/evidence/concept_summary"',
+        'href="/evidence/gap_map"',
+        'href="/-/dashboards/evidens"',
+        'href="/evidence/audit"',
+        'href="/docs"',
+        'action="/-/search"',
+    ]:
+        assert link in html
+
+
+def test_about_page_and_licence(site):
+    r = get(site, "/about")
+    assert r.status_code == 200 and "VIVEs publikationer kan frit citeres" in r.text
+    studies = get(site, "/evidence/studies").text
+    assert (
+        "VIVEs publikationer kan frit citeres med tydelig kildeangivelse" in studies
+        and "https://www.vive.dk" in studies
+    )
+
+
+def test_settings_and_immutability(site):
+    assert SETTINGS["sql_time_limit_ms"] <= 1000
+    db = site.get_database("evidence")
+    assert db.is_mutable is False
+    r = get(site, "/evidence.json", sql="delete from studies")
+    assert r.status_code == 400
+
+
+def test_unknown_table_and_row_are_404(site):
+    assert get(site, "/evidence/no_such_table").status_code == 404
+    assert get(site, "/evidence/studies/99999").status_code == 404
+
+
+def test_study_row_page_links_everything_about_it(site):
+    html = get(site, "/evidence/studies/924").text
+    assert 'href="/evidence/study?ref=924"' in html
+    n_findings = sum(1 for f in csv_rows("findings") if f["ref"] == "924")
+    assert f"{n_findings} rows</a>\n                from ref in findings" in html
+    citations = get(site, "/evidence/citations", ref="924").text
+    assert "Holm-Petersen, C., m.fl. (2021)" in citations  # studies' label_column
+    concept = get(site, "/evidence/concepts/single-contact-person").text
+    assert 'href="/evidence/studies_for_concept?concept=single-contact-person"' in concept
+
+
+def test_every_table_view_and_column_is_described(site, evidence_db):
+    meta = site_metadata(evidence_db)["databases"]["evidence"]["tables"]
+    db = site.get_database("evidence")
+    names = asyncio.run(db.table_names()) + asyncio.run(db.view_names())
+    hidden = set(asyncio.run(db.hidden_table_names()))
+    missing = []
+    for name in names:
+        if name in hidden:
+            continue
+        entry = meta.get(name, {})
+        if not (entry.get("description") or "").strip():
+            missing.append(name)
+        columns = asyncio.run(db.table_columns(name))
+        missing += [
+            f"{name}.{c}" for c in columns if not (entry.get("columns", {}).get(c) or "").strip()
+        ]
+    assert missing == []
+    assert len(names) - len(hidden) >= 30
+
+
+def test_descriptions_come_from_the_schema(site, evidence_db):
+    meta = site_metadata(evidence_db)["databases"]["evidence"]["tables"]
+    assert meta["studies"]["columns"]["year"] == "Publication year as Bilag 2 gives it."
+    assert meta["studies"]["label_column"] == "bilag2_authors_year"
+    page = get(site, "/evidence/claims").text
+    assert "The claim&#39;s stance" in page or "The claim's stance" in page
+
+
+# --- facets and search --------------------------------------------------------------------------
+
+
+def test_facet_array_countries(site):
+    r = get(site, "/evidence/studies.json", _facet_array="countries", _size="0")
+    counts = {f["value"]: f["count"] for f in r.json()["facet_results"]["countries"]["results"]}
+    assert counts["DK"] == 21 and counts["SE"] == 23 and counts["NO"] == 12
+    assert (
+        len(
+            rows(
+                site,
+                "/evidence/studies.json",
+                _facet_array="countries",
+                countries__arraycontains="DK",
+                _size="max",
+            )
+        )
+        == 21
+    )
+
+
+def test_default_facets_are_configured(site):
+    facets = get(site, "/evidence/studies.json", _size="0").json()["facet_results"]
+    assert {"countries", "service_areas", "methods", "publication_type"} <= set(facets)
+
+
+def test_search_box_stems_danish(site):
+    found = {
+        r["claim_id"]
+        for r in rows(site, "/evidence/claims.json", _search="kontaktpersoner", _size="max")
+    }
+    assert "2.2-04" in found
+    assert all(
+        "kontaktperson" in r["sentence_da"].lower()
+        for r in rows(site, "/evidence/claims.json", _search="kontaktpersoner")
+    )
+    samarbejde = {
+        r["claim_id"]
+        for r in csv_rows("claims")
+        if " samarbejde " in r["sentence_da"] and "samarbejdet" not in r["sentence_da"]
+    }
+    got = {
+        r["claim_id"]
+        for r in rows(site, "/evidence/claims.json", _search="samarbejdet", _size="max")
+    }
+    assert samarbejde and samarbejde <= got
+
+
+def test_search_box_keeps_danish_letters_and_finds_english(site):
+    assert rows(site, "/evidence/claims.json", _search="mål")
+    assert rows(site, "/evidence/claims.json", _search="mal") == []
+    english = {
+        r["claim_id"]
+        for r in rows(site, "/evidence/claims.json", _search="contact persons", _size="max")
+    }
+    assert {
+        r["claim_id"] for r in csv_rows("claims") if "contact person" in r["text_en"].lower()
+    } <= english
+    assert [r["id"] for r in rows(site, "/evidence/concepts.json", _search="tovholder")] == [
+        "single-contact-person"
+    ]
+
+
+@pytest.mark.parametrize(
+    "q", ['"', "NEAR(", "a OR", "*", "^-()", "kontakt* OR", '") AND (x', "æ ø å"]
+)
+def test_search_box_never_errors(site, q):
+    assert get(site, "/evidence/claims.json", _search=q).status_code == 200
+    assert get(site, "/evidence/search_claims.json", q=q).status_code == 200
+
+
+def test_search_all_page(site):
+    r = get(site, "/-/search", q="kontaktperson")
+    assert r.status_code == 200 and "/evidence/claims.json" in r.text
+
+
+# --- canned queries -------------------------------------------------------------------------------
+
+
+def test_studies_for_concept(site):
+    got = rows(site, "/evidence/studies_for_concept.json", concept="single-contact-person")
+    assert {r["ref"] for r in got} == concept_refs("single-contact-person")
+    assert {631, 751, 924} <= {r["ref"] for r in got}
+    r924 = next(r for r in got if r["ref"] == 924)
+    assert r924["stance"] == "supports" and "2.2-04" in json.loads(r924["claim_ids"])
+    by_label = rows(site, "/evidence/studies_for_concept.json", concept="Single contact person")
+    assert {r["ref"] for r in by_label} == {r["ref"] for r in got}
+    assert rows(site, "/evidence/studies_for_concept.json", concept="no-such-concept") == []
+
+
+def test_study(site):
+    got = rows(site, "/evidence/study.json", ref="924", _size="max")
+    kinds = [r["kind"] for r in got]
+    assert kinds[0] == "study" and got[0]["text_da"].startswith("Holm-Petersen, C., m.fl. (2021)")
+    assert kinds.count("finding") == sum(1 for f in csv_rows("findings") if f["ref"] == "924")
+    assert kinds.count("claim") == sum(1 for c in csv_rows("citations") if c["ref"] == "924")
+    assert "reference" in kinds
+    assert rows(site, "/evidence/study.json", ref="99999") == []
+
+
+def test_gap_map(site):
+    got = rows(site, "/evidence/gap_map.json", dimension="", _size="max")
+    assert len(got) == len(csv_rows("concepts"))
+    row = next(r for r in got if r["concept_id"] == "single-contact-person")
+    dk = {int(s["ref"]) for s in csv_rows("studies") if "DK" in s["countries"].split("|")}
+    assert row["DK"] == len(concept_refs("single-contact-person") & dk)
+    assert row["n_studies"] == len(concept_refs("single-contact-person"))
+    roller = rows(site, "/evidence/gap_map.json", dimension="roller", _size="max")
+    assert roller and {r["dimension"] for r in roller} == {"roller"}
+
+
+def test_screening_and_audit(site):
+    assert [r["n"] for r in rows(site, "/evidence/screening.json")] == [499, 319, 124, 56, 55]
+    audit = rows(site, "/evidence/audit.json", kind="", _size="max")
+    assert any(r["kind"] == "cited_not_included" and "908" in r["stated"] for r in audit)
+    assert {r["kind"] for r in rows(site, "/evidence/audit.json", kind="cited_not_included")} == {
+        "cited_not_included"
+    }
+
+
+def test_studies_by(site):
+    dk = rows(
+        site,
+        "/evidence/studies_by.json",
+        country="DK",
+        service_area="",
+        method="",
+        year_from="",
+        year_to="",
+    )
+    assert len(dk) == 21
+    expected = {
+        int(s["ref"])
+        for s in csv_rows("studies")
+        if "social" in s["service_areas"].split("|") and 2015 <= int(s["year"]) <= 2020
+    }
+    got = rows(
+        site,
+        "/evidence/studies_by.json",
+        country="",
+        service_area="social",
+        method="",
+        year_from="2015",
+        year_to="2020",
+    )
+    assert {r["ref"] for r in got} == expected and expected
+
+
+def test_search_claims(site):
+    got = rows(site, "/evidence/search_claims.json", q="kontaktpersoner")
+    assert "2.2-04" in {r["claim_id"] for r in got}
+    assert rows(site, "/evidence/search_claims.json", q="mal") == []
+
+
+def test_canned_query_pages_render(site):
+    for name in (
+        "studies_for_concept",
+        "study",
+        "gap_map",
+        "screening",
+        "audit",
+        "studies_by",
+        "search_claims",
+    ):
+        assert get(site, f"/evidence/{name}").status_code == 200
+
+
+def test_dashboard_and_its_queries(site):
+    r = get(site, "/-/dashboards/evidens")
+    assert r.status_code == 200 and "Gap map" in r.text
+    charts = site_metadata(Path(site.databases["evidence"].path))["plugins"][
+        "datasette-dashboards"
+    ]["evidens"]["charts"]
+    assert {
+        "by-year",
+        "by-country",
+        "by-service-area",
+        "by-method",
+        "claims-by-dimension",
+        "gap-map",
+    } <= set(charts)
+    for name, chart in charts.items():
+        sql = chart["query"].replace("[[ and dimension = :dimension ]]", "")
+        result = get(site, "/evidence.json", sql=sql, _shape="array")
+        assert result.status_code == 200 and result.json(), name
+
+
+# --- exports ------------------------------------------------------------------------------------------
+
+
+def test_csv_export(site):
+    r = get(site, "/evidence/studies.csv", _size="max")
+    assert r.status_code == 200
+    data = list(csv.DictReader(io.StringIO(r.text)))
+    assert len(data) == 55 and data[0]["ref"] == "1"
+
+
+def test_excel_csv_export(site):
+    r = get(site, "/evidence/studies.excelcsv", _size="max")
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
+    body = r.content
+    assert body.startswith(b"\xef\xbb\xbf")
+    text = body.decode("utf-8-sig")
+    assert (
+        text.startswith("ref;authors;year;")
+        and "\r\n" in text
+        and "\n" not in text.replace("\r\n", "")
+    )
+    data = list(csv.DictReader(io.StringIO(text, newline=""), delimiter=";"))
+    assert len(data) == 55
+    row1 = next(d for d in data if d["ref"] == "1")
+    assert (
+        row1["link_score"] == "100,0"
+        and row1["authors"] == "Emilsson, U.M., Strid, A-L & Söderberg, M."
+    )
+
+
+def test_excel_csv_exports_every_row_and_guards_formulas(site):
+    r = get(
+        site, "/evidence/claims.excelcsv", stance="supports"
+    )  # more than a page: redirected to _size=max
+    assert (
+        r.status_code == 302
+        and r.headers["location"] == "/evidence/claims.excelcsv?stance=supports&_size=max"
+    )
+    text = get(site, "/evidence/sections.excelcsv", _size="max").content.decode("utf-8-sig")
+    data = list(csv.DictReader(io.StringIO(text, newline=""), delimiter=";"))
+    assert len(data) == len(csv_rows("sections"))
+    original = {r["section"]: r["key_findings_da"] for r in csv_rows("sections")}
+    dashed = [s for s, text in original.items() if text.startswith("- ")]
+    assert dashed
+    for d in data:
+        text = original[d["section"]]
+        assert d["key_findings_da"] == ("'" + text if text.startswith("- ") else text)
+
+
+def test_xlsx_export(site):
+    r = get(site, "/evidence/studies.xlsx", _size="max")
+    assert r.status_code == 200 and "spreadsheetml" in r.headers["content-type"]
+    wb = load_workbook(io.BytesIO(r.content))
+    ws = wb["studies"]
+    values = list(ws.values)
+    assert values[0][:3] == ("ref", "authors", "year") and len(values) == 56
+    first = dict(zip(values[0], values[1], strict=True))
+    assert first["ref"] == 1 and first["year"] == 2022 and first["link_score"] == 100
+    provenance = dict(list(wb["kilde"].values)[1:])
+    assert len(provenance["dataset_version"]) == 64
+
+
+def test_xlsx_of_a_canned_query(site):
+    r = get(site, "/evidence/studies_for_concept.xlsx", concept="single-contact-person")
+    ws = load_workbook(io.BytesIO(r.content))["studies_for_concept"]
+    refs = {row[0] for row in list(ws.values)[1:]}
+    assert refs == concept_refs("single-contact-person")
+
+
+def test_export_links_are_offered(site):
+    html = get(site, "/evidence/studies").text
+    assert "/evidence/studies.xlsx" in html and "/evidence/studies.excelcsv" in html
+
+
+def test_exports_with_labels_add_label_columns(site):
+    text = get(site, "/evidence/findings.excelcsv", _labels="on", _size="max").content.decode(
+        "utf-8-sig"
+    )
+    data = list(csv.DictReader(io.StringIO(text, newline=""), delimiter=";"))
+    row = next(d for d in data if d["finding_id"] == "924-01")
+    assert (row["ref"], row["ref (label)"]) == ("924", "Holm-Petersen, C., m.fl. (2021)")
+    assert (row["dimension"], row["dimension (label)"], row["dimension_label"]) == (
+        "rammer_og_maal",
+        "Frameworks and goals",
+        "Rammer og mål",
+    )
+
+
+def test_xlsx_keeps_formulas_as_text_and_drops_control_characters(site):
+    r = get(
+        site,
+        "/evidence.xlsx",
+        sql="select '=1+1' as formula, 'a' || char(7) || 'b' as bell, 2.5 as x",
+    )
+    assert r.status_code == 200
+    ws = load_workbook(io.BytesIO(r.content)).active
+    formula, bell, x = list(ws.values)[1]
+    assert (formula, bell, x) == ("=1+1", "ab", 2.5)
+    assert ws["A2"].data_type == "s"
