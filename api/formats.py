@@ -1,0 +1,65 @@
+"""Turn a list the API serves into the format asked for (json, csv, csv-excel-da, xlsx).
+
+What goes into a file and where its provenance goes is decided in evidence.exports; this module
+only wraps it in an HTTP response: file name, media type and provenance headers.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from fastapi import Request
+from fastapi.responses import Response
+
+from evidence.db import Database
+from evidence.exports import MEDIA_TYPES, About, about_csv, render
+
+
+def about_for(
+    request: Request,
+    database: Database,
+    resource: str,
+    filters: dict,
+    columns: dict[str, str] | None = None,
+) -> About:
+    meta = database.meta()
+    return About(
+        resource=resource,
+        url=str(request.url),
+        filters={k: v for k, v in filters.items() if v not in (None, "", [])},
+        dataset_version=meta.get("dataset_version", "unknown"),
+        built_at=meta.get("built_at", ""),
+        citation_da=meta.get("review_citation", ""),
+        citation_en=meta.get("review_citation_en", ""),
+        licence=meta.get("review_licence", ""),
+        columns=columns or {},
+    )
+
+
+def file_response(
+    fmt: str,
+    rows: list[dict],
+    columns: list[str],
+    about: About,
+    about_only: bool = False,
+    model=None,
+) -> Response:
+    """The rows (or, with about_only, the provenance) as a downloadable file; `model` types the values
+    as the JSON does (is_danish true/false, not 1/0)."""
+    if model is not None:
+        rows = [model.model_validate(r).model_dump() for r in rows]
+    about.n_rows = len(rows)
+    if about_only and fmt in ("csv", "csv-excel-da"):
+        body, name = about_csv(about, excel_da=fmt == "csv-excel-da"), about.filename(fmt, "-about")
+    else:
+        body, name = render(fmt, rows, columns, about), about.filename(fmt)
+    headers = {
+        "Content-Disposition": f'attachment; filename="{name}"',  # ASCII by construction
+        "X-Evidence-Dataset-Version": about.dataset_version,
+        "X-Evidence-Filter": quote(about.filter_text(), safe=" =,"),
+        "X-Evidence-Citation": "UTF-8''" + quote(about.citation_da, safe=""),
+    }
+    if fmt != "xlsx" and not about_only:
+        url = quote(about.url, safe=":/?&=%#+,;@")  # a header holds ASCII only
+        headers["Link"] = f'<{url}{"&" if "?" in url else "?"}about=1>; rel="describedby"'
+    return Response(body, media_type=MEDIA_TYPES[fmt], headers=headers)

@@ -1,0 +1,159 @@
+"""The evidens JSON API: FastAPI over the built database, read-only.
+
+    uvicorn api.main:app            # or: python -m evidence.serve (API and Datasette together)
+
+Every GET answers with an ETag (the dataset version, the code version and the URL) and
+Cache-Control; a matching If-None-Match gets 304. Errors are JSON with `detail` (404s for unknown
+ids add `suggestions`). Routes live in api/routes/, the work in src/evidence/.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from contextlib import asynccontextmanager
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import JSONResponse, Response
+
+from evidence.db import Database, DatabaseMissing
+from evidence.queries import InvalidFilter, NotFound
+from evidence.settings import settings
+
+from .routes import ask, claims, concepts, references, review, studies
+
+log = logging.getLogger("evidence.api")
+CACHE_CONTROL = "public, max-age=60"
+try:
+    CODE_VERSION = version("evidens")
+except PackageNotFoundError:  # pragma: no cover - running from a bare checkout
+    CODE_VERSION = "0"
+
+DESCRIPTION = """
+Every study, finding, claim and citation of VIVE's 2024 review *Tværfagligt samarbejde om en
+helhedsorienteret indsats* (55 Nordic studies), as JSON and as files for spreadsheets and
+reference managers.
+
+* **Ask** a question in Danish or English: `/api/ask?q=hvilke studier handler om én kontaktperson`.
+* **Lists** (`/api/studies`, `/api/claims`, `/api/concepts`, …) take `format=json|csv|csv-excel-da|xlsx`.
+* **Briefs**: `/api/concepts/{id}/brief?format=html` — one page for policy staff.
+* **References**: `/api/references.ris`, `.bib`, `.csl.json`.
+
+Cite the review: Hjelmar, U., Ibsen, J. T. & Fischer, R. H. (2024). *Tværfagligt samarbejde om en
+helhedsorienteret indsats.* København: VIVE. Data quoted from VIVE with attribution.
+"""
+
+
+def create_app(db_path: Path | None = None) -> FastAPI:
+    """The API over the database at db_path (default: settings.db_path)."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        database = Database(Path(db_path or settings.db_path))
+        app.state.database = database
+        try:
+            ask.warm(database)
+            log.info("serving %s (dataset %s)", database.path, database.dataset_version()[:12])
+        except DatabaseMissing as e:
+            log.warning("%s; every request will answer 503 until it is built", e)
+        yield
+
+    app = FastAPI(
+        title="evidens API",
+        version=CODE_VERSION,
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        openapi_tags=[{"name": t, "description": d} for t, d in TAGS.items()],
+    )
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=["*"],
+        allow_methods=["GET", "HEAD"],
+        allow_headers=["*"],
+        expose_headers=[
+            "ETag",
+            "Content-Disposition",
+            "Link",
+            "X-Evidence-Dataset-Version",
+            "X-Evidence-Filter",
+            "X-Evidence-Citation",
+        ],
+    )
+    app.middleware("http")(etag_middleware)
+    add_error_handlers(app)
+    unavailable = {
+        503: {
+            "description": "The database has not been built; run `make build`.",
+            "content": {
+                "application/json": {
+                    "schema": {"type": "object", "properties": {"detail": {"type": "string"}}}
+                }
+            },
+        }
+    }
+    for module in (ask, studies, concepts, claims, review, references):
+        app.include_router(module.router, prefix="/api", responses=unavailable)
+    return app
+
+
+TAGS = {
+    "ask": "Questions in Danish or English, answered from the review's citations.",
+    "studies": "The 55 included studies (Bilag 2).",
+    "concepts": "The bilingual thesaurus and each concept's evidence profile and brief.",
+    "review": "The review's claims, sections, outcomes, record, audit and gap map.",
+    "references": "The included studies for reference managers.",
+}
+
+
+def etag_for(request: Request, dataset_version: str) -> str:
+    url = request.url.path + ("?" + request.url.query if request.url.query else "")
+    digest = hashlib.sha256(f"{dataset_version}\0{CODE_VERSION}\0{url}".encode()).hexdigest()[:20]
+    return f'W/"{dataset_version[:12]}-{digest}"'
+
+
+async def etag_middleware(request: Request, call_next):
+    """ETag and Cache-Control on every successful GET; 304 when If-None-Match already has it."""
+    if request.method not in ("GET", "HEAD") or request.url.path.startswith("/browse"):
+        return await call_next(request)  # the mounted Datasette site does its own caching
+    try:
+        etag = etag_for(request, request.app.state.database.dataset_version())
+    except (DatabaseMissing, AttributeError):
+        return await call_next(request)
+    sent = {t.strip() for t in request.headers.get("if-none-match", "").split(",")}
+    if etag in sent or "*" in sent:
+        return Response(status_code=304, headers={"ETag": etag, "Cache-Control": CACHE_CONTROL})
+    response = await call_next(request)
+    if response.status_code == 200:
+        response.headers["ETag"] = etag
+        response.headers["Cache-Control"] = CACHE_CONTROL
+    return response
+
+
+def add_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(NotFound)
+    async def not_found(request: Request, exc: NotFound):
+        return JSONResponse({"detail": str(exc), "suggestions": exc.suggestions}, status_code=404)
+
+    @app.exception_handler(InvalidFilter)
+    async def invalid(request: Request, exc: InvalidFilter):
+        return JSONResponse({"detail": str(exc)}, status_code=422)
+
+    @app.exception_handler(DatabaseMissing)
+    async def missing(request: Request, exc: DatabaseMissing):
+        return JSONResponse({"detail": str(exc)}, status_code=503)
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception):
+        log.exception("unexpected error on %s", request.url)
+        return JSONResponse(
+            {
+                "detail": "Internal error; the request was logged. Try again, or report it with the URL."
+            },
+            status_code=500,
+        )
+
+
+app = create_app()

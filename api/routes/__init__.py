@@ -1,0 +1,42 @@
+"""One module of routes per tag: ask, studies, concepts, claims (claims, sections, outcomes),
+review (review, audit, gap map), references (RIS, BibTeX, CSL-JSON)."""
+
+from __future__ import annotations
+
+from evidence.models import SQLModel
+
+
+class ErrorPublic(SQLModel):
+    detail: str
+
+
+class NotFoundPublic(SQLModel):
+    detail: str
+    suggestions: list[dict]
+
+
+NOT_FOUND = {
+    404: {
+        "model": NotFoundPublic,
+        "description": "Unknown id; `suggestions` lists the nearest ones.",
+    }
+}
+INVALID = {
+    422: {
+        "description": "A parameter is malformed, too long or names an unknown value; `detail` says which."
+    }
+}
+FILES = {
+    200: {
+        "content": {
+            "text/csv": {
+                "schema": {"type": "string"},
+                "example": 'ref,authors,year\r\n924,"Holm-Petersen, C., m.fl.",2021\r\n',
+            },
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+                "schema": {"type": "string", "format": "binary"}
+            },
+        },
+        "description": "JSON by default; a file with format=csv|csv-excel-da|xlsx.",
+    },
+}

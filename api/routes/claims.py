@@ -1,0 +1,193 @@
+"""GET /api/claims, /api/sections and /api/outcomes."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+
+from evidence.models import (
+    ClaimPublic,
+    ClaimsPublic,
+    OutcomePublic,
+    OutcomesPublic,
+    SectionPublic,
+    SectionsPublic,
+)
+from evidence.queries import list_claims, list_outcomes, list_sections
+
+from ..deps import (
+    AboutQuery,
+    ConnectionDep,
+    DatabaseDep,
+    FormatQuery,
+    LimitQuery,
+    OffsetQuery,
+    page_limit,
+)
+from ..formats import about_for, file_response
+from . import FILES, INVALID
+from .docs import column_docs
+
+router = APIRouter(tags=["review"])
+
+CLAIM_COLUMNS = [
+    "claim_id",
+    "section",
+    "section_title",
+    "chapter",
+    "page",
+    "sentence_da",
+    "text_en",
+    "citation_text",
+    "cited_refs",
+    "concept_ids",
+    "stance",
+]
+SECTION_COLUMNS = [
+    "section",
+    "chapter",
+    "level",
+    "title_da",
+    "title_en",
+    "dimension",
+    "page",
+    "stated_n_studies",
+    "stated_n_danish",
+    "n_claims",
+    "n_studies",
+]
+OUTCOME_COLUMNS = [
+    "outcome_id",
+    "ref",
+    "section",
+    "measure_da",
+    "measure_en",
+    "population",
+    "value_before",
+    "value_after",
+    "value",
+    "unit",
+    "period",
+    "direction",
+    "quote_da",
+    "note",
+]
+Section = Annotated[
+    str | None,
+    Query(
+        max_length=10, description="A section ('2.2') or a whole chapter ('2').", examples=["2.2"]
+    ),
+]
+Ref = Annotated[
+    int | None, Query(ge=0, le=1_000_000, description="A study's reference number.", examples=[924])
+]
+
+
+@router.get(
+    "/claims",
+    response_model=ClaimsPublic,
+    responses={**FILES, **INVALID},
+    summary="List the review's claims",
+    description="Every citation group in chapters 2–7: the sentence (verbatim), its English rendering, the studies it "
+    "cites, its concepts and stance.",
+)
+def get_claims(
+    request: Request,
+    database: DatabaseDep,
+    conn: ConnectionDep,
+    section: Section = None,
+    concept: Annotated[
+        str | None,
+        Query(max_length=100, description="Claims about this concept.", examples=["co-location"]),
+    ] = None,
+    stance: Annotated[
+        str | None,
+        Query(
+            max_length=20,
+            description="supports, contradicts, mixed or mentions (on `concept` when given).",
+            examples=["contradicts"],
+        ),
+    ] = None,
+    ref: Ref = None,
+    limit: LimitQuery = None,
+    offset: OffsetQuery = 0,
+    format: FormatQuery = "json",
+    about: AboutQuery = False,
+):
+    rows, count = list_claims(
+        conn, section, concept, stance, ref, page_limit(limit, format), offset
+    )
+    if format == "json":
+        return {"data": rows, "count": count}
+    filters = {"section": section, "concept": concept, "stance": stance, "ref": ref}
+    docs = column_docs(
+        conn, "claims", CLAIM_COLUMNS, {"section_title": "Title of the section (Danish)."}
+    )
+    return file_response(
+        format,
+        rows,
+        CLAIM_COLUMNS,
+        about_for(request, database, "claims", filters, docs),
+        about,
+        ClaimPublic,
+    )
+
+
+@router.get(
+    "/sections",
+    response_model=SectionsPublic,
+    responses={**FILES, **INVALID},
+    summary="List the chapters and sections",
+    description="Chapters and sections 1–8 with pages, 'Centrale fund' boxes, the number of studies each says it "
+    "builds on, and the number of claims and distinct studies it actually cites.",
+)
+def get_sections(
+    request: Request,
+    database: DatabaseDep,
+    conn: ConnectionDep,
+    format: FormatQuery = "json",
+    about: AboutQuery = False,
+):
+    rows, count = list_sections(conn)
+    if format == "json":
+        return {"data": rows, "count": count}
+    extra = {
+        "n_claims": "Claims in the section (a chapter counts all of its sections).",
+        "n_studies": "Distinct included studies cited.",
+    }
+    info = about_for(
+        request, database, "sections", {}, column_docs(conn, "sections", SECTION_COLUMNS, extra)
+    )
+    return file_response(format, rows, SECTION_COLUMNS, info, about, SectionPublic)
+
+
+@router.get(
+    "/outcomes",
+    response_model=OutcomesPublic,
+    responses={**FILES, **INVALID},
+    summary="List the quantitative outcomes",
+    description="Every number the review reports about effects (before/after, a single value), with its quote.",
+)
+def get_outcomes(
+    request: Request,
+    database: DatabaseDep,
+    conn: ConnectionDep,
+    ref: Ref = None,
+    section: Section = None,
+    limit: LimitQuery = None,
+    offset: OffsetQuery = 0,
+    format: FormatQuery = "json",
+    about: AboutQuery = False,
+):
+    rows, count = list_outcomes(conn, ref, section, page_limit(limit, format), offset)
+    if format == "json":
+        return {"data": rows, "count": count}
+    info = about_for(
+        request,
+        database,
+        "outcomes",
+        {"ref": ref, "section": section},
+        column_docs(conn, "outcomes", OUTCOME_COLUMNS),
+    )
+    return file_response(format, rows, OUTCOME_COLUMNS, info, about, OutcomePublic)

@@ -1,0 +1,168 @@
+"""GET /api/concepts, /api/concepts/{id} (evidence profile) and /api/concepts/{id}/brief."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Path, Query, Request, Response
+from fastapi.responses import HTMLResponse, PlainTextResponse
+
+from evidence.ask import assemble_studies, concept_index, suggest
+from evidence.briefs import render_brief
+from evidence.details import concept_profile, review_record
+from evidence.models import ConceptProfile, ConceptPublic, ConceptsPublic
+from evidence.queries import NotFound, list_concepts
+
+from ..deps import (
+    AboutQuery,
+    ConnectionDep,
+    DatabaseDep,
+    FormatQuery,
+    LangQuery,
+    LimitQuery,
+    OffsetQuery,
+    TextQuery,
+    page_limit,
+)
+from ..formats import about_for, file_response
+from . import FILES, INVALID, NOT_FOUND
+from .docs import column_docs
+
+router = APIRouter(tags=["concepts"])
+
+COLUMNS = [
+    "id",
+    "label_da",
+    "label_en",
+    "synonyms_da",
+    "synonyms_en",
+    "dimension",
+    "broader",
+    "factor",
+    "definition_da",
+    "definition_en",
+    "n_claims",
+    "n_studies",
+]
+ConceptId = Annotated[
+    str,
+    Path(
+        max_length=100,
+        description="A concept id (see /api/concepts).",
+        examples=["single-contact-person"],
+    ),
+]
+
+
+@router.get(
+    "/concepts",
+    response_model=ConceptsPublic,
+    responses={**FILES, **INVALID},
+    summary="List the concepts",
+    description="The bilingual thesaurus: labels, synonyms, dimension, broader concept, definition, and how many "
+    "claims and studies the review has for each.",
+)
+def get_concepts(
+    request: Request,
+    database: DatabaseDep,
+    conn: ConnectionDep,
+    dimension: Annotated[
+        str | None,
+        Query(
+            max_length=40,
+            description="rammer, maal, roller, viden, virkninger_borgere or virkninger_medarbejdere.",
+            examples=["roller"],
+        ),
+    ] = None,
+    q: TextQuery = None,
+    limit: LimitQuery = None,
+    offset: OffsetQuery = 0,
+    format: FormatQuery = "json",
+    about: AboutQuery = False,
+):
+    rows, count = list_concepts(conn, dimension, q, page_limit(limit, format), offset)
+    if format == "json":
+        return {"data": rows, "count": count}
+    extra = {
+        "n_claims": "Claims of the review about the concept.",
+        "n_studies": "Included studies the review cites for it.",
+    }
+    info = about_for(
+        request,
+        database,
+        "concepts",
+        {"dimension": dimension, "q": q},
+        column_docs(conn, "concepts", COLUMNS, extra),
+    )
+    return file_response(format, rows, COLUMNS, info, about, ConceptPublic)
+
+
+def _profile(database, conn, concept_id: str, lang: str) -> dict:
+    concept = conn.execute("select * from concepts where id = ?", [concept_id]).fetchone()
+    if concept is None:
+        raise NotFound(
+            f"no concept {concept_id!r}; the ids are listed at /api/concepts",
+            suggest(database, concept_id),
+        )
+    studies = assemble_studies(conn, concept_index(database), [concept_id], lang)
+    return concept_profile(conn, concept, studies)
+
+
+@router.get(
+    "/concepts/{concept_id}",
+    response_model=ConceptProfile,
+    responses={**NOT_FOUND, **INVALID},
+    summary="A concept's evidence profile",
+    description="The concept, every study the review cites for it with its stance, sentences and findings, and the "
+    "studies counted by stance, country and method.",
+)
+def get_concept(
+    database: DatabaseDep, conn: ConnectionDep, concept_id: ConceptId, lang: LangQuery = "da"
+):
+    return _profile(database, conn, concept_id, lang)
+
+
+@router.get(
+    "/concepts/{concept_id}/brief",
+    response_class=Response,  # HTML or Markdown; errors stay JSON (see responses)
+    responses={
+        200: {
+            "content": {
+                "text/html": {"schema": {"type": "string"}, "example": "<!doctype html>…"},
+                "text/markdown": {
+                    "schema": {"type": "string"},
+                    "example": "# Vidensnotat: Én kontaktperson\n…",
+                },
+            },
+            "description": "The brief as HTML or Markdown.",
+        },
+        **NOT_FOUND,
+        **INVALID,
+    },
+    summary="A one-page evidence brief for policy staff",
+    description="What the review says about the concept, which studies it rests on and where they stand, the review's sentences "
+    "with section references, and how to cite the review. Printable HTML or Markdown, in Danish or English.",
+)
+def get_brief(
+    request: Request,
+    database: DatabaseDep,
+    conn: ConnectionDep,
+    concept_id: ConceptId,
+    lang: LangQuery = "da",
+    format: Annotated[
+        Literal["html", "md"],
+        Query(description="html (default) or md (Markdown).", examples=["md"]),
+    ] = "html",
+):
+    profile = _profile(database, conn, concept_id, lang)
+    review = review_record(conn, database.dataset_version())
+    title = "title_en" if lang == "en" else "title_da"
+    sections = {
+        r["section"]: {"title": r[title], "page": r["page"]}
+        for r in conn.execute("select * from sections")
+    }
+    url = str(request.url_for("get_concept", concept_id=concept_id))
+    text = render_brief(profile, review, sections, format, lang, url)
+    if format == "md":
+        return PlainTextResponse(text, media_type="text/markdown; charset=utf-8")
+    return HTMLResponse(text)

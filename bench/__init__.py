@@ -1,0 +1,1 @@
+"""`make bench` and `make soak`: measured speed, scale, robustness and answer quality."""

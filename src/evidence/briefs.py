@@ -1,0 +1,122 @@
+"""One-page evidence briefs for policy staff: what the review says about a concept, which studies
+it rests on and where they stand, the review's own sentences with their sections, and how to cite.
+
+Rendered from Jinja2 templates (src/evidence/templates/brief.{md,html}.j2) in Danish or English.
+The brief restates the review; it adds no judgement of its own.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+WORDS = {
+    "da": {
+        "brief": "Vidensnotat",
+        "says": "Hvad vidensindsamlingen siger",
+        "studies": "Studierne og hvor de står",
+        "quotes": "Citater fra vidensindsamlingen",
+        "cite": "Sådan citeres",
+        "section": "afsnit",
+        "page": "s.",
+        "study": "Studie",
+        "year": "År",
+        "countries": "Land",
+        "stance": "Holdning",
+        "findings": "Hovedfund (Bilag 2)",
+        "n_studies": "studier",
+        "none": "Vidensindsamlingen citerer ingen studier for dette begreb.",
+        "caveat": "Notatet gengiver, hvad vidensindsamlingen skriver og citerer; det vurderer ikke studiernes kvalitet.",
+        "data": "Data",
+        "definition": "Begrebet",
+    },
+    "en": {
+        "brief": "Evidence brief",
+        "says": "What the review says",
+        "studies": "The studies and where they stand",
+        "quotes": "The review's own words",
+        "cite": "How to cite",
+        "section": "section",
+        "page": "p.",
+        "study": "Study",
+        "year": "Year",
+        "countries": "Country",
+        "stance": "Stance",
+        "findings": "Main findings (Bilag 2)",
+        "n_studies": "studies",
+        "none": "The review cites no studies for this concept.",
+        "caveat": "This brief restates what the review writes and cites; it does not appraise the studies' quality.",
+        "data": "Data",
+        "definition": "The concept",
+    },
+}
+STANCES = {
+    "da": {
+        "supports": "understøtter",
+        "contradicts": "modsiger",
+        "mixed": "blandet",
+        "mentions": "nævner",
+    },
+    "en": {
+        "supports": "supports",
+        "contradicts": "contradicts",
+        "mixed": "mixed",
+        "mentions": "mentions",
+    },
+}
+
+
+@cache
+def environment() -> Environment:
+    return Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(["html.j2"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+def quotes(profile: dict) -> list[dict]:
+    """The review's sentences on the concept, once each, in the review's order, with their studies."""
+    by_claim: dict[str, dict] = {}
+    for s in profile["studies"]:
+        for ev in s["evidence"]:
+            q = by_claim.setdefault(ev["claim_id"], {**ev, "refs": []})
+            q["refs"].append(s["ref"])
+    return sorted(by_claim.values(), key=lambda q: _order(q["claim_id"]))
+
+
+def _order(claim_id: str) -> tuple:
+    section, _, seq = claim_id.partition("-")
+    return (*(int(p) for p in section.split(".")), int(seq or 0))
+
+
+def render_brief(
+    profile: dict,
+    review: dict,
+    sections: dict[str, dict],
+    fmt: str = "md",
+    lang: str = "da",
+    url: str = "",
+) -> str:
+    """The brief for a concept profile (details.concept_profile) as Markdown or HTML."""
+    template = environment().get_template(f"brief.{'html' if fmt == 'html' else 'md'}.j2")
+    en = lang == "en"
+    return template.render(
+        c=profile,
+        lang=lang,
+        w=WORDS[lang],
+        stance=STANCES[lang],
+        quotes=quotes(profile),
+        sections=sections,
+        label=profile["label_en" if en else "label_da"],
+        definition=profile["definition_en" if en else "definition_da"],
+        citation=review.get("citation_en" if en else "citation_da", ""),
+        review=review,
+        url=url,
+    )

@@ -1,0 +1,215 @@
+"""Tables as files for people who work in spreadsheets: CSV, Danish-Excel CSV and XLSX.
+
+Every export says what made it: the filter, the dataset version and how to cite the review
+(`About`). Where that goes depends on the format:
+
+- **XLSX**: a second sheet, "about", with one row per fact and the meaning of every column.
+- **CSV** (both dialects): the file itself holds only the header and the rows. Provenance
+  written into the file (leading "# …" lines, or rows after a blank line at the end) is read as
+  data by Python's csv module, pandas, R and Excel alike: Excel puts the comment lines in column A
+  and the real header several rows down, and a reader that takes the first line as the header
+  gets the comment as column names. So a CSV carries its provenance beside it instead: in its
+  file name (`evidens-studies-country-DK-8e9eb55c.csv`: resource, filter, dataset version), in
+  response headers (`X-Evidence-Dataset-Version`, `X-Evidence-Filter`, `X-Evidence-Citation`,
+  and a `Link: <…&about=1>; rel="describedby"`), and as a companion file: the same URL with
+  `about=1` returns the About as a two-column CSV (key, value) in the same dialect.
+
+Danish Excel opens a `.csv` by double-click only when it is UTF-8 with a byte-order mark, split
+by semicolons, with CRLF line ends and decimal commas; `csv-excel-da` writes exactly that (whole
+numbers stay as they are, so ref 924 and year 2021 are never "924,0"). Lists in cells are joined
+with ", ".
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import unicodedata
+import zipfile
+from dataclasses import dataclass, field
+from datetime import datetime
+
+FORMATS = ("json", "csv", "csv-excel-da", "xlsx")
+MEDIA_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "csv-excel-da": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+LIST_JOIN = ", "
+
+
+@dataclass
+class About:
+    """What made an export, and how to cite what it comes from."""
+
+    resource: str
+    url: str
+    filters: dict
+    dataset_version: str
+    built_at: str = ""
+    citation_da: str = ""
+    citation_en: str = ""
+    licence: str = ""
+    n_rows: int = 0
+    columns: dict[str, str] = field(default_factory=dict)  # column → description
+
+    def filter_text(self) -> str:
+        return ", ".join(f"{k}={v}" for k, v in self.filters.items()) or "none (all rows)"
+
+    def rows(self) -> list[tuple[str, str]]:
+        facts = [
+            ("resource", self.resource),
+            ("filter", self.filter_text()),
+            ("rows", str(self.n_rows)),
+            ("url", self.url),
+            ("dataset_version", self.dataset_version),
+            ("built_at", self.built_at),
+            ("cite_review_da", self.citation_da),
+            ("cite_review_en", self.citation_en),
+            ("licence", self.licence),
+            (
+                "made_by",
+                "evidens, an open evidence base for VIVE's 2024 review (data quoted from VIVE with attribution)",
+            ),
+        ]
+        return facts + [(f"column {name}", text) for name, text in self.columns.items()]
+
+    def filename(self, fmt: str, suffix: str = "") -> str:
+        """evidens-<resource>-<filter>-<version>[suffix].csv|xlsx"""
+        parts = (
+            ["evidens", self.resource]
+            + [f"{k}-{v}" for k, v in self.filters.items()]
+            + [self.dataset_version[:8]]
+        )
+        stem = "-".join(_slug(p) for p in parts if p)
+        return f"{stem}{suffix}.{'xlsx' if fmt == 'xlsx' else 'csv'}"
+
+
+FOLD = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "Æ": "Ae", "Ø": "Oe", "Å": "Aa", "ß": "ss"})
+
+
+def _slug(text) -> str:
+    """ASCII letters, digits, dot and underscore; runs of anything else become one '-'."""
+    folded = (
+        unicodedata.normalize("NFKD", str(text).translate(FOLD)).encode("ascii", "ignore").decode()
+    )
+    out = "".join(c if c.isalnum() or c in "._" else "-" for c in folded)
+    return "-".join(p for p in out.split("-") if p)[:60]
+
+
+def cell(value, decimal_comma: bool = False) -> str:
+    """A value as text: lists joined with ', ', booleans true/false, None empty."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list | tuple):
+        return LIST_JOIN.join(cell(v, decimal_comma) for v in value)
+    if isinstance(value, float):
+        text = str(int(value)) if value.is_integer() else repr(value)
+        return text.replace(".", ",") if decimal_comma else text
+    return str(value)
+
+
+def table(rows: list[dict], columns: list[str], decimal_comma: bool = False) -> list[list[str]]:
+    return [list(columns)] + [[cell(r.get(c), decimal_comma) for c in columns] for r in rows]
+
+
+def to_csv(rows: list[dict], columns: list[str]) -> bytes:
+    """RFC 4180 CSV: UTF-8, comma, CRLF, header first."""
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\r\n").writerows(table(rows, columns))
+    return buf.getvalue().encode("utf-8")
+
+
+def to_excel_csv_da(rows: list[dict], columns: list[str]) -> bytes:
+    """CSV for Danish Excel: UTF-8 with BOM, semicolon, CRLF, decimal comma."""
+    buf = io.StringIO()
+    csv.writer(buf, delimiter=";", lineterminator="\r\n").writerows(
+        table(rows, columns, decimal_comma=True)
+    )
+    return "\ufeff".encode() + buf.getvalue().encode("utf-8")
+
+
+def about_csv(about: About, excel_da: bool = False) -> bytes:
+    """The About as a key,value CSV (the companion of a CSV export)."""
+    rows = [{"key": k, "value": v} for k, v in about.rows()]
+    return to_excel_csv_da(rows, ["key", "value"]) if excel_da else to_csv(rows, ["key", "value"])
+
+
+def to_xlsx(rows: list[dict], columns: list[str], about: About) -> bytes:
+    """A workbook: the rows on a sheet named after the resource, the About on a sheet "about"."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = about.resource[:31]
+    ws.append([_xlsx_value(c) for c in columns])
+    for r in rows:
+        ws.append([_xlsx_value(r.get(c)) for c in columns])
+    for c in ws[1]:
+        c.font = Font(bold=True)
+    ws.freeze_panes = "A2"
+    info = wb.create_sheet("about")
+    info.append(["key", "value"])
+    for k, v in about.rows():
+        info.append([_xlsx_value(k), _xlsx_value(v)])
+    info.column_dimensions["A"].width = 24
+    info.column_dimensions["B"].width = 120
+    stamp = _timestamp(about.built_at)
+    wb.properties.created = wb.properties.modified = stamp  # same bytes for the same build
+    wb.properties.title = f"evidens: {about.resource}"
+    buf = io.BytesIO()
+    wb.save(buf)
+    return _stable_zip(buf.getvalue(), stamp)
+
+
+def _stable_zip(data: bytes, stamp: datetime) -> bytes:
+    """The workbook with every zip entry dated `stamp`: the same bytes for the same build and URL
+    (openpyxl dates entries with the current time, which would break the ETag's promise)."""
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(data)) as src,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst,
+    ):
+        for info in src.infolist():
+            entry = zipfile.ZipInfo(info.filename, date_time=stamp.timetuple()[:6])
+            entry.compress_type, entry.external_attr = zipfile.ZIP_DEFLATED, info.external_attr
+            body = src.read(info.filename)
+            if (
+                info.filename == "docProps/core.xml"
+            ):  # openpyxl stamps `modified` with the time of saving
+                when = stamp.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+                body = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>" + when, body)
+            dst.writestr(entry, body)
+    return out.getvalue()
+
+
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # what a worksheet cannot hold
+
+
+def _xlsx_value(value):
+    if isinstance(value, list | tuple):
+        value = cell(value)
+    return CONTROL.sub("\ufffd", value) if isinstance(value, str) else value
+
+
+def _timestamp(text: str) -> datetime:
+    try:
+        return datetime.fromisoformat(text.replace("Z", "+00:00")).replace(tzinfo=None)
+    except ValueError:
+        return datetime(2024, 1, 1)  # the review's year, for a database without built_at
+
+
+def render(fmt: str, rows: list[dict], columns: list[str], about: About) -> bytes:
+    """The export of rows in one of the file formats (not json)."""
+    about.n_rows = len(rows)
+    if fmt == "csv":
+        return to_csv(rows, columns)
+    if fmt == "csv-excel-da":
+        return to_excel_csv_da(rows, columns)
+    if fmt == "xlsx":
+        return to_xlsx(rows, columns, about)
+    raise ValueError(f"format {fmt!r} is not one of {', '.join(FORMATS)}")

@@ -1,0 +1,266 @@
+"""Read the lists the API serves: studies, claims, sections, outcomes, audit findings.
+
+Each `list_*` takes an open read-only connection and its filters and returns (rows, count), rows
+as dicts shaped like the models in evidence.models. A filter value the vocabularies do not know
+raises `InvalidFilter`, which the API turns into a 422 that names the allowed values.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from dataclasses import asdict, dataclass
+
+from .evidence import study_concept_stances
+
+STANCES = ("supports", "contradicts", "mixed", "mentions")
+
+
+class InvalidFilter(ValueError):
+    """A filter value that can match nothing because it is not a known value."""
+
+
+class NotFound(LookupError):
+    """An id that does not exist; carries suggestions."""
+
+    def __init__(self, message: str, suggestions: list | None = None):
+        super().__init__(message)
+        self.suggestions = suggestions or []
+
+
+def _check(name: str, value: str | None, allowed) -> None:
+    if value is not None and value not in allowed:
+        raise InvalidFilter(
+            f"{name}={value!r} is not a known value; use one of: {', '.join(sorted(allowed))}"
+        )
+
+
+def _fold(text: str) -> str:
+    return re.sub(r"\s+", " ", (text or "").casefold())
+
+
+@dataclass
+class StudyFilters:
+    """The filters of /api/studies and the bibliography exports."""
+
+    country: str | None = None
+    service_area: str | None = None
+    method: str | None = None
+    dimension: str | None = None
+    concept: str | None = None
+    stance: str | None = None
+    year_from: int | None = None
+    year_to: int | None = None
+    q: str | None = None
+
+    def active(self) -> dict:
+        """The filters that are set, for the provenance of an export."""
+        return {k: v for k, v in asdict(self).items() if v not in (None, "")}
+
+    def validate(self, conn: sqlite3.Connection) -> None:
+        _check("country", self.country, codes(conn, "countries"))
+        _check("service_area", self.service_area, codes(conn, "service_areas"))
+        _check("method", self.method, codes(conn, "methods"))
+        _check(
+            "dimension",
+            self.dimension,
+            codes(conn, "dimensions") | codes(conn, "section_dimensions"),
+        )
+        _check("stance", self.stance, STANCES)
+        if self.concept is not None:
+            _check(
+                "concept", self.concept, {r["id"] for r in conn.execute("select id from concepts")}
+            )
+
+
+def codes(conn: sqlite3.Connection, vocabulary: str) -> set[str]:
+    """The codes of a controlled vocabulary (a lookup table of the build)."""
+    return {r["code"] for r in conn.execute(f"select code from [{vocabulary}]")}
+
+
+def _dimension_refs(conn: sqlite3.Connection, dimension: str) -> set[int]:
+    """Studies with a Bilag 2 finding under the dimension, or cited in a chapter of it."""
+    refs = {
+        r["ref"]
+        for r in conn.execute("select distinct ref from findings where dimension = ?", [dimension])
+    }
+    rows = conn.execute(
+        "select distinct ci.ref from citations ci join claims c on c.claim_id = ci.claim_id "
+        "join sections s on s.section = cast(c.chapter as text) where s.dimension = ?",
+        [dimension],
+    )
+    return refs | {r["ref"] for r in rows}
+
+
+def _text_of(conn: sqlite3.Connection) -> dict[int, str]:
+    out = {
+        r["ref"]: " ".join(
+            str(r[k] or "") for k in ("authors", "title", "title_en", "venue", "bilag2_findings")
+        )
+        for r in conn.execute("select * from studies")
+    }
+    for r in conn.execute("select ref, text_en from findings"):
+        out[r["ref"]] = out.get(r["ref"], "") + " " + r["text_en"]
+    return {k: _fold(v) for k, v in out.items()}
+
+
+def list_studies(
+    conn: sqlite3.Connection, f: StudyFilters, limit: int | None = None, offset: int = 0
+) -> tuple[list[dict], int]:
+    f.validate(conn)
+    where, params = [], []
+    for column, value in (
+        ("countries", f.country),
+        ("service_areas", f.service_area),
+        ("methods", f.method),
+    ):
+        if value:
+            where.append(f"exists (select 1 from json_each(studies.{column}) where value = ?)")
+            params.append(value)
+    if f.year_from is not None:
+        where.append("year >= ?")
+        params.append(f.year_from)
+    if f.year_to is not None:
+        where.append("year <= ?")
+        params.append(f.year_to)
+    sql = (
+        "select * from studies"
+        + (" where " + " and ".join(where) if where else "")
+        + " order by ref"
+    )
+    rows = conn.execute(sql, params).fetchall()
+    keep = _kept_refs(conn, f)
+    if keep is not None:
+        rows = [r for r in rows if r["ref"] in keep]
+    if f.q:
+        text = _text_of(conn)
+        words = _fold(f.q).split()
+        rows = [r for r in rows if all(w in text.get(r["ref"], "") for w in words)]
+    return rows[offset : offset + limit if limit is not None else None], len(rows)
+
+
+def _kept_refs(conn: sqlite3.Connection, f: StudyFilters) -> set[int] | None:
+    """Refs allowed by the dimension, concept and stance filters (None: no such filter)."""
+    keep = None
+    if f.dimension:
+        keep = _dimension_refs(conn, f.dimension)
+    if f.concept or f.stance:
+        pairs = study_concept_stances(conn)
+        refs = {
+            r
+            for (r, c), s in pairs.items()
+            if (not f.concept or c == f.concept) and (not f.stance or s == f.stance)
+        }
+        keep = refs if keep is None else keep & refs
+    return keep
+
+
+def list_concepts(
+    conn: sqlite3.Connection, dimension=None, q=None, limit=None, offset=0
+) -> tuple[list[dict], int]:
+    """The thesaurus with how many claims and studies the review has for each concept."""
+    if dimension is not None:
+        _check("dimension", dimension, codes(conn, "section_dimensions"))
+    rows = conn.execute(
+        "select k.*, s.n_claims, s.n_studies from concepts k join concept_summary s on s.concept_id = k.id"
+        + (" where k.dimension = ?" if dimension else "")
+        + " order by k.dimension, k.id",
+        [dimension] if dimension else [],
+    ).fetchall()
+    if q:
+        words = _fold(q).split()
+        rows = [
+            r for r in rows if all(w in _fold(" ".join(str(v) for v in r.values())) for w in words)
+        ]
+    return rows[offset : offset + limit if limit is not None else None], len(rows)
+
+
+def section_titles(conn: sqlite3.Connection) -> dict[str, str]:
+    return {
+        r["section"]: r["title_da"] for r in conn.execute("select section, title_da from sections")
+    }
+
+
+def list_claims(
+    conn, section=None, concept=None, stance=None, ref=None, limit=None, offset=0
+) -> tuple[list[dict], int]:
+    _check("stance", stance, STANCES)
+    if section is not None:
+        _check("section", section, section_titles(conn))
+    if concept is not None:
+        _check("concept", concept, {r["id"] for r in conn.execute("select id from concepts")})
+    where, params = [], []
+    if section:
+        where.append("(c.section = ? or cast(c.chapter as text) = ?)")
+        params += [section, section]
+    if concept:
+        where.append(
+            "exists (select 1 from claim_concepts cc where cc.claim_id = c.claim_id and cc.concept_id = ?"
+            + (" and cc.stance = ?" if stance else "")
+            + ")"
+        )
+        params += [concept] + ([stance] if stance else [])
+    elif stance:
+        where.append("c.stance = ?")
+        params.append(stance)
+    if ref is not None:
+        where.append(
+            "exists (select 1 from citations ci where ci.claim_id = c.claim_id and ci.ref = ?)"
+        )
+        params.append(ref)
+    sql = (
+        "select c.*, coalesce(s.title_da, '') as section_title from claims c left join sections s on s.section = c.section"
+        + (" where " + " and ".join(where) if where else "")
+        + " order by c.chapter, c.source_line, c.claim_id"
+    )
+    rows = conn.execute(sql, params).fetchall()
+    return rows[offset : offset + limit if limit is not None else None], len(rows)
+
+
+def list_sections(conn: sqlite3.Connection) -> tuple[list[dict], int]:
+    rows = conn.execute(
+        """select s.*,
+             (select count(*) from claims c where c.section = s.section or (s.level = 1 and c.chapter = s.chapter)) as n_claims,
+             (select count(distinct ci.ref) from citations ci join claims c on c.claim_id = ci.claim_id
+                join studies st on st.ref = ci.ref
+              where c.section = s.section or (s.level = 1 and c.chapter = s.chapter)) as n_studies
+           from sections s order by s.chapter, s.level, s.source_line"""
+    ).fetchall()
+    rows.sort(key=lambda r: (r["chapter"], r["source_line"]))
+    return rows, len(rows)
+
+
+def list_outcomes(conn, ref=None, section=None, limit=None, offset=0) -> tuple[list[dict], int]:
+    where, params = [], []
+    for column, value in (("ref", ref), ("section", section)):
+        if value is not None:
+            where.append(f"{column} = ?")
+            params.append(value)
+    sql = (
+        "select * from outcomes"
+        + (" where " + " and ".join(where) if where else "")
+        + " order by section, ref, outcome_id"
+    )
+    rows = conn.execute(sql, params).fetchall()
+    return rows[offset : offset + limit if limit is not None else None], len(rows)
+
+
+def list_audit(conn, kind=None, ref=None, limit=None, offset=0) -> tuple[list[dict], int]:
+    rows = conn.execute(
+        "select kind, location, stated, observed, detail from audit_findings"
+    ).fetchall()
+    if kind is not None:
+        _check("kind", kind, {r["kind"] for r in rows})
+        rows = [r for r in rows if r["kind"] == kind]
+    if ref is not None:
+        rows = [r for r in rows if mentions_study(r, ref)]
+    return rows[offset : offset + limit if limit is not None else None], len(rows)
+
+
+def mentions_study(finding: dict, ref: int) -> bool:
+    """True when an audit finding names the study ('study 5', 'studies 5, 79')."""
+    pattern = re.compile(rf"\bstud(?:y|ies)\s+(?:\d+(?:,\s*|\s+and\s+))*{ref}\b")
+    return any(
+        pattern.search(str(finding.get(k) or ""))
+        for k in ("location", "stated", "observed", "detail")
+    )

@@ -1,0 +1,309 @@
+"""The JSON API in-process (FastAPI TestClient): every route, its errors, caching and documentation."""
+
+from __future__ import annotations
+
+import pytest
+
+
+def test_ask(api_client):
+    r = api_client.get(
+        "/api/ask", params={"q": "are multidisciplinary meetings overwhelming for clients?"}
+    )
+    assert r.status_code == 200
+    body = r.json()
+    assert [c["id"] for c in body["concepts"]] == ["overwhelming-meetings"]
+    assert {s["ref"] for s in body["studies"]} == {617, 631, 793, 938}
+    assert set(body) == {"query", "concepts", "studies", "summary", "suggestions"}
+    assert set(body["studies"][0]) == {
+        "ref",
+        "authors",
+        "year",
+        "title",
+        "countries",
+        "stance",
+        "evidence",
+        "findings",
+    }
+    assert set(body["studies"][0]["evidence"][0]) >= {
+        "claim_id",
+        "section",
+        "section_title",
+        "quote_da",
+        "text_en",
+        "chapters",
+    }
+
+
+def test_ask_by_concept_id(api_client):
+    body = api_client.get("/api/ask", params={"concept": "steering-group"}).json()
+    assert body["concepts"][0]["id"] == "steering-group"
+    assert {s["ref"] for s in body["studies"]} == {323, 712}
+
+
+def test_ask_unknown_concept_is_404_with_suggestions(api_client):
+    r = api_client.get("/api/ask", params={"concept": "single-contact"})
+    assert r.status_code == 404
+    assert r.json()["suggestions"][0]["id"] == "single-contact-person"
+
+
+def test_ask_nothing_matching_is_200_and_empty(api_client):
+    r = api_client.get("/api/ask", params={"q": "What does the review say about climate change?"})
+    assert r.status_code == 200
+    assert r.json()["studies"] == [] and r.json()["concepts"] == []
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"q": ""},
+        {"q": "   "},
+        {"q": "x" * 501},
+        {"q": "kontaktperson", "lang": "fr"},
+        {"q": "kontaktperson", "format": "pdf"},
+    ],
+)
+def test_ask_bad_parameters_are_422_json(api_client, params):
+    r = api_client.get("/api/ask", params=params)
+    assert r.status_code == 422
+    assert r.headers["content-type"] == "application/json"
+    assert r.json()["detail"]
+
+
+def test_studies_filters_and_paging(api_client):
+    body = api_client.get("/api/studies", params={"country": "NO", "limit": 2}).json()
+    assert body["count"] == 12 and len(body["data"]) == 2
+    assert body["data"][0]["countries"] == ["NO"] or "NO" in body["data"][0]["countries"]
+    body = api_client.get(
+        "/api/studies", params={"concept": "co-location", "stance": "mentions"}
+    ).json()
+    assert [s["ref"] for s in body["data"]] == [22, 314, 507, 631, 712, 741, 876, 1002]
+    body = api_client.get("/api/studies", params={"year_from": 2022, "year_to": 2022}).json()
+    assert {s["year"] for s in body["data"]} == {2022} and body["count"] == len(body["data"])
+    body = api_client.get("/api/studies", params={"q": "primær tovholder"}).json()
+    assert [s["ref"] for s in body["data"]] == [507]
+    body = api_client.get(
+        "/api/studies", params={"dimension": "virkninger_borgere", "country": "SE"}
+    ).json()
+    assert 729 in [s["ref"] for s in body["data"]]
+    assert api_client.get("/api/studies", params={"offset": 50}).json()["count"] == 55
+
+
+def test_studies_unknown_filter_value_is_422_naming_the_allowed(api_client):
+    r = api_client.get("/api/studies", params={"country": "XX"})
+    assert r.status_code == 422
+    assert r.json() == {
+        "detail": "country='XX' is not a known value; use one of: DE, DK, ES, FI, FR, GB-ENG, GB-SCT, LT, NO, SE"
+    }
+    assert api_client.get("/api/studies", params={"limit": 0}).status_code == 422
+    assert api_client.get("/api/studies", params={"year_from": "soon"}).status_code == 422
+
+
+def test_study_detail(api_client):
+    s = api_client.get("/api/studies/924").json()
+    assert (
+        s["authors"] == "Holm-Petersen, C., m.fl."
+        and s["year"] == 2021
+        and s["countries"] == ["DK"]
+    )
+    assert s["reference"]["reference_id"] == "holm-petersen-2021"
+    assert s["citation"].startswith(
+        "Holm-Petersen, C., Schmidt, A., Povlsen, R., Jonsen, E. H., & Jakobsen, M. L. (2021). Én plan"
+    )
+    assert "*" not in s["citation"]
+    assert [f["finding_id"] for f in s["findings"]][:2] == ["924-01", "924-02"]
+    claim = next(c for c in s["claims"] if c["claim_id"] == "2.2-04")
+    assert (
+        claim["quote_da"].startswith("Endelig peger flere danske studier")
+        and claim["section_title"] == "Modeller med en tværfaglig organisering"
+    )
+    assert {o["outcome_id"] for o in s["outcomes"]} >= {"924-full-time-job", "924-education"}
+
+
+def test_study_audit_flags(api_client):
+    s = api_client.get("/api/studies/5").json()
+    assert s["reference"] is None and s["citation"] == ""
+    assert {a["kind"] for a in s["audit"]} >= {
+        "bilag2_vs_bibliography",
+        "duplicate_bilag2_author_year",
+    }
+
+
+def test_unknown_study_is_404_with_nearest_numbers(api_client):
+    r = api_client.get("/api/studies/925")
+    assert r.status_code == 404
+    assert r.json()["detail"].startswith("no included study 925")
+    assert r.json()["suggestions"][0] == {
+        "ref": 924,
+        "authors": "Holm-Petersen, C., m.fl.",
+        "year": 2021,
+    }
+    assert api_client.get("/api/studies/abc").status_code == 422
+
+
+def test_concepts(api_client):
+    body = api_client.get("/api/concepts", params={"dimension": "roller", "limit": 500}).json()
+    assert body["count"] == len(body["data"]) and {c["dimension"] for c in body["data"]} == {
+        "roller"
+    }
+    scp = next(
+        c
+        for c in api_client.get("/api/concepts", params={"limit": 500}).json()["data"]
+        if c["id"] == "single-contact-person"
+    )
+    assert scp["n_studies"] == 5 and "tovholder" in scp["synonyms_da"]
+
+
+def test_concept_profile(api_client):
+    p = api_client.get("/api/concepts/single-contact-person").json()
+    assert p["label_da"] == "Én kontaktperson" and p["broader"] == "organisational-models"
+    assert p["n_studies"] == 5 and p["summary"]["by_country"] == {"DK": 5}
+    assert {s["ref"] for s in p["studies"]} == {361, 507, 631, 751, 924}
+    assert sum(p["by_method"].values()) >= 5
+
+
+def test_unknown_concept_is_404_with_suggestions(api_client):
+    r = api_client.get("/api/concepts/co-locaton")
+    assert r.status_code == 404
+    assert r.json()["suggestions"][0]["id"] == "co-location"
+    assert api_client.get("/api/concepts/co-locaton/brief").status_code == 404
+
+
+def test_brief_html_and_markdown(api_client):
+    html = api_client.get("/api/concepts/single-contact-person/brief").text
+    assert html.startswith("<!doctype html>")
+    assert "Vidensnotat: Én kontaktperson" in html
+    assert (
+        "Det første eksempel er et dansk studie af støtte til mennesker med debuterende psykose i Danmark (361)."
+        in html
+    )
+    assert "afsnit 2.2 Modeller med en tværfaglig organisering, s. 16" in html
+    assert (
+        "Hjelmar, U., Ibsen, J. T. &amp; Fischer, R. H. (2024). Tværfagligt samarbejde om en helhedsorienteret indsats"
+        in html
+    )
+    md = api_client.get(
+        "/api/concepts/single-contact-person/brief", params={"format": "md", "lang": "en"}
+    )
+    assert md.headers["content-type"].startswith("text/markdown")
+    text = md.text
+    assert text.startswith("# Evidence brief: Single contact person")
+    assert (
+        "> Endelig peger flere danske studier" in text
+        and "*Finally, several Danish studies" in text
+    )
+    assert "| 361 Johansen, K. S., & Wiuff, M. B. | 2014 | DK | supports |" in text
+    assert "Hjelmar, U., Ibsen, J. T., & Fischer, R. H. (2024)" in text
+
+
+def test_claims(api_client):
+    body = api_client.get("/api/claims", params={"section": "2.2"}).json()
+    assert body["count"] == len(body["data"]) and body["data"][0]["claim_id"] == "2.2-01"
+    assert body["data"][0]["section_title"] == "Modeller med en tværfaglig organisering"
+    chapter = api_client.get("/api/claims", params={"section": "2", "limit": 1000}).json()
+    assert chapter["count"] > body["count"] and {c["chapter"] for c in chapter["data"]} == {2}
+    body = api_client.get(
+        "/api/claims", params={"concept": "joint-action-plan", "stance": "contradicts"}
+    ).json()
+    assert [c["claim_id"] for c in body["data"]] == ["6.4-17"]
+    body = api_client.get("/api/claims", params={"ref": 361}).json()
+    assert all(361 in c["cited_refs"] for c in body["data"]) and body["count"] >= 1
+    assert api_client.get("/api/claims", params={"section": "9.9"}).status_code == 422
+
+
+def test_sections(api_client):
+    body = api_client.get("/api/sections").json()
+    s22 = next(s for s in body["data"] if s["section"] == "2.2")
+    assert s22["title_en"] == "Models with interdisciplinary organisation" and s22["page"] == 16
+    ch2 = next(s for s in body["data"] if s["section"] == "2")
+    assert (
+        ch2["stated_n_studies"] == 21 and ch2["n_studies"] == 22
+    )  # the audit's chapter_study_count
+
+
+def test_outcomes(api_client):
+    body = api_client.get("/api/outcomes", params={"ref": 506}).json()
+    row = next(o for o in body["data"] if o["outcome_id"] == "506-self-sufficiency")
+    assert (row["value_before"], row["value_after"], row["unit"]) == (40, 65, "percent")
+
+
+def test_review(api_client):
+    r = api_client.get("/api/review").json()
+    assert r["isbn"] == "978-87-7582-301-7" and r["year"] == 2024
+    assert r["citation_da"].startswith("Hjelmar, U., Ibsen, J. T. & Fischer, R. H. (2024)")
+    assert [s["n"] for s in r["screening_flow"]] == [499, 319, 124, 56, 55]
+    assert r["counts"]["studies"] == 55 and r["counts"]["claims"] == 191
+    assert len(r["research_questions"]) == 5 and r["dataset_version"]
+
+
+def test_audit(api_client):
+    body = api_client.get("/api/audit", params={"kind": "cited_not_included"}).json()
+    assert body["count"] == 1 and "908" in body["data"][0]["stated"]
+    assert api_client.get("/api/audit", params={"kind": "nonsense"}).status_code == 422
+
+
+def test_gap_map(api_client):
+    g = api_client.get("/api/gap-map", params={"rows": "concept", "cols": "country"}).json()
+    cell = next(c for c in g["cells"] if c["row"] == "single-contact-person" and c["col"] == "DK")
+    assert (
+        cell["count"] == 5 and cell["refs"] == [361, 507, 631, 751, 924] and cell["n_supports"] == 5
+    )
+    assert (
+        next(c for c in g["cells"] if c["row"] == "single-contact-person" and c["col"] == "SE")[
+            "count"
+        ]
+        == 0
+    )
+    assert {a["id"] for a in g["cols"]} >= {"DK", "SE", "NO"}
+    m = api_client.get("/api/gap-map", params={"cols": "method", "lang": "en"}).json()
+    assert any(a["label"] == "Qualitative interviews" for a in m["cols"])
+    assert api_client.get("/api/gap-map", params={"cols": "planet"}).status_code == 422
+
+
+def test_etag_and_304(api_client):
+    r = api_client.get("/api/studies/924")
+    etag = r.headers["etag"]
+    assert etag.startswith('W/"') and r.headers["cache-control"] == "public, max-age=60"
+    again = api_client.get("/api/studies/924", headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.headers["etag"] == etag and again.content == b""
+    other = api_client.get("/api/studies/361")
+    assert other.headers["etag"] != etag
+    assert api_client.get("/api/studies/361", headers={"If-None-Match": etag}).status_code == 200
+    assert "etag" not in api_client.get("/api/studies/925").headers
+
+
+def test_cors_for_get(api_client):
+    r = api_client.get("/api/concepts", headers={"Origin": "https://example.org"})
+    assert r.headers["access-control-allow-origin"] == "*"
+    pre = api_client.options(
+        "/api/concepts",
+        headers={"Origin": "https://example.org", "Access-Control-Request-Method": "GET"},
+    )
+    assert pre.status_code == 200 and "GET" in pre.headers["access-control-allow-methods"]
+
+
+def test_every_route_and_parameter_is_documented(api_client):
+    spec = api_client.get("/openapi.json").json()
+    routes = {(path, method) for path, ops in spec["paths"].items() for method in ops}
+    assert len(routes) == 15
+    for path, ops in spec["paths"].items():
+        for method, op in ops.items():
+            assert op.get("summary") and op.get("description"), (
+                f"{method} {path} needs a summary and a description"
+            )
+            for p in op.get("parameters", []):
+                assert p.get("description"), f"{path}: parameter {p['name']} has no description"
+                assert p["schema"].get("examples") or p.get("example") is not None, (
+                    f"{path}: parameter {p['name']} has no example"
+                )
+    assert api_client.get("/docs").status_code == 200
+
+
+def test_missing_database_is_503(tmp_path):
+    from fastapi.testclient import TestClient
+
+    from api.main import create_app
+
+    with TestClient(create_app(db_path=tmp_path / "none.db")) as client:
+        r = client.get("/api/studies")
+    assert r.status_code == 503 and "evidence build" in r.json()["detail"]
