@@ -2,8 +2,10 @@
 # uv is bootstrapped from PyPI when missing; Chromium comes from Debian's packages.
 
 SHELL := /bin/bash
-UV ?= $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
+UV ?= $(shell command -v uv 2>/dev/null || echo python3 -m uv)
 RUN := $(UV) run --frozen
+# uv reads the machine's certificate store, as pip and curl do (needed behind a TLS proxy).
+export UV_SYSTEM_CERTS ?= 1
 HOST ?= 127.0.0.1
 API_PORT ?= 8000
 DATASETTE_PORT ?= 8001
@@ -11,7 +13,8 @@ DATASETTE_PORT ?= 8001
 .PHONY: install browser extract validate audit build run serve test lint bench soak clean
 
 install: ## Python 3.11 environment with the locked dependencies
-	@command -v uv >/dev/null 2>&1 || [ -x "$(UV)" ] || python3 -m pip install --user --quiet uv
+	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --quiet uv \
+	  || python3 -m pip install --quiet --user uv || python3 -m pip install --quiet --user --break-system-packages uv
 	$(UV) sync --frozen
 
 browser: ## Debian's chromium for the real-browser tests (no browser downloads)
