@@ -188,3 +188,32 @@ def test_devset_quality_is_high_and_far_above_full_text_search(evidence_db):
     assert result["n_questions"] >= 20
     assert macro["ask"]["f1"] >= 0.9, [q["q"] for q in result["questions"] if q["ask"]["f1"] < 1]
     assert macro["ask"]["f1"] >= max(macro["fts_all"]["f1"], macro["fts_any"]["f1"]) + 0.3
+
+
+def test_a_grouping_concept_answers_with_its_narrower_concepts(api_client, data_dir):
+    """causes-of-staff-effects has no claim of its own: its answer is the studies of the
+    concepts below it, computed here from the CSVs."""
+    import csv
+
+    def rows(name):
+        with open(data_dir / f"{name}.csv", encoding="utf-8") as f:
+            return list(csv.DictReader(f))
+
+    children: dict[str, list[str]] = {}
+    for c in rows("concepts"):
+        children.setdefault(c["broader"], []).append(c["id"])
+    claimed = {r["concept_id"] for r in rows("claim_concepts")}
+    assert "causes-of-staff-effects" not in claimed
+    below, todo = set(), ["causes-of-staff-effects"]
+    while todo:
+        for k in children.get(todo.pop(), []):
+            below.add(k)
+            todo.append(k)
+    claims = {r["claim_id"] for r in rows("claim_concepts") if r["concept_id"] in below}
+    included = {r["ref"] for r in rows("studies")}
+    expected = {
+        int(r["ref"]) for r in rows("citations") if r["claim_id"] in claims and r["ref"] in included
+    }
+    body = api_client.get("/api/ask", params={"concept": "causes-of-staff-effects"}).json()
+    assert {s["ref"] for s in body["studies"]} == expected
+    assert len(expected) > 10

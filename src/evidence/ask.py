@@ -85,7 +85,8 @@ def answer(db: Database, question: str = "", concept: str | None = None, lang: s
         ]
         return result
     with db.connection() as conn:
-        result["studies"] = assemble_studies(conn, index, [m.concept_id for m in chosen], lang)
+        ids = expand_groupings(conn, index, [m.concept_id for m in chosen])
+        result["studies"] = assemble_studies(conn, index, ids, lang)
         meta = {s["ref"]: s for s in result["studies"]}
     result["summary"] = summarise(result["studies"], meta)
     taken = {m.concept_id for m in chosen}
@@ -96,6 +97,25 @@ def answer(db: Database, question: str = "", concept: str | None = None, lang: s
     ]
     result["suggestions"] = [_suggestion(index, m) for m in near[:3]]
     return result
+
+
+def expand_groupings(conn: sqlite3.Connection, index: ConceptIndex, ids: list[str]) -> list[str]:
+    """A grouping concept (no claim of its own, e.g. causes-of-staff-effects) stands for its
+    narrower concepts; every other concept stands for itself alone."""
+    claimed = {
+        r["concept_id"] for r in conn.execute("select distinct concept_id from claim_concepts")
+    }
+    out: list[str] = []
+    for cid in ids:
+        todo, found = [cid], []
+        while todo:
+            c = todo.pop()
+            if c in claimed:
+                found.append(c)
+                continue
+            todo += [k for k, v in index.concepts.items() if v.get("broader") == c]
+        out += [c for c in found if c not in out]
+    return out
 
 
 def _concept_match(index: ConceptIndex, m: Match) -> dict:
