@@ -107,15 +107,19 @@ def expand_groupings(conn: sqlite3.Connection, index: ConceptIndex, ids: list[st
     }
     out: list[str] = []
     for cid in ids:
-        todo, found = [cid], []
-        while todo:
-            c = todo.pop()
-            if c in claimed:
-                found.append(c)
-                continue
-            todo += [k for k, v in index.concepts.items() if v.get("broader") == c]
+        found = [cid] if cid in claimed else [d for d in _descendants(index, cid) if d in claimed]
         out += [c for c in found if c not in out]
     return out
+
+
+def _descendants(index: ConceptIndex, concept_id: str) -> list[str]:
+    below, todo = [], [concept_id]
+    while todo:
+        parent = todo.pop()
+        kids = [k for k, v in index.concepts.items() if v.get("broader") == parent]
+        below += kids
+        todo += kids
+    return below
 
 
 def _concept_match(index: ConceptIndex, m: Match) -> dict:
