@@ -23,7 +23,7 @@ from evidence.db import Database, DatabaseMissing
 from evidence.queries import InvalidFilter, NotFound
 from evidence.settings import settings
 
-from .routes import ask, claims, concepts, references, review, studies
+from .routes import ask, claims, concepts, handbook, references, review, studies
 
 log = logging.getLogger("evidence.api")
 CACHE_CONTROL = "public, max-age=60"
@@ -40,6 +40,7 @@ reference managers.
 * **Ask** a question in Danish or English: `/api/ask?q=hvilke studier handler om én kontaktperson`.
 * **Lists** (`/api/studies`, `/api/claims`, `/api/concepts`, …) take `format=json|csv|csv-excel-da|xlsx`.
 * **Briefs**: `/api/concepts/{id}/brief?format=html` — one page for policy staff.
+* **Handbook**: `/api/handbook` — a practitioner handbook's advice (Cabi) against the review's evidence.
 * **References**: `/api/references.ris`, `.bib`, `.csl.json`.
 
 Cite the review: Hjelmar, U., Ibsen, J. T. & Fischer, R. H. (2024). *Tværfagligt samarbejde om en
@@ -94,7 +95,7 @@ def create_app(db_path: Path | None = None) -> FastAPI:
             },
         }
     }
-    for module in (ask, studies, concepts, claims, review, references):
+    for module in (ask, studies, concepts, claims, review, handbook, references):
         app.include_router(module.router, prefix="/api", responses=unavailable)
     return app
 
@@ -104,6 +105,7 @@ TAGS = {
     "studies": "The 55 included studies (Bilag 2).",
     "concepts": "The bilingual thesaurus and each concept's evidence profile and brief.",
     "review": "The review's claims, sections, outcomes, record, audit and gap map.",
+    "handbook": "Cabi's practitioner handbook's advice held against the review's evidence (guidance, not evidence).",
     "references": "The included studies for reference managers.",
 }
 

@@ -1,4 +1,4 @@
-"""Shared fixtures: the real data directory, the review's text (skipped where absent)."""
+"""Shared fixtures: the real data directory, the review's and the handbook's text (skipped where absent)."""
 
 from __future__ import annotations
 
@@ -20,8 +20,20 @@ def data_dir() -> Path:
 @pytest.fixture(scope="session")
 def source_path() -> Path:
     if not settings.source.exists():
-        pytest.skip(f"the review's text is not at {settings.source} (it is in CI, at ../shared/seeds)")
+        pytest.skip(
+            f"the review's text is not at {settings.source} (it is in CI, at ../shared/seeds)"
+        )
     return settings.source
+
+
+@pytest.fixture(scope="session")
+def handbook_path() -> Path:
+    """Cabi's practitioner handbook as text (data/handbook_advice.csv quotes it)."""
+    if not settings.handbook.exists():
+        pytest.skip(
+            f"the Cabi handbook's text is not at {settings.handbook} (it is in CI, at ../shared/seeds)"
+        )
+    return settings.handbook
 
 
 @pytest.fixture
@@ -84,7 +96,11 @@ def site_url(evidence_db):
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(datasette_app(evidence_db).app(), host="127.0.0.1", port=port, log_level="warning"))
+    server = uvicorn.Server(
+        uvicorn.Config(
+            datasette_app(evidence_db).app(), host="127.0.0.1", port=port, log_level="warning"
+        )
+    )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     url = f"http://127.0.0.1:{port}"

@@ -67,6 +67,7 @@ def expected_concept_refs(concept_id: str) -> set[int]:
         "citation_stances",
         "concepts",
         "outcomes",
+        "handbook_advice",
     ],
 )
 def test_every_data_row_is_loaded(db, table):

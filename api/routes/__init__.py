@@ -1,5 +1,6 @@
 """One module of routes per tag: ask, studies, concepts, claims (claims, sections, outcomes),
-review (review, audit, gap map), references (RIS, BibTeX, CSL-JSON)."""
+review (review, audit, gap map), handbook (Cabi's advice against the evidence), references (RIS, BibTeX,
+CSL-JSON)."""
 
 from __future__ import annotations
 

@@ -2,7 +2,9 @@
 it rests on and where they stand, the review's own sentences with their sections, and how to cite.
 
 Rendered from Jinja2 templates (src/evidence/templates/brief.{md,html}.j2) in Danish or English.
-The brief restates the review; it adds no judgement of its own.
+The brief restates the review; it adds no judgement of its own. A separate, labelled section quotes
+what Cabi's practitioner handbook advises about the concept (data/handbook_advice.csv) with a note
+on the review's evidence: practice guidance beside the evidence, never mixed into it.
 """
 
 from __future__ import annotations
@@ -33,6 +35,10 @@ WORDS = {
         "caveat": "Notatet gengiver, hvad vidensindsamlingen skriver og citerer; det vurderer ikke studiernes kvalitet.",
         "data": "Data",
         "definition": "Begrebet",
+        "handbook": "Hvad Cabis håndbog anbefaler",
+        "handbook_caveat": "Fra en praktikerhåndbog (Cabi), ikke evidens fra vidensindsamlingen. Noterne er evidens' egen "
+        "læsning af, hvad vidensindsamlingens studier siger om rådet (på engelsk).",
+        "note": "Note",
     },
     "en": {
         "brief": "Evidence brief",
@@ -52,6 +58,10 @@ WORDS = {
         "caveat": "This brief restates what the review writes and cites; it does not appraise the studies' quality.",
         "data": "Data",
         "definition": "The concept",
+        "handbook": "What the Cabi handbook advises",
+        "handbook_caveat": "From a practitioner handbook (Cabi), not evidence from the review. The notes are evidens' own "
+        "reading of what the review's studies say about the advice.",
+        "note": "Note",
     },
 }
 STANCES = {

@@ -53,6 +53,7 @@ TABLE_ORDER = [
     "claim_concepts",
     "citation_stances",
     "outcomes",
+    "handbook_advice",
 ]
 
 # Columns the site and the API filter, join or sort on, beyond primary and foreign keys.
@@ -66,6 +67,7 @@ EXTRA_INDEXES = {
     "citation_stances": ["ref", "concept_id"],
     "concepts": ["dimension", "factor"],
     "outcomes": ["direction"],
+    "handbook_advice": ["topic"],
 }
 
 META_DESCRIPTION = (

@@ -1,4 +1,5 @@
-"""Views: the evidence per concept and study, each study at a glance, and the gap maps.
+"""Views: the evidence per concept and study, each study at a glance, the gap maps, and the Cabi
+handbook's advice beside the evidence for its concepts.
 
 A study's stance on a concept is the curated per-study override (citation_stances) where there
 is one, else the claim's (claim_concepts.stance), aggregated over the study's claims for the
@@ -53,6 +54,18 @@ SELECT k.id AS concept_id, k.label_da, k.label_en, k.dimension, k.broader, k.fac
 FROM concepts k LEFT JOIN e ON e.concept_id = k.id
 GROUP BY k.id
 ORDER BY k.dimension, k.id
+"""
+
+HANDBOOK_VS_EVIDENCE = """
+SELECT h.advice_id, h.topic, h.advice_en, j.value AS concept_id,
+  s.label_da AS concept_label_da, s.label_en AS concept_label_en, s.dimension,
+  s.n_claims, s.n_studies,
+  coalesce(s.n_supports, 0) AS n_supports, coalesce(s.n_contradicts, 0) AS n_contradicts,
+  coalesce(s.n_mixed, 0) AS n_mixed, coalesce(s.n_mentions, 0) AS n_mentions,
+  s.refs, h.evidence_note
+FROM handbook_advice h, json_each(h.concept_ids) j
+JOIN concept_summary s ON s.concept_id = j.value
+ORDER BY h.rowid, j.key
 """
 
 GAP_MAP = """
@@ -213,6 +226,25 @@ def views(dimensions: list[str]) -> list[tuple[str, str, str, dict]]:
             },
         ),
         *gap,
+        (
+            "handbook_vs_evidence",
+            HANDBOOK_VS_EVIDENCE,
+            "The Cabi handbook's advice (handbook_advice) beside the review's evidence: one row per (advice, concept) with "
+            "how many included studies the review cites for the concept and where they stand (as in concept_summary). "
+            "A stance is toward the concept as the review states it (for a barrier such as overwhelming-meetings, supports "
+            "means the studies find the barrier). The handbook is practice guidance, not evidence; read evidence_note.",
+            {
+                "advice_id": "The advice (see handbook_advice).",
+                "topic": "The advice's topic.",
+                "advice_en": "The advice in English.",
+                **CONCEPT_COLUMNS,
+                "n_claims": "Claims of the review about the concept.",
+                "n_studies": "Distinct included studies the review cites for the concept (0 = no evidence).",
+                **STANCE_COLUMNS,
+                "refs": "The studies' reference numbers, as a JSON array.",
+                "evidence_note": "Curator's note on what the review's evidence says about the advice.",
+            },
+        ),
     ]
 
 

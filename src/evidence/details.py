@@ -7,6 +7,7 @@ import sqlite3
 from collections import Counter
 
 from .evidence import summarise
+from .handbook import handbook_for_concept
 from .queries import NotFound, list_audit, section_titles
 
 GAP_COLUMNS = {"country": "countries", "service_area": "service_areas", "method": "methods"}
@@ -21,6 +22,7 @@ COUNTED_TABLES = [
     "claim_concepts",
     "citation_stances",
     "outcomes",
+    "handbook_advice",
     "audit_findings",
 ]
 
@@ -81,7 +83,8 @@ def nearest_refs(conn: sqlite3.Connection, ref: int, n: int = 5) -> list[dict]:
 
 
 def concept_profile(conn: sqlite3.Connection, concept: dict, studies: list[dict]) -> dict:
-    """A concept's evidence profile: its studies (from ask.assemble_studies) counted every way."""
+    """A concept's evidence profile: its studies (from ask.assemble_studies) counted every way, and the
+    Cabi handbook's advice about it (practice guidance, kept apart from the evidence)."""
     refs = [s["ref"] for s in studies]
     marks = ", ".join("?" for _ in refs) or "null"
     methods = Counter(
@@ -112,6 +115,7 @@ def concept_profile(conn: sqlite3.Connection, concept: dict, studies: list[dict]
         "studies": studies,
         "summary": summarise(studies, {s["ref"]: s for s in studies}),
         "by_method": dict(sorted(methods.items(), key=lambda kv: (-kv[1], kv[0]))),
+        "handbook": handbook_for_concept(conn, concept["id"]),
     }
 
 

@@ -269,12 +269,62 @@ class Answer(SQLModel):
     suggestions: list[Suggestion] = Field(default_factory=list)
 
 
+class HandbookNote(SQLModel):
+    """A practitioner handbook's advice about a concept: not evidence from the review."""
+
+    advice_id: str = Field(schema_extra={"examples": ["cabi-appoint-coordinator"]})
+    topic: str
+    handbook_section: str = Field(description="The handbook's heading, as printed.")
+    quote_da: str = Field(description="The handbook's words, verbatim.")
+    advice_en: str = Field(description="The advice in English.")
+    evidence_note: str = Field(
+        description="What the review's evidence says about the advice (curator's note, English)."
+    )
+
+
 class ConceptProfile(ConceptPublic):
     broader_label: str | None = None
     narrower: list[str] = Field(default_factory=list)
     studies: list[StudyAnswer]
     summary: Summary
     by_method: dict[str, int]
+    handbook: list[HandbookNote] = Field(
+        default_factory=list,
+        description="What Cabi's practitioner handbook advises about the concept, with a note on the "
+        "review's evidence. Practice guidance, not one of the review's studies.",
+    )
+
+
+# --- the Cabi handbook (/api/handbook) -----------------------------------------------------
+
+
+class HandbookConcept(SQLModel):
+    concept_id: str
+    concept_label_da: str
+    concept_label_en: str
+    n_studies: int = Field(description="Included studies the review cites for the concept.")
+    n_supports: int = 0
+    n_contradicts: int = 0
+    n_mixed: int = 0
+    n_mentions: int = 0
+    refs: list[int] = Field(default_factory=list)
+
+
+class HandbookAdvicePublic(HandbookNote):
+    concept_ids: list[str]
+    n_studies: int = Field(
+        description="Distinct included studies the review cites for any of the advice's concepts."
+    )
+    by_stance: dict[str, int] = Field(
+        description="Those studies by stance, each counted once (its stances on the concepts aggregated)."
+    )
+    refs: list[int]
+    concepts: list[HandbookConcept] = Field(description="The evidence per concept.")
+
+
+class HandbookPublic(SQLModel):
+    data: list[HandbookAdvicePublic]
+    count: int = Field(description="Advice matching the filters, before limit/offset.")
 
 
 # --- review, gap map ---------------------------------------------------------------------
