@@ -45,25 +45,77 @@ def read_rows(path: Path, label: str | None = None) -> tuple[list[str], list[tup
     try:
         text = Path(path).read_bytes().decode("utf-8-sig")
     except FileNotFoundError:
-        raise DataError([Problem(label, None, "", "file is missing; run `evidence extract` to regenerate it or restore it from git")]) from None
+        raise DataError(
+            [
+                Problem(
+                    label,
+                    None,
+                    "",
+                    "file is missing; run `evidence extract` to regenerate it or restore it from git",
+                )
+            ]
+        ) from None
     except UnicodeDecodeError as e:
         line = Path(path).read_bytes()[: e.start].count(b"\n") + 1
-        raise DataError([Problem(label, line, "", f"not UTF-8 (byte {e.object[e.start]:#x}); save the file as 'CSV UTF-8' and try again")]) from None
+        raise DataError(
+            [
+                Problem(
+                    label,
+                    line,
+                    "",
+                    f"not UTF-8 (byte {e.object[e.start]:#x}); save the file as 'CSV UTF-8' and try again",
+                )
+            ]
+        ) from None
     if not text.strip():
         raise DataError([Problem(label, None, "", "file is empty; it needs at least a header row")])
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    start = 1  # line where the record being read begins: where an unclosed quote opens
     try:
         header = [h.strip() for h in next(reader)]
+        twice = sorted({h for h in header if header.count(h) > 1})
+        if twice:
+            raise DataError(
+                [
+                    Problem(
+                        label, 1, f"column '{h}'", "appears more than once in the header; keep one"
+                    )
+                    for h in twice
+                ]
+            )
         rows = []
-        for values in reader:
+        while True:
+            start = reader.line_num + 1
+            try:
+                values = next(reader)
+            except StopIteration:
+                break
             line = reader.line_num
             if not any(v.strip() for v in values):
                 continue  # blank line, e.g. trailing ones Excel leaves
             if len(values) != len(header):
-                raise DataError([Problem(label, line, "", f"has {len(values)} fields, the header has {len(header)}; check for a stray comma or quote")])
+                raise DataError(
+                    [
+                        Problem(
+                            label,
+                            line,
+                            "",
+                            f"has {len(values)} fields, the header has {len(header)}; check for a stray comma or quote",
+                        )
+                    ]
+                )
             rows.append((line, dict(zip(header, values, strict=True))))
     except csv.Error as e:
-        raise DataError([Problem(label, reader.line_num, "", f"cannot be parsed as CSV ({e}); check for an unbalanced quote")]) from None
+        raise DataError(
+            [
+                Problem(
+                    label,
+                    start,
+                    "",
+                    f"cannot be parsed as CSV ({e}); check for an unbalanced quote from this line on",
+                )
+            ]
+        ) from None
     return header, rows
 
 

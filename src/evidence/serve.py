@@ -26,7 +26,19 @@ def create_app(db_path: Path | None = None):
 
     db_path = Path(db_path or settings.db_path)
     app = create_api(db_path)
-    app.mount(MOUNT, datasette_app(db_path, base_url=f"{MOUNT}/").app(), name="browse")
+    ds = datasette_app(db_path, base_url=f"{MOUNT}/")
+    app.mount(MOUNT, ds.app(), name="browse")
+    api_lifespan = app.router.lifespan_context
+
+    @contextlib.asynccontextmanager
+    async def lifespan(a):
+        # A mounted app gets no lifespan events of its own: start Datasette with the API, so
+        # its first requests do not fail with "render_template() called before startup".
+        await ds.invoke_startup()
+        async with api_lifespan(a) as state:
+            yield state
+
+    app.router.lifespan_context = lifespan
     return app
 
 
@@ -43,7 +55,9 @@ async def serve(db_path: Path, host: str, port: int, datasette_port: int | None)
     if datasette_port:
         from .site import datasette_app
 
-        servers.append(_server(datasette_app(db_path).app(), host, datasette_port))
+        site = datasette_app(db_path)
+        await site.invoke_startup()
+        servers.append(_server(site.app(), host, datasette_port))
     print(f"API and docs: http://{host}:{port}/docs", flush=True)
     print(f"Ask:          http://{host}:{port}/api/ask?q=kontaktperson", flush=True)
     print(

@@ -24,6 +24,7 @@ from pathlib import Path
 import yaml
 from datasette.app import Datasette
 
+from .datasette_plugin import reopen_replaced_databases
 from .settings import ROOT, settings
 
 TEMPLATES = ROOT / "templates"
@@ -92,13 +93,15 @@ def datasette_app(db_path: Path | None = None, base_url: str = "/") -> Datasette
         raise FileNotFoundError(
             f"{db_path} does not exist; run `evidence build` (or `make build`) first"
         )
-    return Datasette(
+    ds = Datasette(
         immutables=[str(db_path)],
         metadata=site_metadata(db_path, base_url=base_url),
         template_dir=str(TEMPLATES),
         static_mounts=[("static", str(STATIC))],
         settings={**SETTINGS, "base_url": base_url},
     )
+    reopen_replaced_databases(ds)  # records each file's identity now, to follow rebuilds later
+    return ds
 
 
 def main(argv: list[str] | None = None) -> int:

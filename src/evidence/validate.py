@@ -12,15 +12,27 @@ from .csvio import DataError, Problem, decode, read_rows
 from .schema import Table, allowed_values, load_schema, load_vocabularies
 
 
-def load_table(data_dir: Path, table: Table, vocab: dict) -> tuple[list[tuple[int, dict]], list[Problem]]:
+def load_table(
+    data_dir: Path, table: Table, vocab: dict
+) -> tuple[list[tuple[int, dict]], list[Problem]]:
     """Typed rows (with their line numbers) and the problems found in one file."""
     label = f"data/{table.file}"
     try:
         header, raw_rows = read_rows(Path(data_dir) / table.file, label)
     except DataError as e:
         return [], e.problems
-    problems = [Problem(label, 1, f"column '{c}'", "is missing; add it (see data/schema.yml)") for c in table.names if c not in header]
-    problems += [Problem(label, 1, f"column '{c}'", "is not in data/schema.yml; remove it or document it there") for c in header if c not in table.names]
+    problems = [
+        Problem(label, 1, f"column '{c}'", "is missing; add it (see data/schema.yml)")
+        for c in table.names
+        if c not in header
+    ]
+    problems += [
+        Problem(
+            label, 1, f"column '{c}'", "is not in data/schema.yml; remove it or document it there"
+        )
+        for c in header
+        if c not in table.names
+    ]
     if problems:
         return [], problems
     rows = []
@@ -32,7 +44,14 @@ def load_table(data_dir: Path, table: Table, vocab: dict) -> tuple[list[tuple[in
             try:
                 value = decode(cell, col)
             except ValueError as e:
-                problems.append(Problem(label, line, where, f"{e}; write a {col.type} (see data/schema.yml)"))
+                problems.append(
+                    Problem(
+                        label,
+                        line,
+                        where,
+                        f"{e}; write {_article(col.type)} {col.type} (see data/schema.yml)",
+                    )
+                )
                 continue
             if col.required and value in (None, [], ""):
                 problems.append(Problem(label, line, where, "is required but empty; fill it in"))
@@ -40,6 +59,10 @@ def load_table(data_dir: Path, table: Table, vocab: dict) -> tuple[list[tuple[in
             row[col.name] = value
         rows.append((line, row))
     return rows, problems
+
+
+def _article(word: str) -> str:
+    return "an" if word[0] in "aeiou" else "a"
 
 
 def _check_value(label, line, col, value, vocab) -> list[Problem]:
@@ -50,8 +73,17 @@ def _check_value(label, line, col, value, vocab) -> list[Problem]:
         if v is None:
             continue
         if allowed is not None and str(v) not in allowed:
-            source = f"data/vocabularies.yml '{col.vocabulary}'" if col.vocabulary else "data/schema.yml"
-            out.append(Problem(label, line, f"{col.name}={v}", f"is not an allowed value (see {source}: {', '.join(sorted(allowed))})"))
+            source = (
+                f"data/vocabularies.yml '{col.vocabulary}'" if col.vocabulary else "data/schema.yml"
+            )
+            out.append(
+                Problem(
+                    label,
+                    line,
+                    f"{col.name}={v}",
+                    f"is not an allowed value (see {source}: {', '.join(sorted(allowed))})",
+                )
+            )
         if col.min is not None and isinstance(v, int | float) and not col.min <= v <= col.max:
             out.append(Problem(label, line, f"{col.name}={v}", f"is outside {col.min}–{col.max}"))
     return out
@@ -76,7 +108,14 @@ def _keys(tables, schema) -> list[Problem]:
             key = tuple(row.get(k) for k in table.key)
             where = " ".join(f"{k}={v}" for k, v in zip(table.key, key, strict=True))
             if key in seen:
-                out.append(Problem(f"data/{table.file}", line, where, f"duplicates the key of line {seen[key]}; keys must be unique"))
+                out.append(
+                    Problem(
+                        f"data/{table.file}",
+                        line,
+                        where,
+                        f"duplicates the key of line {seen[key]}; keys must be unique",
+                    )
+                )
             seen.setdefault(key, line)
     return out
 
@@ -96,8 +135,19 @@ def _foreign_keys(tables, schema, tolerated_refs: set[int]) -> list[Problem]:
                         continue
                     if name == "citations" and col.name == "ref" and v in tolerated_refs:
                         continue
-                    what = "an included study" if target == "studies" else f"a known {target_col} of {target}"
-                    out.append(Problem(f"data/{table.file}", line, f"{col.name}={v}", f"not {what} (see data/{schema[target].file})"))
+                    what = (
+                        "an included study"
+                        if target == "studies"
+                        else f"a known {target_col} of {target}"
+                    )
+                    out.append(
+                        Problem(
+                            f"data/{table.file}",
+                            line,
+                            f"{col.name}={v}",
+                            f"not {what} (see data/{schema[target].file})",
+                        )
+                    )
     return out
 
 
@@ -106,11 +156,25 @@ def _coverage(tables) -> list[Problem]:
     mapped = {row["claim_id"] for _, row in tables["claim_concepts"]}
     for line, row in tables["claims"]:
         if row.get("claim_id") not in mapped:
-            out.append(Problem("data/claims.csv", line, f"claim_id={row.get('claim_id')}", "has no concept; map it in data/curation/claim_concepts.csv and run `evidence extract`"))
+            out.append(
+                Problem(
+                    "data/claims.csv",
+                    line,
+                    f"claim_id={row.get('claim_id')}",
+                    "has no concept; map it in data/curation/claim_concepts.csv and run `evidence extract`",
+                )
+            )
     cited = {row.get("ref") for _, row in tables["citations"]}
     for line, row in tables["studies"]:
         if row.get("ref") not in cited:
-            out.append(Problem("data/studies.csv", line, f"ref={row.get('ref')}", "is an included study that no claim cites (see data/citations.csv)"))
+            out.append(
+                Problem(
+                    "data/studies.csv",
+                    line,
+                    f"ref={row.get('ref')}",
+                    "is an included study that no claim cites (see data/citations.csv)",
+                )
+            )
     return out
 
 
@@ -120,7 +184,11 @@ def tolerated_citations(data_dir: Path) -> set[int]:
     if not path.exists():
         return set()
     _, rows = read_rows(path, "data/curation/errata.csv")
-    return {int(r["ref"]) for _, r in rows if r["kind"].strip() == "cited_not_included" and r["ref"].strip()}
+    return {
+        int(r["ref"])
+        for _, r in rows
+        if r["kind"].strip() == "cited_not_included" and r["ref"].strip()
+    }
 
 
 def validate_dataset(data_dir: Path) -> list[Problem]:
@@ -129,4 +197,8 @@ def validate_dataset(data_dir: Path) -> list[Problem]:
     tables, problems = load_dataset(data_dir)
     if problems:
         return problems  # keys and references are meaningless on rows that did not load
-    return _keys(tables, schema) + _foreign_keys(tables, schema, tolerated_citations(data_dir)) + _coverage(tables)
+    return (
+        _keys(tables, schema)
+        + _foreign_keys(tables, schema, tolerated_citations(data_dir))
+        + _coverage(tables)
+    )
