@@ -27,7 +27,13 @@ def source_pairs(text: str) -> Counter:
     for line in text.splitlines():
         h = re.match(r"^#+\s*(?:Boks\s+)?(\d+)(?:\.(\d+))?\s", line)
         if h:
-            section = None if "Boks" in line else f"{h.group(1)}.{h.group(2)}" if h.group(2) else h.group(1)
+            section = (
+                None
+                if "Boks" in line
+                else f"{h.group(1)}.{h.group(2)}"
+                if h.group(2)
+                else h.group(1)
+            )
             continue
         if line.startswith("#") or section is None or not 2 <= int(section.split(".")[0]) <= 7:
             continue
@@ -45,7 +51,7 @@ def source_pairs(text: str) -> Counter:
 
 def test_studies_are_exactly_bilag2(data_dir, source_path):
     text = source_path.read_text(encoding="utf-8")
-    bilag2 = text[text.index("## Bilag 2"):]
+    bilag2 = text[text.index("## Bilag 2") :]
     expected = {int(m) for m in re.findall(r"^(\d+)\t", bilag2, flags=re.M)}
     refs = [int(r["ref"]) for r in read(data_dir, "studies")]
     assert len(expected) == 55
@@ -63,10 +69,17 @@ def test_every_citation_pair_of_chapters_2_to_7_is_in_citations(data_dir, source
 def test_claims_count_and_ids(data_dir):
     claims = read(data_dir, "claims")
     assert len(claims) == 191
-    assert claims[0]["claim_id"] == "2.1-01" and claims[0]["citation_text"] == "(129, 323, 640, 712, 942)"
+    assert (
+        claims[0]["claim_id"] == "2.1-01"
+        and claims[0]["citation_text"] == "(129, 323, 640, 712, 942)"
+    )
     single = next(c for c in claims if c["citation_text"] == "(631 – kap. 5,6,7; 751, 924)")
     cites = [c for c in read(data_dir, "citations") if c["claim_id"] == single["claim_id"]]
-    assert [(c["ref"], c["chapters"]) for c in cites] == [("631", "5|6|7"), ("751", ""), ("924", "")]
+    assert [(c["ref"], c["chapters"]) for c in cites] == [
+        ("631", "5|6|7"),
+        ("751", ""),
+        ("924", ""),
+    ]
 
 
 def test_quotes_are_verbatim(data_dir, source_path):
@@ -84,7 +97,7 @@ def test_quotes_are_verbatim(data_dir, source_path):
 
 def test_every_bibliography_entry_parsed_and_every_study_linked_or_flagged(data_dir, source_path):
     text = source_path.read_text(encoding="utf-8")
-    lit = text[text.index("# Litteratur"):text.index("# Bilag 1")]
+    lit = text[text.index("# Litteratur") : text.index("# Bilag 1")]
     entries = [e for e in lit.splitlines() if e.startswith("- ") and re.search(r"\(\d{4}\)", e)]
     refs = read(data_dir, "references")
     assert len(refs) == len(entries) == 63
@@ -101,7 +114,9 @@ def test_committed_csvs_equal_extractor_output_plus_curation(data_dir, source_pa
     for name in WRITTEN:
         committed = read(data_dir, name)
         regenerated = [{c: encode(row.get(c)) for c in schema[name].names} for row in tables[name]]
-        assert committed == regenerated, f"data/{name}.csv differs from `evidence extract`; run it and commit"
+        assert committed == regenerated, (
+            f"data/{name}.csv differs from `evidence extract`; run it and commit"
+        )
 
 
 def test_vocabularies_normalise_bilag2(data_dir):
@@ -117,7 +132,17 @@ def test_vocabularies_normalise_bilag2(data_dir):
     "text,expected",
     [
         ("631 – kap. 5,6,7; 751, 924", [(631, [5, 6, 7], ""), (751, [], ""), (924, [], "")]),
-        ("48, 506, 507, 631 – kap. 5,6,7, 636, 935", [(48, [], ""), (506, [], ""), (507, [], ""), (631, [5, 6, 7], ""), (636, [], ""), (935, [], "")]),
+        (
+            "48, 506, 507, 631 – kap. 5,6,7, 636, 935",
+            [
+                (48, [], ""),
+                (506, [], ""),
+                (507, [], ""),
+                (631, [5, 6, 7], ""),
+                (636, [], ""),
+                (935, [], ""),
+            ],
+        ),
         ("712, s. 93", [(712, [], "93")]),
         ("631 – kap. 6 og 11", [(631, [6, 11], "")]),
         ("507.", [(507, [], "")]),
@@ -129,7 +154,9 @@ def test_parse_group(text, expected):
     assert [(c.ref, c.chapters, c.page) for c in parse_group(text)] == expected
 
 
-@pytest.mark.parametrize("text", ["2016-2020", "2014-16", "landstinget", "fx i form af BUM-modeller"])
+@pytest.mark.parametrize(
+    "text", ["2016-2020", "2014-16", "landstinget", "fx i form af BUM-modeller"]
+)
 def test_parse_group_rejects_non_citations(text):
     from evidence.citations import parse_group
 

@@ -28,7 +28,9 @@ def test_unknown_study_in_citations(data_copy, capsys):
     n = next(i for i, line in enumerate(lines, start=1) if line.startswith("2.1-02,"))
     lines[n - 1] = lines[n - 1].replace(",129,", ",9999,")
     (data_copy / "citations.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    assert messages(data_copy) == [f"data/citations.csv:{n} ref=9999: not an included study (see data/studies.csv)"]
+    assert messages(data_copy) == [
+        f"data/citations.csv:{n} ref=9999: not an included study (see data/studies.csv)"
+    ]
     assert main(["--data", str(data_copy), "validate"]) == 1
     err = capsys.readouterr().err
     assert f"data/citations.csv:{n} ref=9999: not an included study" in err
@@ -39,8 +41,13 @@ def test_bad_year_and_unknown_vocabulary_are_both_reported(data_copy):
     edit(data_copy / "studies.csv", ",2022,", ",20x2,")
     edit(data_copy / "findings.csv", ",virkninger,", ",effects,")
     found = messages(data_copy)
-    assert any(m.startswith("data/studies.csv:2 year='20x2': '20x2' is not a whole number") for m in found)
-    assert any("data/findings.csv:" in m and "dimension=effects: is not an allowed value" in m for m in found)
+    assert any(
+        m.startswith("data/studies.csv:2 year='20x2': '20x2' is not a whole number") for m in found
+    )
+    assert any(
+        "data/findings.csv:" in m and "dimension=effects: is not an allowed value" in m
+        for m in found
+    )
 
 
 def test_duplicate_key(data_copy):
@@ -48,22 +55,35 @@ def test_duplicate_key(data_copy):
     (data_copy / "concepts.csv").write_text("".join(lines + [lines[1]]), encoding="utf-8")
     found = messages(data_copy)
     key = lines[1].split(",")[0]
-    assert f"data/concepts.csv:{len(lines) + 1} id={key}: duplicates the key of line 2; keys must be unique" in found
+    assert (
+        f"data/concepts.csv:{len(lines) + 1} id={key}: duplicates the key of line 2; keys must be unique"
+        in found
+    )
 
 
 def test_missing_column(data_copy):
     text = (data_copy / "sections.csv").read_text(encoding="utf-8")
-    (data_copy / "sections.csv").write_text(text.replace("title_en,", "title_english,", 1), encoding="utf-8")
+    (data_copy / "sections.csv").write_text(
+        text.replace("title_en,", "title_english,", 1), encoding="utf-8"
+    )
     found = messages(data_copy)
-    assert "data/sections.csv:1 column 'title_en': is missing; add it (see data/schema.yml)" in found
-    assert "data/sections.csv:1 column 'title_english': is not in data/schema.yml; remove it or document it there" in found
+    assert (
+        "data/sections.csv:1 column 'title_en': is missing; add it (see data/schema.yml)" in found
+    )
+    assert (
+        "data/sections.csv:1 column 'title_english': is not in data/schema.yml; remove it or document it there"
+        in found
+    )
 
 
 def test_claim_without_concept(data_copy):
     lines = (data_copy / "claim_concepts.csv").read_text(encoding="utf-8").splitlines(keepends=True)
     kept = [line for line in lines if not line.startswith("2.1-02,")]
     (data_copy / "claim_concepts.csv").write_text("".join(kept), encoding="utf-8")
-    assert any("claim_id=2.1-02: has no concept; map it in data/curation/claim_concepts.csv" in m for m in messages(data_copy))
+    assert any(
+        "claim_id=2.1-02: has no concept; map it in data/curation/claim_concepts.csv" in m
+        for m in messages(data_copy)
+    )
 
 
 @pytest.mark.parametrize(
@@ -71,7 +91,12 @@ def test_claim_without_concept(data_copy):
     [
         (b"", "data/outcomes.csv: file is empty; it needs at least a header row"),
         (b"outcome_id,ref\nx,1\n", "data/outcomes.csv:1 column 'section': is missing"),
-        ("outcome_id,ref,section,measure_da,measure_en,population,value_before,value_after,value,unit,period,direction,quote_da,note\nø,1\n".encode("cp1252"), "data/outcomes.csv:2: not UTF-8"),
+        (
+            "outcome_id,ref,section,measure_da,measure_en,population,value_before,value_after,value,unit,period,direction,quote_da,note\nø,1\n".encode(
+                "cp1252"
+            ),
+            "data/outcomes.csv:2: not UTF-8",
+        ),
     ],
 )
 def test_broken_files(data_copy, content, expected):
@@ -81,5 +106,7 @@ def test_broken_files(data_copy, content, expected):
 
 def test_excel_artefacts_are_harmless(data_copy, data_dir):
     text = (data_copy / "outcomes.csv").read_text(encoding="utf-8")
-    (data_copy / "outcomes.csv").write_bytes(b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode() + b"\r\n\r\n")
+    (data_copy / "outcomes.csv").write_bytes(
+        b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode() + b"\r\n\r\n"
+    )
     assert messages(data_copy) == []

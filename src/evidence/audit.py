@@ -18,9 +18,20 @@ from rapidfuzz import fuzz
 from .validate import load_dataset
 
 NUMBER_WORDS = {"et": 1, "én": 1, "ét": 1, "to": 2, "tre": 3, "fire": 4, "fem": 5}
-COUNTED = re.compile(r"\b(Et|To|Tre|Fire|Fem|et|to|tre|fire|fem)\s+(?:\w+\s+){0,2}?(studier|studie|undersøgelser|undersøgelse|evalueringer|evaluering)\b")
-PLURAL = re.compile(r"\b(Flere|flere|Mange|mange|[Ee]n række|[Ee]n serie af)\s+(?:\w+\s+){0,2}?(studier|undersøgelser)\b")
-NATIONALITY = {"dansk": "DK", "danske": "DK", "svensk": "SE", "svenske": "SE", "norsk": "NO", "norske": "NO"}
+COUNTED = re.compile(
+    r"\b(Et|To|Tre|Fire|Fem|et|to|tre|fire|fem)\s+(?:\w+\s+){0,2}?(studier|studie|undersøgelser|undersøgelse|evalueringer|evaluering)\b"
+)
+PLURAL = re.compile(
+    r"\b(Flere|flere|Mange|mange|[Ee]n række|[Ee]n serie af)\s+(?:\w+\s+){0,2}?(studier|undersøgelser)\b"
+)
+NATIONALITY = {
+    "dansk": "DK",
+    "danske": "DK",
+    "svensk": "SE",
+    "svenske": "SE",
+    "norsk": "NO",
+    "norske": "NO",
+}
 
 
 @dataclass
@@ -46,10 +57,15 @@ def cited_not_included(t) -> list[AuditFinding]:
     included = {s["ref"] for s in _rows(t, "studies")}
     claims = {c["claim_id"]: c for c in _rows(t, "claims")}
     return [
-        AuditFinding("cited_not_included", f"section {claims[c['claim_id']]['section']}, claim {c['claim_id']}",
-                     f"study {c['ref']} cited {claims[c['claim_id']]['citation_text']}", "no such study in Bilag 2",
-                     "The text cites a reference number that is not among the 55 included studies.")
-        for c in _rows(t, "citations") if c["ref"] not in included
+        AuditFinding(
+            "cited_not_included",
+            f"section {claims[c['claim_id']]['section']}, claim {c['claim_id']}",
+            f"study {c['ref']} cited {claims[c['claim_id']]['citation_text']}",
+            "no such study in Bilag 2",
+            "The text cites a reference number that is not among the 55 included studies.",
+        )
+        for c in _rows(t, "citations")
+        if c["ref"] not in included
     ]
 
 
@@ -61,7 +77,15 @@ def bibliography_disagreements(t) -> list[AuditFinding]:
             continue
         entry = refs.get(s["reference_id"])
         observed = f"{entry['authors']} ({entry['year']})" if entry else "no entry of its own"
-        out.append(AuditFinding("bilag2_vs_bibliography", f"Bilag 2, study {s['ref']}", s["bilag2_authors_year"], observed, s["link_note"]))
+        out.append(
+            AuditFinding(
+                "bilag2_vs_bibliography",
+                f"Bilag 2, study {s['ref']}",
+                s["bilag2_authors_year"],
+                observed,
+                s["link_note"],
+            )
+        )
     return out
 
 
@@ -71,16 +95,29 @@ def duplicate_entries(t) -> list[AuditFinding]:
     for i, a in enumerate(refs):
         for b in refs[i + 1 :]:
             if a["year"] == b["year"] and fuzz.ratio(a["title"].lower(), b["title"].lower()) >= 95:
-                out.append(AuditFinding("duplicate_bibliography_entry", f"Litteratur, lines {a['source_line']} and {b['source_line']}",
-                                        f"{a['authors']} ({a['year']})", f"also {b['authors']} ({b['year']})",
-                                        f"The same publication is listed twice: {a['title']!r}."))
+                out.append(
+                    AuditFinding(
+                        "duplicate_bibliography_entry",
+                        f"Litteratur, lines {a['source_line']} and {b['source_line']}",
+                        f"{a['authors']} ({a['year']})",
+                        f"also {b['authors']} ({b['year']})",
+                        f"The same publication is listed twice: {a['title']!r}.",
+                    )
+                )
     by_author_year = defaultdict(list)
     for s in _rows(t, "studies"):
         by_author_year[s["bilag2_authors_year"].rstrip(". ")].append(s["ref"])
     for key, group in by_author_year.items():
         if len(group) > 1:
-            out.append(AuditFinding("duplicate_bilag2_author_year", f"Bilag 2, studies {', '.join(map(str, group))}", key,
-                                    f"{len(group)} studies with the same authors and year", "Bilag 2 gives identical author/year for different studies; the bibliography cannot tell them apart."))
+            out.append(
+                AuditFinding(
+                    "duplicate_bilag2_author_year",
+                    f"Bilag 2, studies {', '.join(map(str, group))}",
+                    key,
+                    f"{len(group)} studies with the same authors and year",
+                    "Bilag 2 gives identical author/year for different studies; the bibliography cannot tell them apart.",
+                )
+            )
     return out
 
 
@@ -97,10 +134,20 @@ def chapter_counts(t) -> list[AuditFinding]:
             continue
         refs = cited[sec["chapter"]]
         danish = {r for r in refs if studies[r]["is_danish"]}
-        for what, stated, observed in (("studies", sec["stated_n_studies"], len(refs)), ("Danish studies", sec["stated_n_danish"], len(danish))):
+        for what, stated, observed in (
+            ("studies", sec["stated_n_studies"], len(refs)),
+            ("Danish studies", sec["stated_n_danish"], len(danish)),
+        ):
             if stated != observed:
-                out.append(AuditFinding("chapter_study_count", f"chapter {sec['chapter']}", f"{stated} {what}", f"{observed} {what} cited",
-                                        f"'{sec['stated_text']}' — the chapter's citations name {observed} distinct included {what}."))
+                out.append(
+                    AuditFinding(
+                        "chapter_study_count",
+                        f"chapter {sec['chapter']}",
+                        f"{stated} {what}",
+                        f"{observed} {what} cited",
+                        f"'{sec['stated_text']}' — the chapter's citations name {observed} distinct included {what}.",
+                    )
+                )
     return out
 
 
@@ -111,25 +158,49 @@ def screening_arithmetic(review: dict) -> list[AuditFinding]:
     left = s["identified"] - s["excluded_title_abstract"] - s["excluded_full_text"]
     if left == s["included"]:
         return []
-    return [AuditFinding("screening_arithmetic", "Hovedresultater, chapter 1 and Bilag 1", f"{s['included']} included",
-                         f"{s['identified']} − {s['excluded_title_abstract']} − {s['excluded_full_text']} = {left}",
-                         "The screening numbers do not add up to the number of included studies.")]
+    return [
+        AuditFinding(
+            "screening_arithmetic",
+            "Hovedresultater, chapter 1 and Bilag 1",
+            f"{s['included']} included",
+            f"{s['identified']} − {s['excluded_title_abstract']} − {s['excluded_full_text']} = {left}",
+            "The screening numbers do not add up to the number of included studies.",
+        )
+    ]
 
 
 def dimension_labels(t, vocab_labels: set[str]) -> list[AuditFinding]:
     return [
-        AuditFinding("unexpected_dimension_label", f"Bilag 2, study {f['ref']} (finding {f['finding_id']})", f["dimension_label"],
-                     f"read as {f['dimension']}", "Bilag 2 uses a label other than 'Rammer og mål', 'Roller og viden' or 'Virkninger'.")
-        for f in _rows(t, "findings") if f["dimension_label"] not in vocab_labels
+        AuditFinding(
+            "unexpected_dimension_label",
+            f"Bilag 2, study {f['ref']} (finding {f['finding_id']})",
+            f["dimension_label"],
+            f"read as {f['dimension']}",
+            "Bilag 2 uses a label other than 'Rammer og mål', 'Roller og viden' or 'Virkninger'.",
+        )
+        for f in _rows(t, "findings")
+        if f["dimension_label"] not in vocab_labels
     ]
 
 
 def empty_cells(t) -> list[AuditFinding]:
     out = []
     for s in _rows(t, "studies"):
-        for col, name in (("bilag2_method", "Metode"), ("bilag2_country_area", "Land og serviceområde"), ("bilag2_findings", "Hovedfund")):
+        for col, name in (
+            ("bilag2_method", "Metode"),
+            ("bilag2_country_area", "Land og serviceområde"),
+            ("bilag2_findings", "Hovedfund"),
+        ):
             if not s[col]:
-                out.append(AuditFinding("empty_bilag2_cell", f"Bilag 2, study {s['ref']}", f"column '{name}'", "empty", "Bilag 2 leaves this cell empty."))
+                out.append(
+                    AuditFinding(
+                        "empty_bilag2_cell",
+                        f"Bilag 2, study {s['ref']}",
+                        f"column '{name}'",
+                        "empty",
+                        "Bilag 2 leaves this cell empty.",
+                    )
+                )
     return out
 
 
@@ -144,10 +215,18 @@ def quantifiers(t) -> list[AuditFinding]:
         where = f"section {claims[0]['section']}, claim {', '.join(c['claim_id'] for c in claims)}"
         m = COUNTED.search(sentence)
         if m and m.start() < sentence.find("(") and NUMBER_WORDS[m.group(1).lower()] != n:
-            out.append(AuditFinding("count_vs_citations", where, f"'{m.group(0)}'", f"{n} studies cited", sentence))
+            out.append(
+                AuditFinding(
+                    "count_vs_citations", where, f"'{m.group(0)}'", f"{n} studies cited", sentence
+                )
+            )
         p = PLURAL.search(sentence)
         if p and p.start() < sentence.find("(") and n < 2:
-            out.append(AuditFinding("count_vs_citations", where, f"'{p.group(0)}'", f"{n} study cited", sentence))
+            out.append(
+                AuditFinding(
+                    "count_vs_citations", where, f"'{p.group(0)}'", f"{n} study cited", sentence
+                )
+            )
     return out
 
 
@@ -156,31 +235,61 @@ def nationality(t) -> list[AuditFinding]:
     countries = {s["ref"]: s["countries"] for s in _rows(t, "studies")}
     out = []
     for c in _rows(t, "claims"):
-        m = re.search(r"\b(?:[Ee]t|[Ee]n|[Tt]o|[Tt]re|[Ff]lere)\s+(dansk|danske|svensk|svenske|norsk|norske)\s+(?:studier|studie|undersøgelse|evaluering)", c["sentence_da"])
+        m = re.search(
+            r"\b(?:[Ee]t|[Ee]n|[Tt]o|[Tt]re|[Ff]lere)\s+(dansk|danske|svensk|svenske|norsk|norske)\s+(?:studier|studie|undersøgelse|evaluering)",
+            c["sentence_da"],
+        )
         if not m or m.start() > c["sentence_da"].find(c["citation_text"]):
             continue  # the phrase speaks of another citation group in the sentence
         code = NATIONALITY[m.group(1)]
         wrong = [r for r in c["cited_refs"] if r in countries and code not in countries[r]]
         if wrong:
-            out.append(AuditFinding("country_vs_bilag2", f"section {c['section']}, claim {c['claim_id']}", f"'{m.group(0)}'",
-                                    "; ".join(f"study {r}: {', '.join(countries[r])} in Bilag 2" for r in wrong), c["sentence_da"]))
+            out.append(
+                AuditFinding(
+                    "country_vs_bilag2",
+                    f"section {c['section']}, claim {c['claim_id']}",
+                    f"'{m.group(0)}'",
+                    "; ".join(f"study {r}: {', '.join(countries[r])} in Bilag 2" for r in wrong),
+                    c["sentence_da"],
+                )
+            )
     return out
 
 
 def inclusion_period(t, review: dict) -> list[AuditFinding]:
     search = review.get("search", {})
     lo, hi = search.get("period_from", 2011), search.get("period_to", 2023)
-    return [AuditFinding("outside_inclusion_period", f"Bilag 2, study {s['ref']}", f"{lo}–{hi}", str(s["year"]), "Study year outside the review's search period.")
-            for s in _rows(t, "studies") if not lo <= s["year"] <= hi]
+    return [
+        AuditFinding(
+            "outside_inclusion_period",
+            f"Bilag 2, study {s['ref']}",
+            f"{lo}–{hi}",
+            str(s["year"]),
+            "Study year outside the review's search period.",
+        )
+        for s in _rows(t, "studies")
+        if not lo <= s["year"] <= hi
+    ]
 
 
 def audit_review(data_dir: Path) -> list[AuditFinding]:
     data_dir = Path(data_dir)
     tables, _ = load_dataset(data_dir)
-    review = yaml.safe_load((data_dir / "review.yml").read_text(encoding="utf-8")) if (data_dir / "review.yml").exists() else {}
+    review = (
+        yaml.safe_load((data_dir / "review.yml").read_text(encoding="utf-8"))
+        if (data_dir / "review.yml").exists()
+        else {}
+    )
     vocab_labels = {"Rammer og mål", "Roller og viden", "Virkninger"}
     return (
-        cited_not_included(tables) + bibliography_disagreements(tables) + duplicate_entries(tables)
-        + chapter_counts(tables) + screening_arithmetic(review) + dimension_labels(tables, vocab_labels)
-        + empty_cells(tables) + quantifiers(tables) + nationality(tables) + inclusion_period(tables, review)
+        cited_not_included(tables)
+        + bibliography_disagreements(tables)
+        + duplicate_entries(tables)
+        + chapter_counts(tables)
+        + screening_arithmetic(review)
+        + dimension_labels(tables, vocab_labels)
+        + empty_cells(tables)
+        + quantifiers(tables)
+        + nationality(tables)
+        + inclusion_period(tables, review)
     )

@@ -29,7 +29,10 @@ def validate(args) -> int:
     for p in problems:
         print(p, file=sys.stderr)
     if problems:
-        print(f"{len(problems)} problem(s) found; fix them and run `evidence validate` again.", file=sys.stderr)
+        print(
+            f"{len(problems)} problem(s) found; fix them and run `evidence validate` again.",
+            file=sys.stderr,
+        )
         return 1
     print(f"{args.data}: valid")
     return 0
@@ -56,7 +59,10 @@ def build(args) -> int:
     except DataError as e:
         for p in e.problems:
             print(p, file=sys.stderr)
-        print(f"Build failed with {len(e.problems)} problem(s); {args.db} is unchanged.", file=sys.stderr)
+        print(
+            f"Build failed with {len(e.problems)} problem(s); {args.db} is unchanged.",
+            file=sys.stderr,
+        )
         return 1
     print(f"built {path}")
     return 0
@@ -70,23 +76,49 @@ def ask(args) -> int:
 
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="evidence", description=__doc__)
-    p.add_argument("--data", type=Path, default=settings.data_dir, help="the data directory (default: data/)")
+    p.add_argument(
+        "--data", type=Path, default=settings.data_dir, help="the data directory (default: data/)"
+    )
     sub = p.add_subparsers(dest="command", required=True)
-    s = sub.add_parser("extract", help="regenerate data/*.csv from the review's text plus data/curation/")
+    s = sub.add_parser(
+        "extract", help="regenerate data/*.csv from the review's text plus data/curation/"
+    )
     s.add_argument("--source", type=Path, default=settings.source, help="the review's text file")
     s.set_defaults(func=extract)
-    s = sub.add_parser("validate", help="check data/*.csv against data/schema.yml; exit 1 on any problem")
+    s = sub.add_parser(
+        "validate", help="check data/*.csv against data/schema.yml; exit 1 on any problem"
+    )
     s.set_defaults(func=validate)
-    s = sub.add_parser("audit", help="report the review's own inconsistencies, computed from the data")
-    s.add_argument("--json", action="store_true", help="print a JSON list of {kind, location, stated, observed, detail}")
+    s = sub.add_parser(
+        "audit", help="report the review's own inconsistencies, computed from the data"
+    )
+    s.add_argument(
+        "--json",
+        action="store_true",
+        help="print a JSON list of {kind, location, stated, observed, detail}",
+    )
     s.set_defaults(func=audit)
-    s = sub.add_parser("build", help="build the SQLite database from data/ (atomic; the old one stays on failure)")
-    s.add_argument("--db", type=Path, default=settings.db_path, help="output database (default: build/evidence.db)")
+    s = sub.add_parser(
+        "build", help="build the SQLite database from data/ (atomic; the old one stays on failure)"
+    )
+    s.add_argument(
+        "--db",
+        type=Path,
+        default=settings.db_path,
+        help="output database (default: build/evidence.db)",
+    )
     s.set_defaults(func=build)
     s = sub.add_parser("ask", help="answer a question in Danish or English from the evidence")
-    s.add_argument("question", nargs="+", help='e.g. "which studies support a single contact person"')
+    s.add_argument(
+        "question", nargs="+", help='e.g. "which studies support a single contact person"'
+    )
     s.add_argument("--lang", choices=["da", "en"], default="en", help="language of labels")
-    s.add_argument("--db", type=Path, default=settings.db_path, help="the database (default: build/evidence.db)")
+    s.add_argument(
+        "--db",
+        type=Path,
+        default=settings.db_path,
+        help="the database (default: build/evidence.db)",
+    )
     s.set_defaults(func=ask)
     return p
 

@@ -52,6 +52,13 @@ def map_vocabulary(cell: str, terms: dict, what: str, where: str) -> list[str]:
     leftover = re.sub(r"\b(og|and)\b|[,.;\s]", "", text)
     if leftover:
         raise DataError(
-            [Problem("data/vocabularies.yml", None, where, f"{what} phrase {leftover!r} in {cell!r} is in no term's raw list; add it to one")]
+            [
+                Problem(
+                    "data/vocabularies.yml",
+                    None,
+                    where,
+                    f"{what} phrase {leftover!r} in {cell!r} is in no term's raw list; add it to one",
+                )
+            ]
         )
     return found

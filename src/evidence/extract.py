@@ -22,7 +22,16 @@ from .schema import load_schema, load_vocabularies
 from .source import Review
 
 LINK_THRESHOLD = 80.0
-WRITTEN = ["studies", "references", "findings", "sections", "claims", "citations", "claim_concepts", "citation_stances"]
+WRITTEN = [
+    "studies",
+    "references",
+    "findings",
+    "sections",
+    "claims",
+    "citations",
+    "claim_concepts",
+    "citation_stances",
+]
 
 
 def _chosen_link(ref: int, candidates: list, decisions: dict) -> tuple[str, str, str]:
@@ -64,10 +73,19 @@ def build_studies(review: Review, data_dir: Path) -> tuple[list, list, list]:
     decisions, curated = keyed(data_dir, "reference_links"), keyed(data_dir, "studies")
     for s in studies:
         where = f"ref={s['ref']}"
-        countries = map_vocabulary(s["bilag2_country_area"], {k: v for k, v in vocab["countries"].items()} | vocab["service_areas"], "country/service area", where)
+        countries = map_vocabulary(
+            s["bilag2_country_area"],
+            {k: v for k, v in vocab["countries"].items()} | vocab["service_areas"],
+            "country/service area",
+            where,
+        )
         s["countries"] = [c for c in countries if c in vocab["countries"]]
         s["service_areas"] = [c for c in countries if c in vocab["service_areas"]]
-        s["methods"] = map_vocabulary(s["bilag2_method"], vocab["methods"], "method", where) if s["bilag2_method"] else []
+        s["methods"] = (
+            map_vocabulary(s["bilag2_method"], vocab["methods"], "method", where)
+            if s["bilag2_method"]
+            else []
+        )
         s["is_danish"] = "DK" in s["countries"]
         c = curated.get(str(s["ref"]), {})
         s.update({k: c.get(k, "") for k in ("publication_type", "language", "title_en", "note")})
@@ -80,14 +98,28 @@ def build_studies(review: Review, data_dir: Path) -> tuple[list, list, list]:
             disagreement = _disagreement(s, ref_row)
             s["link_status"] = "linked_with_disagreement" if disagreement else "linked"
             s["link_note"] = "; ".join(x for x in (disagreement, reason) if x)
-            ref_row.update(ref=s["ref"], role="included_study", link_score=s["link_score"], link_note=s["link_note"])
+            ref_row.update(
+                ref=s["ref"],
+                role="included_study",
+                link_score=s["link_score"],
+                link_note=s["link_note"],
+            )
         else:
             s.update(title="", venue="", link_score=None, link_status="no_entry", link_note=reason)
-    duplicates = {e["reference_id"].strip(): e for e in read_curation(data_dir, "errata") if e["kind"].strip() == "duplicate_reference"}
+    duplicates = {
+        e["reference_id"].strip(): e
+        for e in read_curation(data_dir, "errata")
+        if e["kind"].strip() == "duplicate_reference"
+    }
     for r in references:
         if "role" not in r:
             dup = duplicates.get(r["reference_id"])
-            r.update(ref=None, role="duplicate" if dup else "background", link_score=None, link_note=dup["detail"] if dup else "")
+            r.update(
+                ref=None,
+                role="duplicate" if dup else "background",
+                link_score=None,
+                link_note=dup["detail"] if dup else "",
+            )
     en = keyed(data_dir, "findings_en")
     labels = {raw: dim for dim, t in vocab["dimensions"].items() for raw in t["raw"]}
     for f in findings:
@@ -96,7 +128,9 @@ def build_studies(review: Review, data_dir: Path) -> tuple[list, list, list]:
     return studies, references, findings
 
 
-def build_claims(review: Review, data_dir: Path, sections: list[dict]) -> tuple[list, list, list, list]:
+def build_claims(
+    review: Review, data_dir: Path, sections: list[dict]
+) -> tuple[list, list, list, list]:
     claims, citations = extract_claims(review)
     pages = {s["section"]: s["page"] for s in sections}
     en = keyed(data_dir, "claims_en")
@@ -111,8 +145,14 @@ def build_claims(review: Review, data_dir: Path, sections: list[dict]) -> tuple[
         c["text_en"] = en.get(c["claim_id"], {}).get("text_en", "")
         c["concept_ids"] = [r["concept_id"].strip() for r in mine]
         c["stance"] = stances.pop() if len(stances) == 1 else ("mixed" if stances else "")
-    claim_concepts = [{k: r.get(k, "").strip() for k in ("claim_id", "concept_id", "stance", "note")} for r in links]
-    stances = [{k: r.get(k, "").strip() for k in ("claim_id", "ref", "concept_id", "stance", "reason")} for r in read_curation(data_dir, "citation_stances")]
+    claim_concepts = [
+        {k: r.get(k, "").strip() for k in ("claim_id", "concept_id", "stance", "note")}
+        for r in links
+    ]
+    stances = [
+        {k: r.get(k, "").strip() for k in ("claim_id", "ref", "concept_id", "stance", "reason")}
+        for r in read_curation(data_dir, "citation_stances")
+    ]
     return claims, citations, claim_concepts, stances
 
 
@@ -126,8 +166,14 @@ def extract_all(review: Review, data_dir: Path) -> dict[str, list[dict]]:
     studies, references, findings = build_studies(review, data_dir)
     claims, citations, claim_concepts, stances = build_claims(review, data_dir, sections)
     return {
-        "studies": studies, "references": references, "findings": findings, "sections": sections,
-        "claims": claims, "citations": citations, "claim_concepts": claim_concepts, "citation_stances": stances,
+        "studies": studies,
+        "references": references,
+        "findings": findings,
+        "sections": sections,
+        "claims": claims,
+        "citations": citations,
+        "claim_concepts": claim_concepts,
+        "citation_stances": stances,
     }
 
 

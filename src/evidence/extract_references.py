@@ -65,7 +65,9 @@ def extract_references(review: Review) -> list[dict]:
         if not m:
             continue
         authors = m.group("authors").strip()
-        authors = authors.rstrip(".") if "," not in authors else authors  # "Deloitte." -> "Deloitte"
+        authors = (
+            authors.rstrip(".") if "," not in authors else authors
+        )  # "Deloitte." -> "Deloitte"
         title, venue = parse_title_venue(m.group("rest"))
         base = f"{slug(surnames(authors)[0] if surnames(authors) else authors)}-{m.group('year')}"
         seen[base] = seen.get(base, 0) + 1
@@ -103,8 +105,6 @@ def link_references(studies: list[dict], references: list[dict]) -> dict[int, li
     """For each study ref: candidate (score, reference_id) pairs above the threshold, best first."""
     out = {}
     for s in studies:
-        scored = sorted(
-            ((link_score(s, r), r["reference_id"]) for r in references), reverse=True
-        )
+        scored = sorted(((link_score(s, r), r["reference_id"]) for r in references), reverse=True)
         out[s["ref"]] = [c for c in scored if c[0] >= LINK_THRESHOLD - 20][:3]
     return out

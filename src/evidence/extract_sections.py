@@ -10,8 +10,12 @@ from .source import BOX, NUMBERED, Review
 
 STATED = re.compile(r"Afsnittet bygger på (?P<n>\d+) studier,? (?:heraf|hvoraf) (?P<dk>\d+)\b")
 CHAPTER_DIMENSION = {
-    2: "rammer", 3: "maal", 4: "roller", 5: "viden",
-    6: "virkninger_borgere", 7: "virkninger_medarbejdere",
+    2: "rammer",
+    3: "maal",
+    4: "roller",
+    5: "viden",
+    6: "virkninger_borgere",
+    7: "virkninger_medarbejdere",
 }
 
 
