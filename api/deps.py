@@ -20,15 +20,15 @@ DatabaseDep = Annotated[Database, Depends(get_database)]
 
 
 def get_connection(database: DatabaseDep) -> Iterator[sqlite3.Connection]:
-    """A read-only connection for one request."""
+    """A read-only connection for one request (evidence.db.Database reuses them per build)."""
     try:
-        conn = database.connect()
+        conn = database.acquire()
     except DatabaseMissing as e:
         raise HTTPException(503, str(e)) from None
     try:
         yield conn
     finally:
-        conn.close()
+        database.release(conn)
 
 
 ConnectionDep = Annotated[sqlite3.Connection, Depends(get_connection)]

@@ -307,3 +307,92 @@ def test_missing_database_is_503(tmp_path):
     with TestClient(create_app(db_path=tmp_path / "none.db")) as client:
         r = client.get("/api/studies")
     assert r.status_code == 503 and "evidence build" in r.json()["detail"]
+
+
+def test_built_documents_are_what_the_response_models_serialise(api_client, evidence_db):
+    """/api/studies/{ref} and /api/gap-map answer with JSON written by the build; byte for byte
+    what FastAPI makes of the live functions' results through the same response models."""
+    from fastapi import FastAPI
+    from fastapi.testclient import TestClient
+
+    from evidence.db import Database
+    from evidence.details import gap_map, study_detail
+    from evidence.models import GapMap, StudyDetail
+
+    database = Database(evidence_db)
+    live = FastAPI()
+
+    @live.get("/studies/{ref}", response_model=StudyDetail)
+    def study(ref: int):
+        with database.connection() as conn:
+            return study_detail(conn, ref)
+
+    @live.get("/gap-map", response_model=GapMap)
+    def gap(cols: str, lang: str):
+        with database.connection() as conn:
+            return gap_map(conn, cols, lang)
+
+    with database.connection() as conn:
+        refs = [r["ref"] for r in conn.execute("select ref from studies order by ref")]
+    with TestClient(live) as client:
+        for ref in refs:
+            assert (
+                api_client.get(f"/api/studies/{ref}").content
+                == client.get(f"/studies/{ref}").content
+            )
+        for cols in ("country", "service_area", "method"):
+            for lang in ("da", "en"):
+                params = {"cols": cols, "lang": lang}
+                served = api_client.get("/api/gap-map", params=params)
+                assert served.headers["content-type"] == "application/json"
+                assert served.content == client.get("/gap-map", params=params).content
+
+
+def test_connections_are_reused_until_the_database_is_rebuilt(evidence_db, tmp_path):
+    import os
+    import shutil
+    import sqlite3
+
+    from evidence.db import Database
+
+    path = tmp_path / "evidence.db"
+    shutil.copy(evidence_db, path)
+    database = Database(path)
+    with database.connection() as first:
+        title = first.execute("select title from studies where ref = 924").fetchone()["title"]
+    with database.connection() as again:
+        assert again is first
+    rebuilt = tmp_path / "rebuilt.db"
+    shutil.copy(evidence_db, rebuilt)
+    with sqlite3.connect(rebuilt) as conn:
+        conn.execute("update studies set title = 'REBUILT' where ref = 924")
+    conn.close()
+    os.replace(rebuilt, path)
+    with database.connection() as new:
+        assert new is not first
+        assert new.execute("select title from studies where ref = 924").fetchone() == {
+            "title": "REBUILT"
+        }
+    with pytest.raises(sqlite3.ProgrammingError):  # the old build's connection was closed
+        first.execute("select 1")
+    with pytest.raises(sqlite3.OperationalError):  # and every connection is read-only
+        new.execute("update studies set title = ? where ref = 924", [title])
+
+
+def test_a_database_built_before_the_documents_is_503_saying_rebuild(evidence_db, tmp_path):
+    import shutil
+    import sqlite3
+
+    from fastapi.testclient import TestClient
+
+    from api.main import create_app
+
+    old = tmp_path / "evidence.db"
+    shutil.copy(evidence_db, old)
+    with sqlite3.connect(old) as conn:
+        conn.execute("drop table study_details")
+    conn.close()
+    with TestClient(create_app(db_path=old)) as client:
+        r = client.get("/api/studies/924")
+        assert r.status_code == 503 and "evidence build" in r.json()["detail"]
+        assert client.get("/api/gap-map").status_code == 200

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
 
-from evidence.details import study_detail
+from evidence.details import study_document
 from evidence.models import StudiesPublic, StudyDetail, StudyPublic
 from evidence.queries import StudyFilters, list_studies
 
@@ -149,4 +149,5 @@ def get_study(
         int, Path(ge=0, le=1_000_000, description="The review's reference number.", examples=[924])
     ],
 ):
-    return study_detail(conn, ref)
+    # built with the database as StudyDetail serialises it (evidence.build_documents)
+    return Response(study_document(conn, ref), media_type="application/json")

@@ -9,6 +9,7 @@ is empty and `suggestions` names the nearest concepts: a guess is never presente
 
 from __future__ import annotations
 
+import gc
 import sqlite3
 import sys
 from pathlib import Path
@@ -16,7 +17,7 @@ from pathlib import Path
 from .db import Database
 from .evidence import studies_for_concepts, summarise
 from .queries import NotFound
-from .resolve import ConceptIndex, Match, choose, make_token, tokens
+from .resolve import ConceptIndex, Match, choose
 from .settings import settings
 
 SUGGEST_MIN = 20.0  # nearest concepts shown when nothing matches
@@ -30,7 +31,7 @@ def concept_index(db: Database) -> ConceptIndex:
 
 
 def _load_index(conn: sqlite3.Connection) -> ConceptIndex:
-    return ConceptIndex(
+    index = ConceptIndex(
         conn.execute("select * from concepts order by id").fetchall(),
         conn.execute("select claim_id, sentence_da, text_en from claims").fetchall(),
         conn.execute("select claim_id, concept_id from claim_concepts").fetchall(),
@@ -39,20 +40,27 @@ def _load_index(conn: sqlite3.Connection) -> ConceptIndex:
             for r in conn.execute("select text_da, text_en from findings")
         ],
     )
+    # The index is millions of objects that live until the next build (at 100× the review) and
+    # hold no reference cycles. Left to the cyclic garbage collector, each of its full passes walks
+    # them all: half a second in the middle of a request. Frozen, it walks only what requests leave.
+    gc.collect()
+    gc.freeze()
+    return index
 
 
 def resolve_concepts(db: Database, question: str) -> tuple[list[Match], list[Match]]:
-    """(chosen concepts, every scored concept best first) for a question."""
+    """(chosen concepts, every concept scoring `SUGGEST_MIN` or more, best first) for a question.
+    Concepts below that are neither chosen nor suggested: `choose` wants `ANSWER_MIN`."""
     index = concept_index(db)
-    matches = index.resolve(question)
-    return choose(matches, {k: c.get("broader") for k, c in index.concepts.items()}), matches
+    matches = index.resolve(question, min_score=SUGGEST_MIN)
+    return choose(matches, index.broader), matches
 
 
 def suggest(db: Database, text: str, limit: int = SUGGEST_MAX) -> list[dict]:
     """The concepts nearest to `text` (a question or a mistyped id), as suggestions."""
     index = concept_index(db)
-    matches = index.resolve(text.replace("-", " "))
-    return [_suggestion(index, m) for m in matches if m.score >= SUGGEST_MIN][:limit]
+    matches = index.resolve(text.replace("-", " "), min_score=SUGGEST_MIN)
+    return [_suggestion(index, m) for m in matches][:limit]
 
 
 def _suggestion(index: ConceptIndex, m: Match) -> dict:
@@ -85,7 +93,7 @@ def answer(db: Database, question: str = "", concept: str | None = None, lang: s
         ]
         return result
     with db.connection() as conn:
-        ids = expand_groupings(conn, index, [m.concept_id for m in chosen])
+        ids = expand_groupings(index, [m.concept_id for m in chosen])
         result["studies"] = assemble_studies(conn, index, ids, lang)
         meta = {s["ref"]: s for s in result["studies"]}
     result["summary"] = summarise(result["studies"], meta)
@@ -99,12 +107,10 @@ def answer(db: Database, question: str = "", concept: str | None = None, lang: s
     return result
 
 
-def expand_groupings(conn: sqlite3.Connection, index: ConceptIndex, ids: list[str]) -> list[str]:
+def expand_groupings(index: ConceptIndex, ids: list[str]) -> list[str]:
     """A grouping concept (no claim of its own, e.g. causes-of-staff-effects) stands for its
     narrower concepts; every other concept stands for itself alone."""
-    claimed = {
-        r["concept_id"] for r in conn.execute("select distinct concept_id from claim_concepts")
-    }
+    claimed = index.fts.claims_of
     out: list[str] = []
     for cid in ids:
         found = [cid] if cid in claimed else [d for d in _descendants(index, cid) if d in claimed]
@@ -116,7 +122,7 @@ def _descendants(index: ConceptIndex, concept_id: str) -> list[str]:
     below, todo = [], [concept_id]
     while todo:
         parent = todo.pop()
-        kids = [k for k, v in index.concepts.items() if v.get("broader") == parent]
+        kids = index.narrower.get(parent, [])
         below += kids
         todo += kids
     return below
@@ -152,21 +158,16 @@ def assemble_studies(
     for f in conn.execute(f"select * from findings where ref in ({marks}) order by ref, seq", refs):
         findings.setdefault(f["ref"], []).append(f)
     if lang == "en":
-        titles = {
-            r["section"]: r["title_en"]
-            for r in conn.execute("select section, title_en from sections")
-        }
-        for c in cited:
-            for ev in c["evidence"]:
-                ev["section_title"] = titles.get(ev["section"], ev["section_title"])
+        translate_section_titles(conn, [ev for c in cited for ev in c["evidence"]])
+    every = [f for c in cited for f in findings.get(c["ref"], [])]
+    related = {
+        f["finding_id"]
+        for f, yes in zip(every, relates(index, every, concept_ids), strict=True)
+        if yes
+    }
     out = []
     for c in cited:
         m = meta[c["ref"]]
-        related = [
-            f["text_en" if lang == "en" else "text_da"]
-            for f in findings.get(c["ref"], [])
-            if relates(index, f, concept_ids)
-        ]
         out.append(
             {
                 "ref": c["ref"],
@@ -176,17 +177,35 @@ def assemble_studies(
                 "countries": m["countries"],
                 "stance": c["stance"],
                 "evidence": c["evidence"],
-                "findings": related,
+                "findings": [
+                    f["text_en" if lang == "en" else "text_da"]
+                    for f in findings.get(c["ref"], [])
+                    if f["finding_id"] in related
+                ],
             }
         )
     return out
 
 
-def relates(index: ConceptIndex, finding: dict, concept_ids: list[str]) -> bool:
-    """True when a Bilag 2 finding (Danish or English) contains a label or synonym of a concept."""
-    words = [make_token(w) for w in tokens(f"{finding['text_da']} {finding['text_en']}")]
-    present = index.present_terms(words, set(concept_ids))
-    return any(recall >= FINDING_MIN for terms in present.values() for recall, _, _ in terms)
+def translate_section_titles(conn: sqlite3.Connection, evidence: list[dict]) -> None:
+    """The English titles of the evidence's sections, in place."""
+    sections = sorted({ev["section"] for ev in evidence})
+    marks = ", ".join("?" for _ in sections)
+    titles = {
+        r["section"]: r["title_en"]
+        for r in conn.execute(
+            f"select section, title_en from sections where section in ({marks})", sections
+        )
+    }
+    for ev in evidence:
+        ev["section_title"] = titles.get(ev["section"], ev["section_title"])
+
+
+def relates(index: ConceptIndex, findings: list[dict], concept_ids: list[str]) -> list[bool]:
+    """For each Bilag 2 finding: does it (Danish or English) contain a label or synonym of a
+    concept, `FINDING_MIN` of the term's weight or more?"""
+    texts = [f"{f['text_da']} {f['text_en']}" for f in findings]
+    return index.holding(texts, concept_ids, FINDING_MIN)
 
 
 def print_answer(

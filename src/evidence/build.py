@@ -7,7 +7,8 @@
    keys from `references` and from every vocabulary column to its lookup table.
 3. Add what the site and the API need on top: lookup and join tables (build_lookups), the
    review's record, screening numbers and audit (build_review), views (build_views), full-text
-   search (build_search), `meta` and `data_dictionary`.
+   search (build_search), the API's study records and gap maps as JSON (build_documents), `meta`
+   and `data_dictionary`.
 4. Write it all to a temporary file beside the target and `os.replace()` it into place, so a
    failed build leaves the previous database byte for byte as it was.
 
@@ -30,6 +31,7 @@ from pathlib import Path
 import sqlite_utils
 import yaml
 
+from .build_documents import create_documents
 from .build_lookups import create_join_tables, create_lookup_tables
 from .build_review import create_audit_table, create_review_tables, create_unresolved_citations
 from .build_search import create_search_indexes
@@ -118,6 +120,7 @@ def populate(db: sqlite_utils.Database, data_dir: Path) -> None:
         dictionary += create_audit_table(db, data_dir)
         dictionary += create_search_indexes(db, rows)
         dictionary += create_views(db)
+        dictionary += create_documents(db, data_dir)
         dictionary += create_meta(db, data_dir)
         create_data_dictionary(db, dictionary)
     check_foreign_keys(db)

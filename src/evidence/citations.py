@@ -13,8 +13,27 @@ GROUP = re.compile(r"\(([^()]*\d[^()]*)\)")
 TOKEN = re.compile(r"\d+|[Kk]ap\.|s\.|og|[,;–-]")
 MAX_CHAPTER = 15  # the anthology (631) has fewer chapters than this; study numbers are larger
 ABBREVIATIONS = {
-    "fx", "bl.a", "m.fl", "kap", "s", "ca", "evt", "m.m", "dvs", "mv", "jf", "nr", "f.eks",
-    "pct", "osv", "inkl", "vedr", "ift", "mht", "el", "hhv",
+    "fx",
+    "bl.a",
+    "m.fl",
+    "kap",
+    "s",
+    "ca",
+    "evt",
+    "m.m",
+    "dvs",
+    "mv",
+    "jf",
+    "nr",
+    "f.eks",
+    "pct",
+    "osv",
+    "inkl",
+    "vedr",
+    "ift",
+    "mht",
+    "el",
+    "hhv",
 }
 BOUNDARY = re.compile(r"[.!?][\"”»)]*\s+(?=[A-ZÆØÅ0-9\"“«(])")
 
@@ -75,7 +94,7 @@ def _is_abbreviation(text: str, end: int) -> bool:
     word = re.search(r"(\S+)$", text[:end])
     if not word:
         return False
-    w = word.group(1).lstrip("(\"“").lower()
+    w = word.group(1).lstrip('("“').lower()
     return w in ABBREVIATIONS
 
 

@@ -1,8 +1,12 @@
 """Read the built database (build/evidence.db), read-only.
 
-Every request opens its own connection (`file:…?mode=ro`), so an atomic rebuild that swaps the
-file is picked up at once. Work that is worth keeping between requests (the concept index, the
-meta table) is cached against the file's identity (inode, size, mtime) and redone when it changes.
+Every request reads through a read-only connection (`file:…?mode=ro`) to the file as it is when
+the request starts, so an atomic rebuild that swaps the file is picked up at once. A connection is
+given back after the request and reused by a later one while the file is the same build (a new
+connection must first read the schema of some fifty tables, views and indexes: half a millisecond);
+after a rebuild the old ones are closed. Work that is worth keeping between requests (the concept
+index, the meta table) is cached the same way: against the file's identity (inode, size, mtime),
+and redone when it changes.
 """
 
 from __future__ import annotations
@@ -22,13 +26,19 @@ class DatabaseMissing(FileNotFoundError):
     """The database has not been built."""
 
 
+class DatabaseOutdated(DatabaseMissing):
+    """The database was built by an earlier version: it lacks a table this one reads."""
+
+
 def list_columns(data_dir: Path | None = None) -> set[str]:
     """Names of every column data/schema.yml declares a list (stored as JSON arrays)."""
     schema = load_schema(Path(data_dir or settings.data_dir))
     return {c.name for t in schema.values() for c in t.columns if c.is_list}
 
 
-def _row_factory(lists: set[str]) -> Callable:
+def row_factory(lists: set[str]) -> Callable:
+    """Rows as dicts, with the list columns (JSON arrays) decoded."""
+
     def factory(cursor: sqlite3.Cursor, row: tuple) -> dict:
         out = {}
         for (name, *_), value in zip(cursor.description, row, strict=True):
@@ -41,8 +51,16 @@ def _row_factory(lists: set[str]) -> Callable:
     return factory
 
 
+class BuildConnection(sqlite3.Connection):
+    """A read-only connection that knows which build (file identity) it reads."""
+
+    identity: tuple = ()
+
+
 class Database:
     """The built database at `path`: read-only connections and a cache per build."""
+
+    IDLE_MAX = 8  # connections kept open between requests
 
     def __init__(self, path: Path):
         self.path = Path(path)
@@ -50,6 +68,8 @@ class Database:
         self._cache: dict[str, object] = {}
         self._identity: tuple | None = None
         self._lock = Lock()
+        self._idle: list[BuildConnection] = []
+        self._idle_lock = Lock()
 
     def identity(self) -> tuple:
         try:
@@ -60,19 +80,56 @@ class Database:
             ) from None
         return (st.st_ino, st.st_size, st.st_mtime_ns)
 
-    def connect(self) -> sqlite3.Connection:
-        self.identity()
-        conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
-        conn.row_factory = _row_factory(self._lists)
+    def connect(self) -> BuildConnection:
+        """A new read-only connection (raises DatabaseMissing when there is no file)."""
+        identity = self.identity()
+        conn = sqlite3.connect(
+            f"file:{self.path}?mode=ro",
+            uri=True,
+            check_same_thread=False,
+            factory=BuildConnection,
+        )
+        conn.identity = identity
+        conn.row_factory = row_factory(self._lists)
         return conn
 
+    def acquire(self) -> BuildConnection:
+        """A read-only connection to the current build: an idle one of the same build, or a new one.
+        Give it back with `release`."""
+        identity = self.identity()
+        stale = []
+        with self._idle_lock:
+            while self._idle:
+                conn = self._idle.pop()
+                if conn.identity == identity:
+                    break
+                stale.append(conn)
+            else:
+                conn = None
+        for old in stale:  # the file was rebuilt: these read the previous build
+            old.close()
+        return conn or self.connect()
+
+    def release(self, conn: BuildConnection) -> None:
+        """Keep a connection for a later request while it reads the current build; else close it."""
+        try:
+            current = conn.identity == self.identity()
+        except DatabaseMissing:
+            current = False
+        if current and not conn.in_transaction:
+            with self._idle_lock:
+                if len(self._idle) < self.IDLE_MAX:
+                    self._idle.append(conn)
+                    return
+        conn.close()
+
     @contextmanager
-    def connection(self) -> Iterator[sqlite3.Connection]:
-        conn = self.connect()
+    def connection(self) -> Iterator[BuildConnection]:
+        conn = self.acquire()
         try:
             yield conn
         finally:
-            conn.close()
+            self.release(conn)
 
     def cached(self, key: str, compute: Callable[[sqlite3.Connection], object]):
         """compute(conn), remembered until the database file changes."""

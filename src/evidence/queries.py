@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import sqlite3
 from dataclasses import asdict, dataclass
+from functools import lru_cache
 
 from .evidence import study_concept_stances
 
@@ -257,10 +258,15 @@ def list_audit(conn, kind=None, ref=None, limit=None, offset=0) -> tuple[list[di
     return rows[offset : offset + limit if limit is not None else None], len(rows)
 
 
+AUDIT_FIELDS = ("location", "stated", "observed", "detail")
+
+
 def mentions_study(finding: dict, ref: int) -> bool:
     """True when an audit finding names the study ('study 5', 'studies 5, 79')."""
-    pattern = re.compile(rf"\bstud(?:y|ies)\s+(?:\d+(?:,\s*|\s+and\s+))*{ref}\b")
-    return any(
-        pattern.search(str(finding.get(k) or ""))
-        for k in ("location", "stated", "observed", "detail")
-    )
+    pattern = _naming(ref)
+    return any(pattern.search(str(finding.get(k) or "")) for k in AUDIT_FIELDS)
+
+
+@lru_cache(maxsize=8192)
+def _naming(ref: int) -> re.Pattern:
+    return re.compile(rf"\bstud(?:y|ies)\s+(?:\d+(?:,\s*|\s+and\s+))*{ref}\b")

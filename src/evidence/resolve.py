@@ -21,26 +21,36 @@
    a good share of what the best leaves unexplained and is not its broader or narrower concept.
 
 `ConceptIndex.resolve` returns every touched concept with its score and a readable `matched`.
+
+Speed: everything that depends on the thesaurus alone is worked out once per build (evidence.ask
+caches the index per database file): the distinct words and how to find them (evidence.words),
+each term's word positions and weight, which terms use each word, which claims contain each stem,
+and how each word of the Bilag 2 findings meets the thesaurus. A question then costs its own
+words' lookups, and only the terms that share a word with it are scored.
 """
 
 from __future__ import annotations
 
 import math
-import re
-import unicodedata
+from array import array
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
-from .search_text import stem_da, stem_en
-from .stopwords import NEGATIONS, SOFT_WORDS, STOPWORDS
+from .stopwords import NEGATIONS, STOPWORDS
+from .words import (
+    FUZZY_MIN,
+    Offer,
+    Token,
+    WordIndex,
+    all_words,
+    make_token,
+    similarity,
+    tokens,
+)
 
-# Meeting words
-FUZZY_MIN = 80  # rapidfuzz ratio for a typo
-FUZZY_MIN_LEN = 5  # shorter words must share a stem: "lov" is not "lo"
-COMPOUND_MIN_LEN = 5
 # Weighing words
 STOP_WEIGHT = 0.4  # a stopword inside a term
 UNKNOWN_SHARE = 0.4  # a word the review uses but the thesaurus does not: this share of the median
@@ -50,6 +60,7 @@ GENERIC_FROM, GENERIC_FULL = 0.08, 0.25  # share of claims with the word: topica
 GENERIC_ONLY = 0.5  # a question of nothing but common ground scores at most half
 # Scoring and choosing
 PRESENT_MIN = 0.5  # a term is present in the question from this recall
+PRESENT_SLACK = 1e-9  # rounding room when picking the terms that may be present (`_candidates`)
 EXPLAINS = 0.75  # a question word a term meets this well (stem or typo) is explained by it
 FTS_WEIGHT = 5.0  # points the full-text signal can add
 ANSWER_MIN = 55.0  # below this the best concept is a suggestion, not an answer
@@ -60,58 +71,7 @@ SECOND_GAIN = 0.25  # that explains this share of the question the chosen ones d
 
 LONG_STOPWORDS = sorted(w for w in STOPWORDS if len(w) >= 4)
 FIELDS = ("label_da", "label_en", "synonyms_da", "synonyms_en")
-
-
-@lru_cache(maxsize=50_000)
-def stem(word: str, lang: str) -> str:
-    """The Snowball stem of one word (the stemmers the site's full-text search uses)."""
-    return (stem_da if lang == "da" else stem_en)(word) or word
-
-
-def normalise(text: str) -> str:
-    """Lower case, quotes and punctuation to spaces; æ, ø, å kept; other accents dropped (é → e)."""
-    text = unicodedata.normalize("NFKC", text).casefold()
-    text = "".join(
-        c
-        for c in unicodedata.normalize("NFD", text)
-        if unicodedata.category(c) != "Mn" or c == "\u030a"
-    )
-    text = unicodedata.normalize("NFC", text)
-    return re.sub(r"[^\wæøå]+", " ", text.replace("'s ", " ").replace("’s ", " ")).strip()
-
-
-def tokens(text: str, keep_soft: bool = True) -> list[str]:
-    """Content words; all words when nothing else is left ("os og dem")."""
-    words = [w for w in normalise(text).split() if not w.isdigit()]
-    content = [w for w in words if w not in STOPWORDS and (keep_soft or w not in SOFT_WORDS)]
-    return content or (
-        [w for w in words if keep_soft or w not in SOFT_WORDS] if len(words) <= 4 else []
-    )
-
-
-@dataclass(frozen=True)
-class Token:
-    """A word with its stems. `parts`: the two words a joined token was made of ("contact person").
-    `stop`: a stopword, which matters inside a term ("møder med/uden borgeren") but weighs little."""
-
-    raw: str
-    stems: frozenset[str]
-    parts: tuple[str, ...] = ()
-    stop: bool = False
-
-    @property
-    def words(self) -> tuple[str, ...]:
-        return self.parts or (self.raw,)
-
-
-def make_token(word: str, langs=("da", "en"), parts: tuple[str, ...] = ()) -> Token:
-    if word in STOPWORDS:
-        return Token(word, frozenset({word}), parts, stop=True)
-    return Token(word, frozenset({word} | {stem(word, lang) for lang in langs}), parts)
-
-
-def all_words(text: str) -> list[str]:
-    return [w for w in normalise(text).split() if not w.isdigit()]
+UNMET = (None, 0.0, "")
 
 
 @dataclass
@@ -121,6 +81,7 @@ class Term:
     text: str
     tokens: list[Token]
     weights: list[float] = field(default_factory=list)  # of its tokens, set by ConceptIndex
+    positions: tuple[int, ...] = ()  # of its tokens in ConceptIndex.words, set by ConceptIndex
 
 
 @dataclass
@@ -133,31 +94,7 @@ class Match:
     matched: str
     explained: dict[str, float] = field(default_factory=dict)
     recall: float = 0.0
-
-
-def similarity(q: Token, t: Token) -> tuple[float, str]:
-    """How well a question token meets a term token (0–1), and how."""
-    if q.stems & t.stems:
-        return 1.0, "stem"
-    if q.stop or t.stop:
-        return 0.0, ""
-    a, b = q.raw, t.raw
-    found = [(0.0, "")]
-    if min(len(a), len(b)) >= FUZZY_MIN_LEN:
-        r = fuzz.ratio(a, b)
-        if r >= FUZZY_MIN:
-            found.append(((r - 60) / 40, f"typo {r:.0f}"))
-    short, long_ = sorted((a, b), key=len)
-    if (
-        len(short) >= COMPOUND_MIN_LEN
-        and short != long_
-        and (long_.startswith(short) or long_.endswith(short))
-    ):
-        # the question's word holds the term's ("netværksmøder" ⊃ "møder"): the term is there;
-        # the term's word holds the question's ("møder" ⊂ "formøder"): a narrower thing, less so
-        base = 0.5 if long_ == a else 0.3
-        found.append((min(0.85, base + 0.4 * len(short) / len(long_)), "compound"))
-    return max(found)
+    why: tuple = field(default=(), repr=False, compare=False)  # what `matched` is written from
 
 
 class ConceptIndex:
@@ -171,6 +108,11 @@ class ConceptIndex:
         texts: list[str] | None = None,
     ):
         self.concepts = {c["id"]: c for c in concepts}
+        self.broader = {k: c.get("broader") for k, c in self.concepts.items()}
+        self.narrower: dict[str, list[str]] = defaultdict(list)  # in the thesaurus's order
+        for k, parent in self.broader.items():
+            if parent is not None:
+                self.narrower[parent].append(k)
         self.terms = [t for c in concepts for t in self._terms(c)]
         stems_of: dict[str, set[str]] = defaultdict(set)  # concept → the stems of its terms
         for t in self.terms:
@@ -179,32 +121,36 @@ class ConceptIndex:
         self.idf = {s: math.log(1 + (len(concepts) or 1) / d) for s, d in df.items()}
         self.median_weight = sorted(self.idf.values())[len(self.idf) // 2] if self.idf else 1.0
         self.fts = FullText(claims or [], links or [])
-        corpus = [
+        # the words of the findings (and other texts), each text's once, in order
+        self.text_words = {text: tuple(dict.fromkeys(tokens(text))) for text in texts or []}
+        definitions = [
             c.get("definition_da", "") + " " + c.get("definition_en", "") for c in concepts
-        ] + list(texts or [])
-        self.vocabulary = set(self.fts.df) | {
-            s for text in corpus for w in tokens(text) for s in make_token(w).stems
-        }
+        ]
+        words = {w for text in definitions for w in tokens(text)}
+        words |= {w for ws in self.text_words.values() for w in ws}
+        self.vocabulary = set(self.fts.df) | {s for w in words for s in make_token(w).stems}
         self.known = self.vocabulary | set(self.idf)
         for t in self.terms:
             t.weights = [self.weight(tok) for tok in t.tokens]
         self._index_words()
+        self.word_offers = {
+            w: self.words.offers(make_token(w))
+            for w in dict.fromkeys(w for ws in self.text_words.values() for w in ws)
+        }
 
     def _index_words(self) -> None:
-        """Every distinct term word once, found by stem, for `meets`."""
-        self.words = list(dict.fromkeys(tok for t in self.terms for tok in t.tokens))
-        self.position = {tok: i for i, tok in enumerate(self.words)}
-        self.by_stem: dict[str, list[int]] = defaultdict(list)
-        for i, tok in enumerate(self.words):
-            for s in tok.stems:
-                self.by_stem[s].append(i)
-        self.content_positions = [i for i, tok in enumerate(self.words) if not tok.stop]
-        self.content_raws = [self.words[i].raw for i in self.content_positions]
-        self.positions_of: dict[str, list[int]] = defaultdict(list)  # concept → its content words
-        for t in self.terms:
-            self.positions_of[t.concept_id] += [
-                self.position[tok] for tok in t.tokens if not tok.stop
-            ]
+        """Every distinct term word once (evidence.words.WordIndex), each term's words by their
+        position there, the terms that use each word, and each concept's terms."""
+        self.words = WordIndex(tok for t in self.terms for tok in t.tokens)
+        self.word_weight = [self.weight(tok) for tok in self.words.words]
+        self.terms_using = [array("l") for _ in self.words.words]
+        self.terms_of: dict[str, list[int]] = defaultdict(list)
+        for k, t in enumerate(self.terms):
+            t.positions = tuple(self.words.position[tok] for tok in t.tokens)
+            for i in t.positions:
+                self.terms_using[i].append(k)
+            self.terms_of[t.concept_id].append(k)
+        self.term_weight = [sum(t.weights) for t in self.terms]
 
     @staticmethod
     def _terms(concept: dict) -> list[Term]:
@@ -276,118 +222,201 @@ class ConceptIndex:
             return {w: self.weight(make_token(w)) for w in words}, False
         return weights, True
 
-    def resolve(self, question: str) -> list[Match]:
-        """Every concept the question touches, best first (see the module's docstring)."""
+    def resolve(self, question: str, min_score: float = 0.0) -> list[Match]:
+        """Every concept the question touches, best first (see the module's docstring); only those
+        scoring `min_score` or more when it is given. A concept none of whose terms is in the
+        question scores `FTS_WEIGHT` at most, so above that only concepts with a term present are
+        scored at all."""
         words = tokens(question)
         query = [make_token(w) for w in all_words(question)]
         query += [make_token(a + b, parts=(a, b)) for a, b in zip(words, words[1:], strict=False)]
         content, topical = self.content_weights(question)
-        present = self.present_terms(query)
-        boost = self.fts.concept_scores([make_token(w) for w in content])
-        out = self._matches(present, content, boost)
+        present = {cid: _Present(terms) for cid, terms in self.present_terms(query).items()}
+        boost = _Boost(self.fts, [make_token(w) for w in content])
+        out = self._matches(present, content, boost, min_score)
         negations = [w for w in content if w in NEGATIONS]
         if negations and not any(
             w in m.explained for m in out if m.score >= ANSWER_MIN for w in negations
         ):
             # no concept speaks of the negation ("no effect on employment"): weigh the rest only
-            out = self._matches(
-                present, {w: v for w, v in content.items() if w not in NEGATIONS}, boost
-            )
+            rest = {w: v for w, v in content.items() if w not in NEGATIONS}
+            out = self._matches(present, rest, boost, min_score)
         if not topical:
             for m in out:
-                m.score, m.matched = (
-                    round(m.score * GENERIC_ONLY, 1),
-                    m.matched + "; only common ground",
-                )
-        return sorted(out, key=lambda m: (-m.score, m.concept_id))
+                m.score = round(m.score * GENERIC_ONLY, 1)
+        kept = [m for m in out if m.score >= min_score]
+        for m in kept:
+            m.matched = _explain(*m.why) + ("" if topical else "; only common ground")
+        return sorted(kept, key=lambda m: (-m.score, m.concept_id))
 
-    def meets(self, query: list[Token], concept_ids=None) -> dict[int, tuple[Token, float, str]]:
-        """Term word (position) → the question token that meets it best, how well, and how
-        (of every term word, or of the concepts' only).
-
-        The same as `similarity` over every pair, but by stem lookup and rapidfuzz's C loop."""
+    def meets(
+        self, query: list[Token], positions: set[int] | None = None
+    ) -> dict[int, tuple[Token, float, str]]:
+        """Term word (position) → the question token that meets it best, how well, and how (of
+        every term word, or of `positions` only): `similarity` over every pair, by the lookups of
+        evidence.words.WordIndex. Of equally good tokens the first in the question counts."""
         best: dict[int, tuple[Token, float, str]] = {}
-        positions, raws = self.content_positions, self.content_raws
-        if concept_ids is not None:
-            positions = sorted({i for c in concept_ids for i in self.positions_of.get(c, ())})
-            raws = [self.words[i].raw for i in positions]
-
-        def offer(i: int, q: Token, s: float, how: str) -> None:
-            if s > best.get(i, (q, 0.0, ""))[1]:
-                best[i] = (q, s, how)
-
         for q in query:
-            for st in q.stems:
-                for i in self.by_stem.get(st, ()):
-                    offer(i, q, 1.0, "stem")
-            if q.stop or len(q.raw) < COMPOUND_MIN_LEN:
-                continue
-            if len(q.raw) >= FUZZY_MIN_LEN:
-                hits = process.extract(
-                    q.raw, raws, scorer=fuzz.ratio, score_cutoff=FUZZY_MIN, limit=None
-                )
-                for raw, r, j in hits:
-                    if len(raw) >= FUZZY_MIN_LEN:
-                        offer(positions[j], q, (r - 60) / 40, f"typo {r:.0f}")
-            for j, raw in enumerate(raws):
-                if raw != q.raw and (raw in q.raw or q.raw in raw):
-                    s, how = similarity(q, self.words[positions[j]])
-                    offer(positions[j], q, s, how)
+            for i, s, how in self.words.offers(q):
+                if s > best.get(i, UNMET)[1] and (positions is None or i in positions):
+                    best[i] = (q, s, how)
         return best
 
     def present_terms(
         self, query: list[Token], concept_ids=None
     ) -> dict[str, list[tuple[float, Term, list]]]:
         """Concept → its terms present in the question (or text), as (recall, term, pairs)."""
-        best = self.meets(query, concept_ids)
-        none = (None, 0.0, "")
+        if concept_ids is None:
+            best = self.meets(query)
+            candidates = self._candidates(best)
+        else:
+            candidates = sorted({k for c in concept_ids for k in self.terms_of.get(c, ())})
+            best = self.meets(query, {i for k in candidates for i in self.terms[k].positions})
         found: dict[str, list[tuple[float, Term, list]]] = defaultdict(list)
-        for term in (
-            self.terms
-            if concept_ids is None
-            else (t for t in self.terms if t.concept_id in concept_ids)
-        ):
-            pairs = [
-                (m[0], tok, m[1], m[2])
-                for tok in term.tokens
-                for m in [best.get(self.position[tok], none)]
-            ]
-            recall = sum(w * p[2] for w, p in zip(term.weights, pairs, strict=True)) / sum(
+        for k in candidates:
+            term = self.terms[k]
+            met = [best.get(i, UNMET) for i in term.positions]
+            recall = sum(w * m[1] for w, m in zip(term.weights, met, strict=True)) / sum(
                 term.weights
             )
             if recall >= PRESENT_MIN:
+                pairs = [(m[0], tok, m[1], m[2]) for tok, m in zip(term.tokens, met, strict=True)]
                 found[term.concept_id].append((recall, term, pairs))
         return found
 
+    def _candidates(self, best: dict[int, tuple]) -> list[int]:
+        """The terms that may be present, in the thesaurus's order: those whose words met carry
+        about `PRESENT_MIN` of their weight or more. Summed here word by word, in another order than
+        `present_terms` sums, hence the slack: `present_terms` decides exactly."""
+        got: dict[int, float] = defaultdict(float)
+        for i, (_, s, _) in best.items():
+            w = self.word_weight[i] * s
+            for k in self.terms_using[i]:
+                got[k] += w
+        need = PRESENT_MIN - PRESENT_SLACK
+        return sorted(k for k, g in got.items() if g >= need * self.term_weight[k])
+
+    def holding(self, texts: Iterable[str], concept_ids, min_recall: float) -> list[bool]:
+        """For each text (a Bilag 2 finding): does it hold a term of one of the concepts, with
+        `min_recall` of the term's weight or more (as `present_terms` measures it)? How the
+        findings' words meet the thesaurus is known from the index's build; other text's is
+        worked out here."""
+        terms = [self.terms[k] for c in concept_ids for k in self.terms_of.get(c, ())]
+        using: dict[int, list[Term]] = defaultdict(list)  # word position → the terms using it
+        for t in terms:
+            for i in dict.fromkeys(t.positions):
+                using[i].append(t)
+        need = max(min_recall, PRESENT_MIN)
+        out = []
+        for text in texts:
+            met: dict[int, float] = {}
+            for word in self._words_of(text):
+                for i, s, _ in self._offers_of(word):
+                    if s > met.get(i, 0.0) and i in using:
+                        met[i] = s
+            touched = {id(t): t for i in met for t in using[i]}.values()
+            out.append(
+                any(
+                    sum(w * met.get(i, 0.0) for w, i in zip(t.weights, t.positions, strict=True))
+                    / sum(t.weights)
+                    >= need
+                    for t in touched
+                )
+            )
+        return out
+
+    def _words_of(self, text: str) -> tuple[str, ...]:
+        known = self.text_words.get(text)
+        return known if known is not None else tuple(dict.fromkeys(tokens(text)))
+
+    def _offers_of(self, word: str) -> list[Offer]:
+        known = self.word_offers.get(word)
+        return known if known is not None else self.words.offers(make_token(word))
+
     def _matches(
-        self, present: dict, content: dict[str, float], boost: dict[str, float]
+        self, present: dict, content: dict[str, float], boost: _Boost, min_score: float
     ) -> list[Match]:
+        """The concepts with a term present, scored; those that cannot reach `min_score` even with
+        the whole full-text signal are left out before it is computed. With no floor above what
+        that signal alone gives, every concept the full text touches is scored too."""
+        total = sum(content.values())
+        fits = {cid: p.fit(content, total) for cid, p in present.items()}
+        if min_score > FTS_WEIGHT:
+            fits = {cid: fit for cid, fit in fits.items() if _score(fit[0], 1.0) >= min_score}
+            fts = boost.of(set(fits))
+        else:
+            fts = boost.of(None)
+            fits |= {cid: _Present([]).fit(content, total) for cid in fts if cid not in fits}
         return [
-            self._match(cid, present.get(cid, []), content, boost.get(cid, 0.0))
-            for cid in set(present) | set(boost)
+            self._match(cid, present.get(cid) or _Present([]), fit, content, fts.get(cid, 0.0))
+            for cid, fit in fits.items()
         ]
 
-    def _match(self, cid: str, present: list, content: dict[str, float], fts: float) -> Match:
-        explained = dict.fromkeys(content, 0.0)
-        for _, _, pairs in present:
+    @staticmethod
+    def _match(
+        cid: str, present: _Present, fit: tuple, content: dict[str, float], fts: float
+    ) -> Match:
+        """The concept's score; `matched` is left to `_explain`, for the matches that are kept."""
+        f, explained, total = fit
+        shares = {w: content[w] / total for w, s in explained.items() if s >= EXPLAINS and total}
+        recall, term, pairs = present.best
+        return Match(cid, _score(f, fts), "", shares, recall, (term, pairs, fts))
+
+
+def _score(f: float, fts: float) -> float:
+    """0–100: the F-measure of recall and precision, and up to `FTS_WEIGHT` for the full text."""
+    return round(min(100.0, 100 * f * (1 - FTS_WEIGHT / 100) + FTS_WEIGHT * fts), 1)
+
+
+class _Present:
+    """A concept's terms present in a question, summed up once for however many weighings: how
+    well each question word is met by any of them, and the best term (recall, then length)."""
+
+    def __init__(self, terms: list[tuple[float, Term, list]]):
+        self.met: dict[str, float] = {}
+        for _, _, pairs in terms:
             for q, _, s, _ in pairs:
-                for word in q.words if q is not None else ():
-                    if word in explained:
-                        explained[word] = max(explained[word], s)
-        total = sum(content.values())
+                if q is not None:
+                    for word in q.words:
+                        if s > self.met.get(word, 0.0):
+                            self.met[word] = s
+        self.best = max(terms, key=lambda p: (p[0], len(p[1].tokens)), default=(0.0, None, []))
+
+    def fit(self, content: dict[str, float], total: float) -> tuple[float, dict, float]:
+        """(F-measure of the best term's recall and the share of the question's weight explained,
+        how well each content word is explained, the question's weight)."""
+        explained = {word: self.met.get(word, 0.0) for word in content}
         precision = (
             sum(w * explained[word] for word, w in content.items()) / total if total else 0.0
         )
-        recall, term, pairs = max(
-            present, key=lambda p: (p[0], len(p[1].tokens)), default=(0.0, None, [])
-        )
+        recall = self.best[0]
         f = 2 * recall * precision / (recall + precision) if recall + precision else 0.0
-        score = min(100.0, 100 * f * (1 - FTS_WEIGHT / 100) + FTS_WEIGHT * fts)
-        shares = {w: content[w] / total for w, s in explained.items() if s >= EXPLAINS and total}
-        return Match(cid, round(score, 1), _explain(term, pairs, fts), shares, recall)
+        return f, explained, total
+
+
+class _Boost:
+    """The full-text signal of concepts for one question (FullText.concept_scores), each worked
+    out once, and only when asked for."""
+
+    def __init__(self, fts: FullText, content: list[Token]):
+        self.fts, self.content = fts, content
+        self.known: dict[str, float] = {}
+        self.every: dict[str, float] | None = None
+
+    def of(self, concepts: set[str] | None) -> dict[str, float]:
+        if concepts is None:
+            if self.every is None:
+                self.every = self.fts.concept_scores(self.content)
+            return self.every
+        missing = {c for c in concepts if c not in self.known}
+        if missing:
+            found = self.fts.concept_scores(self.content, missing)
+            self.known |= {c: found.get(c, 0.0) for c in missing}
+        return self.known
 
 
 def _explain(term: Term | None, pairs: list, fts: float) -> str:
+    """`Match.matched`: the concept's best term and how its words met the question's."""
     parts = []
     if term is not None:
         how = [
@@ -415,28 +444,45 @@ class FullText:
             }
             for c in claims
         }
-        self.concepts = defaultdict(set)
+        self.concepts = defaultdict(set)  # claim → its concepts
+        self.claims_of: dict[str, list[str]] = defaultdict(list)  # concept → its claims
         for link in links:
             self.concepts[link["claim_id"]].add(link["concept_id"])
+            self.claims_of[link["concept_id"]].append(link["claim_id"])
         self.df = Counter(s for d in self.docs.values() for s in d)
         self.idf = {s: math.log(1 + len(self.docs) / n) for s, n in self.df.items()}
+        self.having: dict[str, list[str]] = defaultdict(list)  # stem → the claims that contain it
+        for claim_id, stems in self.docs.items():
+            for s in stems:
+                self.having[s].append(claim_id)
 
     def share(self, stem_: str) -> float:
         """Share of the claims that contain a stem."""
         return self.df.get(stem_, 0) / len(self.docs) if self.docs else 0.0
 
-    def concept_scores(self, content: list[Token]) -> dict[str, float]:
-        """Concept → 0–1: the share of the question's weight that its best claim contains."""
+    def concept_scores(
+        self, content: list[Token], concepts: set[str] | None = None
+    ) -> dict[str, float]:
+        """Concept → 0–1: the share of the question's weight that its best claim contains (of
+        `concepts` only, when given). Only claims holding a question word are read."""
         if not content or not self.docs:
             return {}
         weights = [max((self.idf.get(s, 0.0) for s in q.stems), default=0.0) for q in content]
         total = sum(weights) or 1.0
+        if concepts is None:
+            claims = {c for q in content for s in q.stems for c in self.having.get(s, ())}
+        else:
+            claims = {c for k in concepts for c in self.claims_of.get(k, ()) if c in self.docs}
+        asked = list(zip(weights, [q.stems for q in content], strict=True))
         out: dict[str, float] = {}
-        for cid, stems in self.docs.items():
-            got = sum(w for w, q in zip(weights, content, strict=True) if q.stems & stems) / total
-            for concept in self.concepts.get(cid, ()):
-                out[concept] = max(out.get(concept, 0.0), got)
-        return {k: v for k, v in out.items() if v > 0}
+        for cid in claims:
+            stems = self.docs[cid]
+            got = sum(w for w, q in asked if not q.isdisjoint(stems)) / total
+            if got > 0:
+                for concept in self.concepts.get(cid, ()):
+                    if (concepts is None or concept in concepts) and got > out.get(concept, 0.0):
+                        out[concept] = got
+        return out
 
 
 def choose(matches: list[Match], broader: dict[str, str | None] | None = None) -> list[Match]:
