@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 
 from fastapi import Depends, HTTPException, Query, Request
 
-from evidence.db import Database, DatabaseMissing
+from evidence.read.database import Database, DatabaseMissing
 from evidence.settings import settings
 
 
@@ -20,7 +20,7 @@ DatabaseDep = Annotated[Database, Depends(get_database)]
 
 
 def get_connection(database: DatabaseDep) -> Iterator[sqlite3.Connection]:
-    """A read-only connection for one request (evidence.db.Database reuses them per build)."""
+    """A read-only connection for one request (evidence.read.database.Database reuses them per build)."""
     try:
         conn = database.acquire()
     except DatabaseMissing as e:

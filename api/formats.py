@@ -1,6 +1,6 @@
 """Turn a list the API serves into the format asked for (json, csv, csv-excel-da, xlsx).
 
-What goes into a file and where its provenance goes is decided in evidence.exports; this module
+What goes into a file and where its provenance goes is decided in evidence.export.files; this module
 only wraps it in an HTTP response: file name, media type and provenance headers.
 """
 
@@ -11,8 +11,8 @@ from urllib.parse import quote
 from fastapi import Request
 from fastapi.responses import Response
 
-from evidence.db import Database
-from evidence.exports import MEDIA_TYPES, About, about_csv, render
+from evidence.export.files import MEDIA_TYPES, About, about_csv, render
+from evidence.read.database import Database
 
 
 def about_for(

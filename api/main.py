@@ -1,6 +1,6 @@
 """The evidens JSON API: FastAPI over the built database, read-only.
 
-    uvicorn api.main:app            # or: python -m evidence.serve (API and Datasette together)
+    uvicorn api.main:app            # or: python -m evidence.site.serve (API and Datasette together)
 
 Every GET answers with an ETag (the dataset version, the code version and the URL) and
 Cache-Control; a matching If-None-Match gets 304. Errors are JSON with `detail` (404s for unknown
@@ -21,8 +21,8 @@ from fastapi.responses import JSONResponse, Response
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from evidence.db import Database, DatabaseMissing
-from evidence.queries import InvalidFilter, NotFound
+from evidence.read.database import Database, DatabaseMissing
+from evidence.read.lists import InvalidFilter, NotFound
 from evidence.settings import settings
 
 from .routes import ask, claims, concepts, handbook, references, review, studies

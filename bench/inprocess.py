@@ -35,8 +35,8 @@ def api_latency(
 
 
 def site_latency(db_path: Path, calls: int, max_seconds: float) -> dict:
-    """The same for the Datasette site (evidence.site.datasette_app), in its own event loop."""
-    from evidence.site import datasette_app
+    """The same for the Datasette site (evidence.site.app.datasette_app), in its own event loop."""
+    from evidence.site.app import datasette_app
 
     async def run() -> dict:
         ds = datasette_app(db_path)

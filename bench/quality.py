@@ -26,9 +26,9 @@ from pathlib import Path
 
 import yaml
 
+from evidence.answer.stopwords import STOPWORDS
 from evidence.search_text import fts_query, words
 from evidence.settings import ROOT, settings
-from evidence.stopwords import STOPWORDS
 
 DEVSET = ROOT / "tests" / "ask_devset.yml"
 

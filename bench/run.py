@@ -87,7 +87,7 @@ def step(message: str) -> None:
 
 def working_copy(work: Path) -> Path:
     """build/evidence.db copied to work/ (built there from data/ when there is none)."""
-    from evidence.build import build_database
+    from evidence.build.database import build_database
     from evidence.settings import settings
 
     db = work / "evidence.db"
@@ -101,7 +101,7 @@ def working_copy(work: Path) -> Path:
 
 
 def run(args) -> dict:
-    from evidence.build import build_database
+    from evidence.build.database import build_database
     from evidence.settings import settings
 
     from .inprocess import api_latency, site_latency

@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def measure_factor(factor: int, seconds: float, calls: int, build_runs: int) -> dict:
     """Figures for one factor, in this process (EVIDENCE_DATA_DIR must already point at its data/)."""
-    from evidence.build import build_database
+    from evidence.build.database import build_database
 
     from .inprocess import api_latency
     from .routes import api_routes

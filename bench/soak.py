@@ -3,7 +3,7 @@
     uv run --frozen python -m bench.soak                  # 60 s, rebuild at 30 s (what `make soak` runs)
     uv run --frozen python -m bench.soak --seconds 20     # shorter
 
-Serves what `make run` serves (evidence.serve:create_app: the API with Datasette at /browse/)
+Serves what `make run` serves (evidence.site.serve:create_app: the API with Datasette at /browse/)
 with uvicorn on a free 127.0.0.1 port, over a private build in a temporary directory. Eight
 workers cycle through every benchmarked route for a fixed time; halfway through, the database
 is rebuilt from data/ and swapped in (os.replace), as `make build` does under a running site.
@@ -70,7 +70,7 @@ class Sampler(threading.Thread):
 
 
 def soak(seconds: float, rebuild_at: float, warmup: float, concurrency: int) -> dict:
-    from evidence.build import build_database
+    from evidence.build.database import build_database
     from evidence.settings import settings
 
     work = Path(tempfile.mkdtemp(prefix="evidens-soak-"))
@@ -87,7 +87,7 @@ def soak(seconds: float, rebuild_at: float, warmup: float, concurrency: int) -> 
             rebuilt.update(at_s=rebuild_at, took_s=round(time.perf_counter() - t0, 3))
 
         with serve(
-            "evidence.serve:create_app", env={"EVIDENCE_DB_PATH": str(db)}, factory=True
+            "evidence.site.serve:create_app", env={"EVIDENCE_DB_PATH": str(db)}, factory=True
         ) as server:
             sampler = Sampler(server)
             sampler.start()
@@ -160,7 +160,7 @@ def append_to_doc(s: dict, doc: Path = DOC) -> None:
     rows = [line for line in old.splitlines() if line.startswith("| 20")]
     header = [
         "Command: `make soak` (= `uv run --frozen python -m bench.soak`); all routes of `make bench` through "
-        "`evidence.serve:create_app`, rebuild (os.replace) halfway; RSS from /proc/PID/status, MiB.",
+        "`evidence.site.serve:create_app`, rebuild (os.replace) halfway; RSS from /proc/PID/status, MiB.",
         "",
         "| date | run | requests | latency | errors | rebuild | RSS MiB, warm → end | growth MiB | passed |",
         "|---|---|---|---|---|---|---|---|---|",

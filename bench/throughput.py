@@ -1,7 +1,7 @@
 """HTTP on loopback: requests/s and latency at concurrency 1, 8 and 32, beside a bare route.
 
 Two uvicorn subprocesses, each on a free 127.0.0.1 port, one at a time: what `make run` serves
-(evidence.serve:create_app — the API with the Datasette site mounted at /browse/), then
+(evidence.site.serve:create_app — the API with the Datasette site mounted at /browse/), then
 bench/bare.py. Each (route, concurrency) point runs for a fixed time and a bounded number of
 requests. The ratio route ÷ bare route (same concurrency) is the figure that travels between
 machines.
@@ -22,7 +22,7 @@ def http_matrix(db_path: Path, seconds: float, concurrency=CONCURRENCY) -> dict:
     """Route label → {concurrency → load figures}; bare routes included; ratios added."""
     env = {"EVIDENCE_DB_PATH": str(db_path)}
     results: dict[str, dict] = {}
-    with serve("evidence.serve:create_app", env=env, factory=True) as server:
+    with serve("evidence.site.serve:create_app", env=env, factory=True) as server:
         routes = {**api_routes(db_path), **site_routes(prefix="/browse")}
         for label, urls in routes.items():
             results[label] = {str(c): load(server.url, urls, c, seconds) for c in concurrency}

@@ -50,7 +50,7 @@ def data_copy(tmp_path) -> Path:
 @pytest.fixture(scope="session")
 def evidence_db(tmp_path_factory) -> Path:
     """`evidence build` of data/ into a temporary directory, once per session."""
-    from evidence.build import build_database
+    from evidence.build.database import build_database
 
     return Path(build_database(settings.data_dir, tmp_path_factory.mktemp("db") / "evidence.db"))
 
@@ -71,10 +71,10 @@ def api_client(evidence_db):
 
 @pytest.fixture(scope="session")
 def site(evidence_db):
-    """The configured Datasette instance (evidence.site.datasette_app) over the session database."""
+    """The configured Datasette instance (evidence.site.app.datasette_app) over the session database."""
     import asyncio
 
-    from evidence.site import datasette_app
+    from evidence.site.app import datasette_app
 
     ds = datasette_app(evidence_db)
     asyncio.run(ds.invoke_startup())
@@ -91,7 +91,7 @@ def site_url(evidence_db):
     import httpx
     import uvicorn
 
-    from evidence.site import datasette_app
+    from evidence.site.app import datasette_app
 
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -315,9 +315,9 @@ def test_built_documents_are_what_the_response_models_serialise(api_client, evid
     from fastapi import FastAPI
     from fastapi.testclient import TestClient
 
-    from evidence.db import Database
-    from evidence.details import gap_map, study_detail
     from evidence.models import GapMap, StudyDetail
+    from evidence.read.database import Database
+    from evidence.read.documents import gap_map, study_detail
 
     database = Database(evidence_db)
     live = FastAPI()
@@ -353,7 +353,7 @@ def test_connections_are_reused_until_the_database_is_rebuilt(evidence_db, tmp_p
     import shutil
     import sqlite3
 
-    from evidence.db import Database
+    from evidence.read.database import Database
 
     path = tmp_path / "evidence.db"
     shutil.copy(evidence_db, path)

@@ -7,9 +7,9 @@ import io
 import pytest
 
 from bench.quality import evaluate, scores
-from evidence.ask import answer, print_answer
-from evidence.db import Database
-from evidence.evidence import aggregate_stance
+from evidence.answer.ask import answer, print_answer
+from evidence.read.database import Database
+from evidence.read.stances import aggregate_stance
 
 SINGLE_CONTACT = {361, 507, 631, 751, 924}
 CO_LOCATION = {22, 314, 507, 631, 712, 741, 876, 1002}

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from evidence.audit import audit_review
 from evidence.cli import main
+from evidence.dataset.audit import audit_review
 
 
 def by_kind(data_dir):

@@ -14,11 +14,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from evidence import build as build_module
-from evidence.audit import audit_review
-from evidence.build import build_database, dataset_version, undocumented
-from evidence.build_search import index_text
-from evidence.csvio import DataError
+from evidence.build import database as build_module
+from evidence.build.database import build_database, dataset_version, undocumented
+from evidence.build.search import index_text
+from evidence.dataset.audit import audit_review
+from evidence.dataset.csvio import DataError
 from evidence.search_text import TOKENIZER, fts_query, stem_da
 
 DATA = Path(__file__).resolve().parents[1] / "data"

@@ -10,8 +10,8 @@ import time
 import pytest
 from openpyxl import load_workbook
 
-from evidence.bibliography import parse_venue, split_authors
-from evidence.exports import About, cell, to_csv, to_excel_csv_da, to_xlsx
+from evidence.export.bibliography import parse_venue, split_authors
+from evidence.export.files import About, cell, to_csv, to_excel_csv_da, to_xlsx
 
 
 def _rows(text: str, delimiter: str = ",") -> list[list[str]]:

@@ -9,10 +9,10 @@ from collections import Counter
 
 import pytest
 
-from evidence.csvio import encode
-from evidence.extract import WRITTEN, extract_all
-from evidence.schema import load_schema
-from evidence.source import load_review, normalise_space
+from evidence.dataset.csvio import encode
+from evidence.dataset.schema import load_schema
+from evidence.extract.pipeline import WRITTEN, extract_all
+from evidence.extract.source import load_review, normalise_space
 
 
 def read(data_dir, name):
@@ -149,7 +149,7 @@ def test_vocabularies_normalise_bilag2(data_dir):
     ],
 )
 def test_parse_group(text, expected):
-    from evidence.citations import parse_group
+    from evidence.extract.citations import parse_group
 
     assert [(c.ref, c.chapters, c.page) for c in parse_group(text)] == expected
 
@@ -158,6 +158,6 @@ def test_parse_group(text, expected):
     "text", ["2016-2020", "2014-16", "landstinget", "fx i form af BUM-modeller"]
 )
 def test_parse_group_rejects_non_citations(text):
-    from evidence.citations import parse_group
+    from evidence.extract.citations import parse_group
 
     assert parse_group(text) is None

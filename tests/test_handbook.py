@@ -107,7 +107,7 @@ def test_every_note_cites_real_sections_or_says_the_review_has_nothing(data_dir,
 
 
 def test_validate_rejects_an_unknown_concept(data_copy):
-    from evidence.validate import validate_dataset
+    from evidence.dataset.validate import validate_dataset
 
     path = data_copy / "handbook_advice.csv"
     path.write_text(

@@ -21,9 +21,9 @@ from pathlib import Path
 
 import pytest
 
-from evidence.build import build_database
+from evidence.build.database import build_database
 from evidence.cli import main
-from evidence.csvio import DataError
+from evidence.dataset.csvio import DataError
 
 # --- editing a copy of data/ ---------------------------------------------------------------
 

@@ -1,6 +1,6 @@
 """Datasette's arbitrary SQL stays safe: a runaway query is cut off, a write is refused.
 
-The site (evidence.site.datasette_app) keeps `?sql=` open to everyone because the database is
+The site (evidence.site.app.datasette_app) keeps `?sql=` open to everyone because the database is
 opened immutable. These tests hold it to that: a query that would run for minutes comes back
 as an error within the time limit and the site goes on answering; every kind of write is refused
 with an error; and the database file is byte for byte what it was.
@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from evidence.site import SETTINGS, datasette_app
+from evidence.site.app import SETTINGS, datasette_app
 
 SLOW = "with recursive c(x) as (select 1 union all select x + 1 from c where x < 1000000000) select count(*) from c"
 

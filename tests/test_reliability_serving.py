@@ -20,8 +20,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.main import create_app
-from evidence.build import build_database
-from evidence.site import datasette_app
+from evidence.build.database import build_database
+from evidence.site.app import datasette_app
 
 REF = 924
 NEW_TITLE_START = "REBUILT"
@@ -181,7 +181,7 @@ def test_the_mounted_site_answers_its_first_requests_at_once(evidence_db):
     """`make run` serves the site under /browse/ in the API's process: a fresh server must answer."""
     import httpx
 
-    from evidence.serve import create_app as create_served_app
+    from evidence.site.serve import create_app as create_served_app
 
     app = create_served_app(evidence_db)
 

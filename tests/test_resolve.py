@@ -1,6 +1,6 @@
 """Resolving questions fast gives exactly what comparing every pair of words gives.
 
-evidence.words.WordIndex finds a word's partners by stem, typo and compound lookups instead of
+evidence.answer.words.WordIndex finds a word's partners by stem, typo and compound lookups instead of
 comparing it with every thesaurus word; ConceptIndex scores only the terms that share a word with
 the question; the findings' words are met once, with the index. Each is held here to the slow,
 obvious way of doing the same thing.
@@ -13,10 +13,10 @@ from collections import defaultdict
 import pytest
 
 from bench.quality import load_devset
-from evidence.ask import FINDING_MIN, concept_index
-from evidence.db import Database
-from evidence.resolve import PRESENT_MIN, UNMET
-from evidence.words import all_words, make_token, similarity, tokens
+from evidence.answer.ask import FINDING_MIN, concept_index
+from evidence.answer.resolve import PRESENT_MIN, UNMET
+from evidence.answer.words import all_words, make_token, similarity, tokens
+from evidence.read.database import Database
 
 QUESTIONS = [item["q"] for item in load_devset()] + [
     "kontaktpersn",

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from evidence.site import SETTINGS, site_metadata
+from evidence.site.app import SETTINGS, site_metadata
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from evidence.cli import main
-from evidence.validate import validate_dataset
+from evidence.dataset.validate import validate_dataset
 
 
 def edit(path, old, new, count=1):

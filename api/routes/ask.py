@@ -6,9 +6,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query, Request
 
-from evidence import ask as asking
-from evidence.db import Database
+from evidence.answer import ask as asking
 from evidence.models import Answer
+from evidence.read.database import Database
 from evidence.settings import settings
 
 from ..deps import AboutQuery, DatabaseDep, FormatQuery, LangQuery

@@ -14,7 +14,7 @@ from evidence.models import (
     SectionPublic,
     SectionsPublic,
 )
-from evidence.queries import list_claims, list_outcomes, list_sections
+from evidence.read.lists import list_claims, list_outcomes, list_sections
 
 from ..deps import (
     AboutQuery,

@@ -7,11 +7,11 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Path, Query, Request, Response
 from fastapi.responses import HTMLResponse, PlainTextResponse
 
-from evidence.ask import assemble_studies, concept_index, suggest
-from evidence.briefs import render_brief
-from evidence.details import concept_profile, review_record
+from evidence.answer.ask import assemble_studies, concept_index, suggest
+from evidence.export.briefs import render_brief
 from evidence.models import ConceptProfile, ConceptPublic, ConceptsPublic
-from evidence.queries import NotFound, list_concepts
+from evidence.read.documents import concept_profile, review_record
+from evidence.read.lists import NotFound, list_concepts
 
 from ..deps import (
     AboutQuery,

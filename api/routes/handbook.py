@@ -6,8 +6,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 
-from evidence.handbook import flatten, list_handbook
 from evidence.models import HandbookPublic
+from evidence.read.handbook import flatten, list_handbook
 
 from ..deps import (
     AboutQuery,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response
 
-from evidence.bibliography import entry, to_bibtex, to_csl_json, to_ris
-from evidence.queries import list_studies
+from evidence.export.bibliography import entry, to_bibtex, to_csl_json, to_ris
+from evidence.read.lists import list_studies
 
 from ..deps import ConnectionDep
 from . import INVALID

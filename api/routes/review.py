@@ -7,9 +7,9 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request, Response
 
-from evidence.details import gap_map_document, review_record
 from evidence.models import AuditFindingsPublic, GapMap, ReviewPublic
-from evidence.queries import list_audit
+from evidence.read.documents import gap_map_document, review_record
+from evidence.read.lists import list_audit
 
 from ..deps import (
     AboutQuery,

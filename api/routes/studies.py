@@ -6,9 +6,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 
-from evidence.details import study_document
 from evidence.models import StudiesPublic, StudyDetail, StudyPublic
-from evidence.queries import StudyFilters, list_studies
+from evidence.read.documents import study_document
+from evidence.read.lists import StudyFilters, list_studies
 
 from ..deps import (
     AboutQuery,
@@ -149,5 +149,5 @@ def get_study(
         int, Path(ge=0, le=1_000_000, description="The review's reference number.", examples=[924])
     ],
 ):
-    # built with the database as StudyDetail serialises it (evidence.build_documents)
+    # built with the database as StudyDetail serialises it (evidence.build.documents)
     return Response(study_document(conn, ref), media_type="application/json")

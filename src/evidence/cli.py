@@ -7,13 +7,13 @@ import json
 import sys
 from pathlib import Path
 
-from .csvio import DataError
-from .settings import settings
+from evidence.dataset.csvio import DataError
+from evidence.settings import settings
 
 
 def extract(args) -> int:
-    from .extract import extract_all, write_all
-    from .source import load_review
+    from evidence.extract.pipeline import extract_all, write_all
+    from evidence.extract.source import load_review
 
     tables = extract_all(load_review(args.source), args.data)
     write_all(tables, args.data)
@@ -23,7 +23,7 @@ def extract(args) -> int:
 
 
 def validate(args) -> int:
-    from .validate import validate_dataset
+    from evidence.dataset.validate import validate_dataset
 
     problems = validate_dataset(args.data)
     for p in problems:
@@ -39,7 +39,7 @@ def validate(args) -> int:
 
 
 def audit(args) -> int:
-    from .audit import audit_review
+    from evidence.dataset.audit import audit_review
 
     findings = audit_review(args.data)
     if args.json:
@@ -52,7 +52,7 @@ def audit(args) -> int:
 
 
 def build(args) -> int:
-    from .build import build_database
+    from evidence.build.database import build_database
 
     try:
         path = build_database(args.data, args.db)
@@ -69,7 +69,7 @@ def build(args) -> int:
 
 
 def ask(args) -> int:
-    from .ask import print_answer
+    from evidence.answer.ask import print_answer
 
     return print_answer(" ".join(args.question), db=args.db, lang=args.lang)
 

@@ -1,6 +1,6 @@
 """Danish and English stemming for full-text search, and safe FTS5 queries from user text.
 
-The index (built by evidence.build_search) holds each searchable cell's text as written and,
+The index (built by evidence.build.search) holds each searchable cell's text as written and,
 hidden behind it, its stems: Danish text stemmed with Snowball's Danish stemmer, English text
 with its English one. `fts_query` turns what a person types into an FTS5 expression that
 matches each word as written, or its Danish stem, or its English stem, so "kontaktpersoner"

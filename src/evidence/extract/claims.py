@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from .citations import GROUP, parse_group, sentence_at
-from .source import BOX, Review
+from evidence.extract.citations import GROUP, parse_group, sentence_at
+from evidence.extract.source import BOX, Review
 
 CLAIM_CHAPTERS = range(2, 8)
 BOLD = re.compile(r"\*\*(.+?)\*\*")

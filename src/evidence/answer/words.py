@@ -1,5 +1,5 @@
 """Words: how questions, thesaurus terms, claims and findings are cut into words, and how two words
-meet (steps 1 and 2 of evidence.resolve).
+meet (steps 1 and 2 of evidence.answer.resolve).
 
 A `Token` is a word with its Snowball stems (Danish and English). `similarity` says how well a
 question's word meets a term's word: the same stem, within typing distance (rapidfuzz ratio ≥ 80,
@@ -24,8 +24,8 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
-from .search_text import stem_da, stem_en
-from .stopwords import SOFT_WORDS, STOPWORDS
+from evidence.answer.stopwords import SOFT_WORDS, STOPWORDS
+from evidence.search_text import stem_da, stem_en
 
 FUZZY_MIN = 80  # rapidfuzz ratio for a typo
 FUZZY_MIN_LEN = 5  # shorter words must share a stem: "lov" is not "lo"

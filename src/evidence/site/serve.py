@@ -1,4 +1,4 @@
-"""Serve the API and the Datasette site together: `python -m evidence.serve` (what `make run` runs).
+"""Serve the API and the Datasette site together: `python -m evidence.site.serve` (what `make run` runs).
 
 One process, one event loop. The API answers on --port, with the Datasette site mounted in the
 same ASGI app under /browse/ (Datasette's `base_url` set to match). With --datasette-port the
@@ -13,7 +13,7 @@ import contextlib
 import sys
 from pathlib import Path
 
-from .settings import settings
+from evidence.settings import settings
 
 MOUNT = "/browse"
 
@@ -21,8 +21,7 @@ MOUNT = "/browse"
 def create_app(db_path: Path | None = None):
     """The API with the Datasette site mounted at /browse/."""
     from api.main import create_app as create_api
-
-    from .site import datasette_app
+    from evidence.site.app import datasette_app
 
     db_path = Path(db_path or settings.db_path)
     app = create_api(db_path)
@@ -53,7 +52,7 @@ def _server(app, host: str, port: int):
 async def serve(db_path: Path, host: str, port: int, datasette_port: int | None) -> None:
     servers = [_server(create_app(db_path), host, port)]
     if datasette_port:
-        from .site import datasette_app
+        from evidence.site.app import datasette_app
 
         site = datasette_app(db_path)
         await site.invoke_startup()
@@ -70,7 +69,7 @@ async def serve(db_path: Path, host: str, port: int, datasette_port: int | None)
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(
-        prog="python -m evidence.serve", description=__doc__.splitlines()[0]
+        prog="python -m evidence.site.serve", description=__doc__.splitlines()[0]
     )
     p.add_argument(
         "--db",

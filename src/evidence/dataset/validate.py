@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .csvio import DataError, Problem, decode, read_rows
-from .schema import Table, allowed_values, load_schema, load_vocabularies
+from evidence.dataset.csvio import DataError, Problem, decode, read_rows
+from evidence.dataset.schema import Table, allowed_values, load_schema, load_vocabularies
 
 
 def load_table(

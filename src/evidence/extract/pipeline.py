@@ -6,20 +6,20 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .csvio import write_table
-from .curation import keyed, map_vocabulary, read_curation
-from .extract_claims import extract_claims
-from .extract_references import (
+from evidence.dataset.csvio import write_table
+from evidence.dataset.schema import load_schema, load_vocabularies
+from evidence.extract.claims import extract_claims
+from evidence.extract.curation import keyed, map_vocabulary, read_curation
+from evidence.extract.references import (
     ascii_fold,
     extract_references,
     link_references,
     link_score,
     surnames,
 )
-from .extract_sections import extract_sections
-from .extract_studies import extract_studies
-from .schema import load_schema, load_vocabularies
-from .source import Review
+from evidence.extract.sections import extract_sections
+from evidence.extract.source import Review
+from evidence.extract.studies import extract_studies
 
 LINK_THRESHOLD = 80.0
 WRITTEN = [

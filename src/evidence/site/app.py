@@ -4,10 +4,10 @@
 construction, so `allow_sql` stays on), the metadata of datasette_metadata.yml with every
 table, view and column description merged in from the database's `data_dictionary`, the
 templates/ and static/ directories, and the settings below. The plugin
-(evidence.datasette_plugin) is registered through the package's `datasette` entry point.
+(evidence.site.plugin) is registered through the package's `datasette` entry point.
 
-    uv run --frozen python -m evidence.site --port 8001      # serve the site alone
-    uv run --frozen python -m evidence.site --write-metadata build/metadata.json
+    uv run --frozen python -m evidence.site.app --port 8001      # serve the site alone
+    uv run --frozen python -m evidence.site.app --write-metadata build/metadata.json
     # then, equivalently: datasette serve -i build/evidence.db -m build/metadata.json \\
     #   --template-dir templates --static static:static --setting sql_time_limit_ms 1000 ...
 """
@@ -24,8 +24,8 @@ from pathlib import Path
 import yaml
 from datasette.app import Datasette
 
-from .datasette_plugin import reopen_replaced_databases
-from .settings import ROOT, settings
+from evidence.settings import ROOT, settings
+from evidence.site.plugin import reopen_replaced_databases
 
 TEMPLATES = ROOT / "templates"
 STATIC = ROOT / "static"
@@ -106,7 +106,7 @@ def datasette_app(db_path: Path | None = None, base_url: str = "/") -> Datasette
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(
-        prog="python -m evidence.site",
+        prog="python -m evidence.site.app",
         description="Serve the Datasette site over the built database.",
     )
     p.add_argument(

@@ -12,7 +12,7 @@ import sqlite3
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 
-from .evidence import study_concept_stances
+from evidence.read.stances import study_concept_stances
 
 STANCES = ("supports", "contradicts", "mixed", "mentions")
 

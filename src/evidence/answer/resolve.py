@@ -3,7 +3,7 @@
 1. **Words.** Question and thesaurus terms (every label and synonym of data/concepts.csv) are cut
    into words the same way. Stopwords and the review's framing ("which studies", "hvilke studier",
    "handler om") carry no topic; inside a term they still count a little, so "møder med borgeren"
-   and "møder uden borgeren" stay apart. Negations ("ikke", "not") are topic (evidence.stopwords).
+   and "møder uden borgeren" stay apart. Negations ("ikke", "not") are topic (evidence.answer.stopwords).
 2. **Meeting words.** A question word meets a term word when their Snowball stems agree (Danish
    and English), when they are within typing distance (rapidfuzz ratio ≥ 80, five letters or
    more: "kontaktpersn"), or when one is a compound part of the other ("netværksmøder" ⊃
@@ -22,8 +22,8 @@
 
 `ConceptIndex.resolve` returns every touched concept with its score and a readable `matched`.
 
-Speed: everything that depends on the thesaurus alone is worked out once per build (evidence.ask
-caches the index per database file): the distinct words and how to find them (evidence.words),
+Speed: everything that depends on the thesaurus alone is worked out once per build (evidence.answer.ask
+caches the index per database file): the distinct words and how to find them (evidence.answer.words),
 each term's word positions and weight, which terms use each word, which claims contain each stem,
 and how each word of the Bilag 2 findings meets the thesaurus. A question then costs its own
 words' lookups, and only the terms that share a word with it are scored.
@@ -39,8 +39,8 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
 
-from .stopwords import NEGATIONS, STOPWORDS
-from .words import (
+from evidence.answer.stopwords import NEGATIONS, STOPWORDS
+from evidence.answer.words import (
     FUZZY_MIN,
     Offer,
     Token,
@@ -139,7 +139,7 @@ class ConceptIndex:
         }
 
     def _index_words(self) -> None:
-        """Every distinct term word once (evidence.words.WordIndex), each term's words by their
+        """Every distinct term word once (evidence.answer.words.WordIndex), each term's words by their
         position there, the terms that use each word, and each concept's terms."""
         self.words = WordIndex(tok for t in self.terms for tok in t.tokens)
         self.word_weight = [self.weight(tok) for tok in self.words.words]
@@ -254,7 +254,7 @@ class ConceptIndex:
     ) -> dict[int, tuple[Token, float, str]]:
         """Term word (position) → the question token that meets it best, how well, and how (of
         every term word, or of `positions` only): `similarity` over every pair, by the lookups of
-        evidence.words.WordIndex. Of equally good tokens the first in the question counts."""
+        evidence.answer.words.WordIndex. Of equally good tokens the first in the question counts."""
         best: dict[int, tuple[Token, float, str]] = {}
         for q in query:
             for i, s, how in self.words.offers(q):

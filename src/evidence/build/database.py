@@ -1,7 +1,7 @@
 """`evidence build`: the SQLite database, from data/ alone, offline, atomically.
 
-1. Validate data/ (evidence.validate); any problem stops the build before a file is touched.
-2. Read every table of data/schema.yml through evidence.csvio with its declared types:
+1. Validate data/ (evidence.dataset.validate); any problem stops the build before a file is touched.
+2. Read every table of data/schema.yml through evidence.dataset.csvio with its declared types:
    integer → INTEGER, number → REAL, boolean → INTEGER 0/1, string → TEXT, list[...] → TEXT
    holding a JSON array (so Datasette's `_facet_array` works). Primary keys from `key`, foreign
    keys from `references` and from every vocabulary column to its lookup table.
@@ -31,15 +31,19 @@ from pathlib import Path
 import sqlite_utils
 import yaml
 
-from .build_documents import create_documents
-from .build_lookups import create_join_tables, create_lookup_tables
-from .build_review import create_audit_table, create_review_tables, create_unresolved_citations
-from .build_search import create_search_indexes
-from .build_views import create_views
-from .csvio import DataError, Problem, decode, read_rows
-from .schema import Table, load_schema
-from .settings import settings
-from .validate import validate_dataset
+from evidence.build.documents import create_documents
+from evidence.build.lookups import create_join_tables, create_lookup_tables
+from evidence.build.review import (
+    create_audit_table,
+    create_review_tables,
+    create_unresolved_citations,
+)
+from evidence.build.search import create_search_indexes
+from evidence.build.views import create_views
+from evidence.dataset.csvio import DataError, Problem, decode, read_rows
+from evidence.dataset.schema import Table, load_schema
+from evidence.dataset.validate import validate_dataset
+from evidence.settings import settings
 
 SQL_TYPES = {"integer": "INTEGER", "number": "REAL", "boolean": "INTEGER", "string": "TEXT"}
 

@@ -12,7 +12,7 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
-from .schema import Column, Table
+from evidence.dataset.schema import Column, Table
 
 LIST_SEP = "|"
 

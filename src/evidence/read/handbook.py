@@ -14,8 +14,8 @@ import json
 import sqlite3
 from collections import Counter, defaultdict
 
-from .evidence import STANCE_ORDER, aggregate_stance
-from .queries import _check
+from evidence.read.lists import _check
+from evidence.read.stances import STANCE_ORDER, aggregate_stance
 
 PROFILE_FIELDS = (
     "advice_id",

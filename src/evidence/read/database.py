@@ -18,8 +18,8 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 from threading import Lock
 
-from .schema import load_schema
-from .settings import settings
+from evidence.dataset.schema import load_schema
+from evidence.settings import settings
 
 
 class DatabaseMissing(FileNotFoundError):

@@ -15,7 +15,7 @@ from pathlib import Path
 import yaml
 from rapidfuzz import fuzz
 
-from .validate import load_dataset
+from evidence.dataset.validate import load_dataset
 
 NUMBER_WORDS = {"et": 1, "én": 1, "ét": 1, "to": 2, "tre": 3, "fire": 4, "fem": 5}
 COUNTED = re.compile(

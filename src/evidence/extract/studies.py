@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from .citations import sentence_bounds
-from .source import Review
+from evidence.extract.citations import sentence_bounds
+from evidence.extract.source import Review
 
 AUTHOR_YEAR = re.compile(r"^(?P<authors>.*?)\s*\((?P<year>\d{4})\)\.?\s*$")
 DIMENSION_LABEL = re.compile(r"\b(Rammer og mål|Roller og viden|Virkninger|Virksomheder)\s*:\s*")

@@ -1,7 +1,7 @@
 """The API's two largest answers, built once with the database: each study's record and the gap maps.
 
 `/api/studies/{ref}` and `/api/gap-map` change only when the data does, so the build writes them
-as JSON, made by the functions the API used to call on every request (evidence.details:
+as JSON, made by the functions the API used to call on every request (evidence.read.documents:
 `study_details`, `gap_map`) and serialised by the API's own models the way FastAPI serialises a
 `response_model` (pydantic's `dump_json`), byte for byte. The API then reads one row instead of
 running six queries and validating a large model per request (the gap maps: 50 ms each).
@@ -20,9 +20,9 @@ from pathlib import Path
 import sqlite_utils
 from pydantic import TypeAdapter
 
-from .db import list_columns, row_factory
-from .details import GAP_COLUMNS, gap_map_axes, gap_map_cells, study_details
-from .models import GapCell, GapMap, StudyDetail
+from evidence.models import GapCell, GapMap, StudyDetail
+from evidence.read.database import list_columns, row_factory
+from evidence.read.documents import GAP_COLUMNS, gap_map_axes, gap_map_cells, study_details
 
 LANGS = ("da", "en")
 
@@ -64,7 +64,7 @@ def create_documents(db: sqlite_utils.Database, data_dir: Path) -> list[dict]:
 
 
 def gap_map_documents(conn, cols: str) -> list[dict]:
-    """The gap map by `cols` in each language (evidence.details.gap_map). The cells are the same
+    """The gap map by `cols` in each language (evidence.read.documents.gap_map). The cells are the same
     in both, only the labels of rows and columns differ: they are read and validated once."""
     rows = conn.execute(f"select * from [gap_map_{cols}]").fetchall()
     cells = _adapter(list[GapCell]).validate_python(gap_map_cells(rows, cols))

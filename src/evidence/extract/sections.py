@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import re
 
-from .extract_claims import strip_markup
-from .source import BOX, NUMBERED, Review
+from evidence.extract.claims import strip_markup
+from evidence.extract.source import BOX, NUMBERED, Review
 
 STATED = re.compile(r"Afsnittet bygger på (?P<n>\d+) studier,? (?:heraf|hvoraf) (?P<dk>\d+)\b")
 CHAPTER_DIMENSION = {

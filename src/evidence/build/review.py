@@ -3,7 +3,7 @@
 - `review`: data/review.yml as key/value rows (nested keys joined with '.', lists as JSON).
 - `screening_flow`: the screening numbers as printed, plus the remainder they imply (56, where
   the review includes 55), so the discrepancy is visible rather than fixed.
-- `audit_findings`: evidence.audit.audit_review(data/), the review's own inconsistencies.
+- `audit_findings`: evidence.dataset.audit.audit_review(data/), the review's own inconsistencies.
 - `unresolved_citations`: citations of numbers that are no included study, with the erratum.
 """
 
@@ -15,8 +15,8 @@ from pathlib import Path
 import sqlite_utils
 import yaml
 
-from .audit import audit_review
-from .csvio import read_rows
+from evidence.dataset.audit import audit_review
+from evidence.dataset.csvio import read_rows
 
 STAGES = [
     (

@@ -7,10 +7,10 @@ import re
 import sqlite3
 from collections import Counter
 
-from .db import DatabaseOutdated
-from .evidence import summarise
-from .handbook import handbook_for_concept
-from .queries import AUDIT_FIELDS, NotFound, list_audit, mentions_study, section_titles
+from evidence.read.database import DatabaseOutdated
+from evidence.read.handbook import handbook_for_concept
+from evidence.read.lists import AUDIT_FIELDS, NotFound, list_audit, mentions_study, section_titles
+from evidence.read.stances import summarise
 
 GAP_COLUMNS = {"country": "countries", "service_area": "service_areas", "method": "methods"}
 COUNTED_TABLES = [
@@ -222,7 +222,7 @@ def gap_map_cells(rows: list[dict], cols: str) -> list[dict]:
 
 
 def study_document(conn: sqlite3.Connection, ref: int) -> str:
-    """/api/studies/{ref} as JSON, built with the database (evidence.build_documents)."""
+    """/api/studies/{ref} as JSON, built with the database (evidence.build.documents)."""
     row = _built(conn, "select document from study_details where ref = ?", [ref])
     if row is None:
         raise no_study(conn, ref)
@@ -230,7 +230,7 @@ def study_document(conn: sqlite3.Connection, ref: int) -> str:
 
 
 def gap_map_document(conn: sqlite3.Connection, cols: str, lang: str) -> str:
-    """/api/gap-map as JSON, built with the database (evidence.build_documents)."""
+    """/api/gap-map as JSON, built with the database (evidence.build.documents)."""
     row = _built(conn, "select document from gap_maps where cols = ? and lang = ?", [cols, lang])
     if row is None:
         raise NotFound(

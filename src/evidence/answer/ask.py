@@ -1,6 +1,6 @@
 """Answer a question from the evidence: which studies the review cites for what is asked.
 
-`answer` resolves the question to concepts (evidence.resolve: thesaurus terms, stemming, typo
+`answer` resolves the question to concepts (evidence.answer.resolve: thesaurus terms, stemming, typo
 tolerance, full text), then lists every included study the review cites for the chosen
 concept(s) with its stance, the review's sentences (quoted verbatim, with section) and the
 study's Bilag 2 findings that speak to the concept. When nothing matches well enough the answer
@@ -14,11 +14,11 @@ import sqlite3
 import sys
 from pathlib import Path
 
-from .db import Database
-from .evidence import studies_for_concepts, summarise
-from .queries import NotFound
-from .resolve import ConceptIndex, Match, choose
-from .settings import settings
+from evidence.answer.resolve import ConceptIndex, Match, choose
+from evidence.read.database import Database
+from evidence.read.lists import NotFound
+from evidence.read.stances import studies_for_concepts, summarise
+from evidence.settings import settings
 
 SUGGEST_MIN = 20.0  # nearest concepts shown when nothing matches
 SUGGEST_MAX = 5

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from .schema import load_vocabularies
+from evidence.dataset.schema import load_vocabularies
 
 LOOKUPS = {
     "countries": "Countries the studies cover (codes as in studies.countries).",

@@ -13,7 +13,7 @@ import unicodedata
 
 from rapidfuzz import fuzz
 
-from .source import Review
+from evidence.extract.source import Review
 
 ENTRY = re.compile(r"^(?P<authors>.+?)\s*\((?P<year>\d{4})\)\.?\s*(?P<rest>.*)$")
 ITALIC = re.compile(r"\*(.+?)\*")

@@ -21,8 +21,8 @@ from datasette import hookimpl
 from datasette.database import Database
 from datasette.utils.asgi import Response
 
-from .excel import excel_csv, xlsx_workbook
-from .search_text import fts_query, stem_da, stem_en
+from evidence.export.excel import excel_csv, xlsx_workbook
+from evidence.search_text import fts_query, stem_da, stem_en
 
 EXCEL_CSV = "excelcsv"
 

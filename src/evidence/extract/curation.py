@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .csvio import DataError, Problem, read_rows
+from evidence.dataset.csvio import DataError, Problem, read_rows
 
 CURATION_FILES = {
     "studies": "ref",

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import sqlite_utils
 
-from .search_text import TOKENIZER, stem_da, stem_en
+from evidence.search_text import TOKENIZER, stem_da, stem_en
 
 # table → column → language of its text ("da", "en", or None for names and numbers).
 SEARCHABLE = {

@@ -1,0 +1,1 @@
+"""Question → evidence: words, concept resolution and the assembled answer."""

@@ -1,0 +1,1 @@
+"""The dataset: its schema, reading and writing its CSVs, validation, and the audit of the review."""

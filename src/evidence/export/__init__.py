@@ -1,0 +1,1 @@
+"""Tables as files: CSV, Danish-Excel CSV and XLSX, reference-manager files and evidence briefs."""

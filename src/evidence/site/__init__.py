@@ -1,0 +1,1 @@
+"""The Datasette site (app, plugin) and serving the site and the API together."""
