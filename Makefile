@@ -37,7 +37,7 @@ build: install ## build/evidence.db from data/ (atomic)
 run: build ## build, then serve the site and the API on localhost
 	@echo "API + docs:   http://$(HOST):$(API_PORT)/docs"
 	@echo "Datasette:    http://$(HOST):$(API_PORT)/browse/  (also http://$(HOST):$(DATASETTE_PORT)/)"
-	$(RUN) python -m evidence.site.serve --host $(HOST) --port $(API_PORT) --datasette-port $(DATASETTE_PORT)
+	$(RUN) evidence serve --host $(HOST) --port $(API_PORT) --datasette-port $(DATASETTE_PORT)
 
 test: install browser ## the whole test suite, browser tests included
 	$(RUN) pytest -q -n 2 --dist loadfile

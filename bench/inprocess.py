@@ -21,7 +21,7 @@ def api_latency(
     """Route label → percentiles (ms) and errors of `calls` GETs, cycling through its URLs."""
     from fastapi.testclient import TestClient
 
-    from api.main import create_app
+    from evidence.api.main import create_app
 
     logging.getLogger("evidence.api").setLevel(logging.CRITICAL)
     routes = routes or api_routes(db_path)

@@ -82,7 +82,7 @@ def evaluate(db_path: Path | None = None, devset: Path = DEVSET) -> dict:
     """Per-question and macro precision/recall/F1 of /api/ask and of the FTS baselines."""
     from fastapi.testclient import TestClient
 
-    from api.main import create_app
+    from evidence.api.main import create_app
 
     db_path = Path(db_path or settings.db_path)
     with TestClient(create_app(db_path=db_path)) as client:

@@ -60,7 +60,7 @@ def api_client(evidence_db):
     """FastAPI TestClient over the session database (lifespan run)."""
     from fastapi.testclient import TestClient
 
-    from api.main import create_app
+    from evidence.api.main import create_app
 
     with TestClient(create_app(db_path=evidence_db)) as client:
         yield client

@@ -302,7 +302,7 @@ def test_every_route_and_parameter_is_documented(api_client):
 def test_missing_database_is_503(tmp_path):
     from fastapi.testclient import TestClient
 
-    from api.main import create_app
+    from evidence.api.main import create_app
 
     with TestClient(create_app(db_path=tmp_path / "none.db")) as client:
         r = client.get("/api/studies")
@@ -385,7 +385,7 @@ def test_a_database_built_before_the_documents_is_503_saying_rebuild(evidence_db
 
     from fastapi.testclient import TestClient
 
-    from api.main import create_app
+    from evidence.api.main import create_app
 
     old = tmp_path / "evidence.db"
     shutil.copy(evidence_db, old)

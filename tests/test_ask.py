@@ -7,7 +7,8 @@ import io
 import pytest
 
 from bench.quality import evaluate, scores
-from evidence.answer.ask import answer, print_answer
+from evidence.answer.ask import answer
+from evidence.cli import print_answer
 from evidence.read.database import Database
 from evidence.read.stances import aggregate_stance
 

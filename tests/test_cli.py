@@ -2,15 +2,32 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 
 from evidence.cli import main, parser
 
 COMMANDS = sorted(parser()._subparsers._group_actions[0].choices)
+README = Path(__file__).resolve().parents[1] / "README.md"
+
+
+def documented_commands() -> list[str]:
+    """The commands the README's "Commands" section lists, one bullet each (`evidence NAME …`)."""
+    section = README.read_text(encoding="utf-8").split("\n## Commands\n", 1)[1].split("\n## ", 1)[0]
+    return sorted(re.findall(r"^- `evidence ([a-z-]+)", section, flags=re.M))
 
 
 def test_commands_are_the_documented_ones():
-    assert COMMANDS == ["ask", "audit", "build", "extract", "validate"]
+    # as sqlite-utils' docs test does: an undocumented (or unimplemented) command fails here
+    assert documented_commands() == COMMANDS
+    assert "serve" in COMMANDS
+
+
+def test_make_run_serves_through_the_command_line():
+    makefile = (README.parent / "Makefile").read_text(encoding="utf-8")
+    assert "$(RUN) evidence serve --host" in makefile
 
 
 @pytest.mark.parametrize("command", COMMANDS)

@@ -33,7 +33,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from api.main import create_app
+from evidence.api.main import create_app
 
 FAST = settings(
     max_examples=25, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True

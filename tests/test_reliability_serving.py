@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from api.main import create_app
+from evidence.api.main import create_app
 from evidence.build.database import build_database
 from evidence.site.app import datasette_app
 

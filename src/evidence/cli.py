@@ -1,8 +1,14 @@
-"""The `evidence` command: extract, validate, audit, build, ask."""
+"""The `evidence` command: extract, validate, audit, build, ask, serve.
+
+One parser; `--db`, `--host` and `--port` mean the same in every command that takes them. The
+commands print; the work they call (evidence.extract, .dataset, .build, .answer, .site) does not.
+"""
 
 from __future__ import annotations
 
 import argparse
+import asyncio
+import contextlib
 import json
 import sys
 from pathlib import Path
@@ -26,14 +32,11 @@ def validate(args) -> int:
     from evidence.dataset.validate import validate_dataset
 
     problems = validate_dataset(args.data)
-    for p in problems:
-        print(p, file=sys.stderr)
     if problems:
-        print(
+        return print_problems(
+            problems,
             f"{len(problems)} problem(s) found; fix them and run `evidence validate` again.",
-            file=sys.stderr,
         )
-        return 1
     print(f"{args.data}: valid")
     return 0
 
@@ -57,69 +60,174 @@ def build(args) -> int:
     try:
         path = build_database(args.data, args.db)
     except DataError as e:
-        for p in e.problems:
-            print(p, file=sys.stderr)
-        print(
-            f"Build failed with {len(e.problems)} problem(s); {args.db} is unchanged.",
-            file=sys.stderr,
+        return print_problems(
+            e.problems, f"Build failed with {len(e.problems)} problem(s); {args.db} is unchanged."
         )
-        return 1
     print(f"built {path}")
     return 0
 
 
 def ask(args) -> int:
-    from evidence.answer.ask import print_answer
-
     return print_answer(" ".join(args.question), db=args.db, lang=args.lang)
 
 
-def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="evidence", description=__doc__)
-    p.add_argument(
-        "--data", type=Path, default=settings.data_dir, help="the data directory (default: data/)"
+def serve(args) -> int:
+    from evidence.site.serve import MOUNT, serve_all
+
+    if args.write_metadata:
+        return write_metadata(args.db, args.write_metadata)
+    if not args.db.exists():
+        print(
+            f"{args.db} does not exist; run `make build` (or `uv run evidence build`) first.",
+            file=sys.stderr,
+        )
+        return 2
+    base = f"http://{args.host}:{args.port}"
+    also = f"  (also http://{args.host}:{args.datasette_port}/)" if args.datasette_port else ""
+    print(f"API and docs: {base}/docs", flush=True)
+    print(f"Ask:          {base}/api/ask?q=kontaktperson", flush=True)
+    print(f"Datasette:    {base}{MOUNT}/{also}", flush=True)
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(serve_all(args.db, args.host, args.port, args.datasette_port))
+    return 0
+
+
+def write_metadata(db: Path, target: Path) -> int:
+    """The site's metadata, every description merged in, as JSON (for `datasette serve -m`)."""
+    from evidence.site.app import site_metadata
+
+    text = json.dumps(site_metadata(db), ensure_ascii=False, indent=2)
+    target.write_text(text, encoding="utf-8")
+    return 0
+
+
+def print_problems(problems: list, summary: str) -> int:
+    """Every problem, one a line, then what to do; exit status 1."""
+    for p in problems:
+        print(p, file=sys.stderr)
+    print(summary, file=sys.stderr)
+    return 1
+
+
+def print_answer(
+    question: str, db: Path | str = settings.db_path, lang: str = "en", out=sys.stdout
+) -> int:
+    """`evidence ask`: the answer, readably. 0 when answered, 1 when nothing matched."""
+    from evidence.answer.ask import answer
+    from evidence.read.database import Database
+
+    result = answer(Database(Path(db)), question, lang=lang)
+    label = "label_en" if lang == "en" else "label_da"
+    if not result["concepts"]:
+        print(f"No concept matches {question!r} well enough.", file=out)
+        for s in result["suggestions"]:
+            print(f"  did you mean: {s[label]} ({s['id']}, score {s['score']:.0f})?", file=out)
+        print("Try other words, or list the concepts with `curl …/api/concepts`.", file=out)
+        return 1
+    for c in result["concepts"]:
+        print(
+            f"Concept: {c[label]} ({c['id']}, score {c['score']:.0f}) — matched {c['matched']}",
+            file=out,
+        )
+    summary = result["summary"]
+    stances = ", ".join(f"{n} {k}" for k, n in summary["by_stance"].items())
+    print(f"{summary['n_studies']} studies ({stances})\n", file=out)
+    print(answer_table(result["studies"], lang), file=out)
+    return 0
+
+
+def answer_table(studies: list[dict], lang: str) -> str:
+    """One line per (study, sentence): ref, authors, year, stance, section and the quote."""
+    rows = [("ref", "authors", "year", "stance", "section", "quote")]
+    for s in studies:
+        for i, ev in enumerate(s["evidence"]):
+            quote = ev["text_en"] if lang == "en" else ev["quote_da"]
+            quote = quote if len(quote) <= 90 else quote[:87] + "..."
+            first = (
+                (str(s["ref"]), _cut(s["authors"], 28), str(s["year"]), s["stance"])
+                if i == 0
+                else ("", "", "", "")
+            )
+            rows.append((*first, ev["section"], quote))
+    widths = [max(len(r[i]) for r in rows) for i in range(5)]
+    return "\n".join(
+        "  ".join(v.ljust(w) for v, w in zip(r[:5], widths, strict=True)) + "  " + r[5]
+        for r in rows
     )
-    sub = p.add_subparsers(dest="command", required=True)
-    s = sub.add_parser(
-        "extract", help="regenerate data/*.csv from the review's text plus data/curation/"
-    )
-    s.add_argument("--source", type=Path, default=settings.source, help="the review's text file")
-    s.set_defaults(func=extract)
-    s = sub.add_parser(
-        "validate", help="check data/*.csv against data/schema.yml; exit 1 on any problem"
-    )
-    s.set_defaults(func=validate)
-    s = sub.add_parser(
-        "audit", help="report the review's own inconsistencies, computed from the data"
-    )
-    s.add_argument(
-        "--json",
-        action="store_true",
-        help="print a JSON list of {kind, location, stated, observed, detail}",
-    )
-    s.set_defaults(func=audit)
-    s = sub.add_parser(
-        "build", help="build the SQLite database from data/ (atomic; the old one stays on failure)"
-    )
-    s.add_argument(
-        "--db",
-        type=Path,
-        default=settings.db_path,
-        help="output database (default: build/evidence.db)",
-    )
-    s.set_defaults(func=build)
-    s = sub.add_parser("ask", help="answer a question in Danish or English from the evidence")
-    s.add_argument(
-        "question", nargs="+", help='e.g. "which studies support a single contact person"'
-    )
-    s.add_argument("--lang", choices=["da", "en"], default="en", help="language of labels")
-    s.add_argument(
+
+
+def _cut(text: str, n: int) -> str:
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def shared_options() -> dict[str, argparse.ArgumentParser]:
+    """The options several commands share, each defined once."""
+    db = argparse.ArgumentParser(add_help=False)
+    db.add_argument(
         "--db",
         type=Path,
         default=settings.db_path,
         help="the database (default: build/evidence.db)",
     )
-    s.set_defaults(func=ask)
+    server = argparse.ArgumentParser(add_help=False)
+    server.add_argument(
+        "--host", default="127.0.0.1", help="interface to listen on (default: 127.0.0.1)"
+    )
+    server.add_argument(
+        "--port", type=int, default=8000, help="port of the API, with the site under /browse/"
+    )
+    return {"db": db, "server": server}
+
+
+COMMANDS = {
+    # name: (help, shared options)
+    "extract": ("regenerate data/*.csv from the review's text plus data/curation/", []),
+    "validate": ("check data/*.csv against data/schema.yml; exit 1 on any problem", []),
+    "audit": ("report the review's own inconsistencies, computed from the data", []),
+    "build": (
+        "build the SQLite database from data/ (atomic; the old one stays on failure)",
+        ["db"],
+    ),
+    "ask": ("answer a question in Danish or English from the evidence", ["db"]),
+    "serve": ("serve the API with the Datasette site under /browse/", ["db", "server"]),
+}
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="evidence", description=__doc__.splitlines()[0])
+    p.add_argument(
+        "--data", type=Path, default=settings.data_dir, help="the data directory (default: data/)"
+    )
+    sub = p.add_subparsers(dest="command", required=True)
+    shared = shared_options()
+    commands = {}
+    for name, (help_text, options) in COMMANDS.items():
+        parents = [shared[o] for o in options]
+        commands[name] = sub.add_parser(name, help=help_text, parents=parents)
+        commands[name].set_defaults(func=globals()[name])
+    commands["extract"].add_argument(
+        "--source", type=Path, default=settings.source, help="the review's text file"
+    )
+    commands["audit"].add_argument(
+        "--json",
+        action="store_true",
+        help="print a JSON list of {kind, location, stated, observed, detail}",
+    )
+    commands["ask"].add_argument(
+        "question", nargs="+", help='e.g. "which studies support a single contact person"'
+    )
+    commands["ask"].add_argument(
+        "--lang", choices=["da", "en"], default="en", help="language of labels"
+    )
+    commands["serve"].add_argument(
+        "--datasette-port", type=int, default=None, help="also serve the site alone on this port"
+    )
+    commands["serve"].add_argument(
+        "--write-metadata",
+        type=Path,
+        metavar="FILE",
+        help="write the site's merged metadata as JSON to FILE and exit (for `datasette serve -m`)",
+    )
     return p
 
 

@@ -9,16 +9,12 @@ is empty and `suggestions` names the nearest concepts: a guess is never presente
 
 from __future__ import annotations
 
-import gc
 import sqlite3
-import sys
-from pathlib import Path
 
 from evidence.answer.resolve import ConceptIndex, Match, choose
 from evidence.read.database import Database
 from evidence.read.lists import NotFound
 from evidence.read.stances import studies_for_concepts, summarise
-from evidence.settings import settings
 
 SUGGEST_MIN = 20.0  # nearest concepts shown when nothing matches
 SUGGEST_MAX = 5
@@ -40,11 +36,6 @@ def _load_index(conn: sqlite3.Connection) -> ConceptIndex:
             for r in conn.execute("select text_da, text_en from findings")
         ],
     )
-    # The index is millions of objects that live until the next build (at 100× the review) and
-    # hold no reference cycles. Left to the cyclic garbage collector, each of its full passes walks
-    # them all: half a second in the middle of a request. Frozen, it walks only what requests leave.
-    gc.collect()
-    gc.freeze()
     return index
 
 
@@ -206,50 +197,3 @@ def relates(index: ConceptIndex, findings: list[dict], concept_ids: list[str]) -
     concept, `FINDING_MIN` of the term's weight or more?"""
     texts = [f"{f['text_da']} {f['text_en']}" for f in findings]
     return index.holding(texts, concept_ids, FINDING_MIN)
-
-
-def print_answer(
-    question: str, db: Path | str = settings.db_path, lang: str = "en", out=sys.stdout
-) -> int:
-    """`evidence ask`: the answer, readably. 0 when answered, 1 when nothing matched."""
-    result = answer(Database(Path(db)), question, lang=lang)
-    label = "label_en" if lang == "en" else "label_da"
-    if not result["concepts"]:
-        print(f"No concept matches {question!r} well enough.", file=out)
-        for s in result["suggestions"]:
-            print(f"  did you mean: {s[label]} ({s['id']}, score {s['score']:.0f})?", file=out)
-        print("Try other words, or list the concepts with `curl …/api/concepts`.", file=out)
-        return 1
-    for c in result["concepts"]:
-        print(
-            f"Concept: {c[label]} ({c['id']}, score {c['score']:.0f}) — matched {c['matched']}",
-            file=out,
-        )
-    summary = result["summary"]
-    stances = ", ".join(f"{n} {k}" for k, n in summary["by_stance"].items())
-    print(f"{summary['n_studies']} studies ({stances})\n", file=out)
-    print(_table(result["studies"], lang), file=out)
-    return 0
-
-
-def _table(studies: list[dict], lang: str) -> str:
-    rows = [("ref", "authors", "year", "stance", "section", "quote")]
-    for s in studies:
-        for i, ev in enumerate(s["evidence"]):
-            quote = ev["text_en"] if lang == "en" else ev["quote_da"]
-            quote = quote if len(quote) <= 90 else quote[:87] + "..."
-            first = (
-                (str(s["ref"]), _cut(s["authors"], 28), str(s["year"]), s["stance"])
-                if i == 0
-                else ("", "", "", "")
-            )
-            rows.append((*first, ev["section"], quote))
-    widths = [max(len(r[i]) for r in rows) for i in range(5)]
-    return "\n".join(
-        "  ".join(v.ljust(w) for v, w in zip(r[:5], widths, strict=True)) + "  " + r[5]
-        for r in rows
-    )
-
-
-def _cut(text: str, n: int) -> str:
-    return text if len(text) <= n else text[: n - 1] + "…"

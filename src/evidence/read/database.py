@@ -62,8 +62,10 @@ class Database:
 
     IDLE_MAX = 8  # connections kept open between requests
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, after_load: Callable[[], None] | None = None):
+        """`after_load` runs after each cached computation (the server freezes the heap with it)."""
         self.path = Path(path)
+        self.after_load = after_load
         self._lists = list_columns()
         self._cache: dict[str, object] = {}
         self._identity: tuple | None = None
@@ -141,6 +143,8 @@ class Database:
             if key not in self._cache:
                 with self.connection() as conn:
                     self._cache[key] = compute(conn)
+                if self.after_load is not None:
+                    self.after_load()
             return self._cache[key]
 
     def meta(self) -> dict[str, str]:

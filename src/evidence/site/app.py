@@ -6,19 +6,16 @@ table, view and column description merged in from the database's `data_dictionar
 templates/ and static/ directories, and the settings below. The plugin
 (evidence.site.plugin) is registered through the package's `datasette` entry point.
 
-    uv run --frozen python -m evidence.site.app --port 8001      # serve the site alone
-    uv run --frozen python -m evidence.site.app --write-metadata build/metadata.json
+    uv run evidence serve --datasette-port 8001      # the site also alone, at the root of :8001
+    uv run evidence serve --write-metadata build/metadata.json
     # then, equivalently: datasette serve -i build/evidence.db -m build/metadata.json \\
     #   --template-dir templates --static static:static --setting sql_time_limit_ms 1000 ...
 """
 
 from __future__ import annotations
 
-import argparse
 import copy
-import json
 import sqlite3
-import sys
 from pathlib import Path
 
 import yaml
@@ -102,45 +99,3 @@ def datasette_app(db_path: Path | None = None, base_url: str = "/") -> Datasette
     )
     reopen_replaced_databases(ds)  # records each file's identity now, to follow rebuilds later
     return ds
-
-
-def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(
-        prog="python -m evidence.site.app",
-        description="Serve the Datasette site over the built database.",
-    )
-    p.add_argument(
-        "--db",
-        type=Path,
-        default=settings.db_path,
-        help="the database (default: build/evidence.db)",
-    )
-    p.add_argument(
-        "--host", default="127.0.0.1", help="interface to listen on (default: 127.0.0.1)"
-    )
-    p.add_argument("--port", type=int, default=8001, help="port (default: 8001)")
-    p.add_argument(
-        "--write-metadata",
-        type=Path,
-        metavar="FILE",
-        help="write the merged metadata as JSON to FILE and exit",
-    )
-    args = p.parse_args(argv)
-    if args.write_metadata:
-        args.write_metadata.write_text(
-            json.dumps(site_metadata(args.db), ensure_ascii=False, indent=2), encoding="utf-8"
-        )
-        return 0
-    import uvicorn
-
-    try:
-        app = datasette_app(args.db)
-    except FileNotFoundError as e:
-        print(e, file=sys.stderr)
-        return 2
-    uvicorn.run(app.app(), host=args.host, port=args.port, log_level="warning")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
