@@ -189,3 +189,11 @@ class RebuiltDatabase(Database):
             return fn(conn)
 
         return await super().execute_fn(on_this_build)
+
+
+@hookimpl
+def register_routes():
+    """The site's own pages: /study/{ref}, /concept/{id}, /map, /map.html, /prisma."""
+    from evidence.site.pages import ROUTES
+
+    return ROUTES
