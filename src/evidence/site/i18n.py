@@ -111,6 +111,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "download_html": ("Hent som HTML (virker offline)", "Download as HTML (works offline)"),
     "cell_hint": ("Vælg et felt i kortet for at se studierne.", "Choose a cell of the map to list its studies."),
     "legend": ("Forklaring", "Legend"),
+    "legend_size": ("boblens størrelse: antal studier; farverne: deres holdning", "bubble size: number of studies; colours: their stance"),
     "version": ("Datasæt-version", "Dataset version"),
     "cite": ("Sådan citerer du", "How to cite"),
     "filters": ("Filtre", "Filters"),
