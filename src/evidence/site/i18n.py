@@ -50,7 +50,10 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "download": ("Hent", "Download"),
     "same_data": ("Samme data", "The same data"),
-    "api_note": ("JSON-API (når sitet kører med evidence serve)", "JSON API (when served with evidence serve)"),
+    "api_note": (
+        "JSON-API (når sitet kører med evidence serve)",
+        "JSON API (when served with evidence serve)",
+    ),
     "outcomes": ("Kvantitative resultater", "Quantitative results"),
     "audit": ("Revision: uoverensstemmelser i rapporten", "Audit: the review's inconsistencies"),
     "definition": ("Definition", "Definition"),
@@ -84,8 +87,14 @@ TEXT: dict[str, tuple[str, str]] = {
     "extent_limited": ("begrænset", "limited"),
     "extent_none": ("ingen", "none"),
     "consistency": ("Samstemmighed", "Consistency"),
-    "studies_quotes": ("Studierne og rapportens sætninger", "The studies and the review's sentences"),
-    "handbook": ("Håndbogens råd (praksisvejledning, ikke evidens)", "The handbook's advice (practice guidance, not evidence)"),
+    "studies_quotes": (
+        "Studierne og rapportens sætninger",
+        "The studies and the review's sentences",
+    ),
+    "handbook": (
+        "Håndbogens råd (praksisvejledning, ikke evidens)",
+        "The handbook's advice (practice guidance, not evidence)",
+    ),
     "brief": ("Notat om begrebet", "Brief on the concept"),
     "none": ("Ingen", "None"),
     "map_intro": (
@@ -109,9 +118,15 @@ TEXT: dict[str, tuple[str, str]] = {
     "as_numbers": ("Vis som tal (tabel)", "Show as numbers (table)"),
     "reset": ("Nulstil", "Reset"),
     "download_html": ("Hent som HTML (virker offline)", "Download as HTML (works offline)"),
-    "cell_hint": ("Vælg et felt i kortet for at se studierne.", "Choose a cell of the map to list its studies."),
+    "cell_hint": (
+        "Vælg et felt i kortet for at se studierne.",
+        "Choose a cell of the map to list its studies.",
+    ),
     "legend": ("Forklaring", "Legend"),
-    "legend_size": ("boblens størrelse: antal studier; farverne: deres holdning", "bubble size: number of studies; colours: their stance"),
+    "legend_size": (
+        "boblens størrelse: antal studier; farverne: deres holdning",
+        "bubble size: number of studies; colours: their stance",
+    ),
     "version": ("Datasæt-version", "Dataset version"),
     "cite": ("Sådan citerer du", "How to cite"),
     "filters": ("Filtre", "Filters"),

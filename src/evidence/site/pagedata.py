@@ -36,7 +36,9 @@ async def vocabulary(db) -> dict[str, dict[str, dict[str, str]]]:
     """kind → code → {'da': label, 'en': label}, in each vocabulary's order."""
     out = {}
     for kind, table in VOCABULARIES.items():
-        found = await rows(db, f"select code, label_da, label_en from [{table}] order by sort_order")
+        found = await rows(
+            db, f"select code, label_da, label_en from [{table}] order by sort_order"
+        )
         out[kind] = {r["code"]: {"da": r["label_da"], "en": r["label_en"]} for r in found}
     return out
 
@@ -46,8 +48,10 @@ async def meta(db) -> dict[str, str]:
 
 
 async def review(db) -> dict:
-    return {r["key"]: _json(r["value"]) if r["value"][:1] in "[{" else r["value"]
-            for r in await rows(db, "select key, value from review")}
+    return {
+        r["key"]: _json(r["value"]) if r["value"][:1] in "[{" else r["value"]
+        for r in await rows(db, "select key, value from review")
+    }
 
 
 async def concept_labels(db) -> dict[str, dict]:
@@ -72,12 +76,19 @@ async def study(db, ref: int) -> dict | None:
     groups: dict[str, dict] = {}
     for row in cited:
         group = groups.setdefault(
-            row["concept_id"], {"concept_id": row["concept_id"], "stance": row["concept_stance"], "claims": []}
+            row["concept_id"],
+            {"concept_id": row["concept_id"], "stance": row["concept_stance"], "claims": []},
         )
         if row["claim_id"] in claims:
             group["claims"].append({**claims[row["claim_id"]], "stance": row["stance"]})
-    uncoded = [c for c in doc["claims"] if not any(c["claim_id"] in {x["claim_id"] for x in g["claims"]} for g in groups.values())]
-    doc["by_concept"] = sorted(groups.values(), key=lambda g: (STANCE_ORDER.get(g["stance"], 9), g["concept_id"]))
+    uncoded = [
+        c
+        for c in doc["claims"]
+        if not any(c["claim_id"] in {x["claim_id"] for x in g["claims"]} for g in groups.values())
+    ]
+    doc["by_concept"] = sorted(
+        groups.values(), key=lambda g: (STANCE_ORDER.get(g["stance"], 9), g["concept_id"])
+    )
     doc["uncoded_claims"] = uncoded
     return doc
 
@@ -106,8 +117,15 @@ async def concept(db, concept_id: str) -> dict | None:
     if not found:
         return None
     c = found[0]
-    c["narrower"] = await rows(db, "select id, label_da, label_en from concepts where broader = ? order by id", [concept_id])
-    c["broader_row"] = (await rows(db, "select id, label_da, label_en from concepts where id = ?", [c["broader"]]) or [None])[0]
+    c["narrower"] = await rows(
+        db,
+        "select id, label_da, label_en from concepts where broader = ? order by id",
+        [concept_id],
+    )
+    c["broader_row"] = (
+        await rows(db, "select id, label_da, label_en from concepts where id = ?", [c["broader"]])
+        or [None]
+    )[0]
     studies = await rows(
         db,
         "select e.ref, e.study, e.year, e.stance, e.n_claims, s.countries, s.methods, s.is_danish "
@@ -160,7 +178,10 @@ async def map_data(db) -> dict:
         "select k.id, k.label_da, k.label_en, k.dimension, k.broader from concepts k "
         "left join section_dimensions d on d.code = k.dimension order by d.sort_order, k.id",
     )
-    studies = await rows(db, "select ref, bilag2_authors_year, year, countries, service_areas, methods from studies order by ref")
+    studies = await rows(
+        db,
+        "select ref, bilag2_authors_year, year, countries, service_areas, methods from studies order by ref",
+    )
     evidence = await rows(db, "select concept_id, ref, stance, claim_ids from concept_evidence")
     claims = await rows(
         db,
@@ -168,19 +189,40 @@ async def map_data(db) -> dict:
         "join claim_concepts k on k.claim_id = c.claim_id",
     )
     return {
-        "labels": {k: vocab[k] for k in ("country", "service_area", "method", "dimension", "stance")},
-        "concepts": [[c["id"], c["label_da"], c["label_en"], c["dimension"], c["broader"]] for c in concepts],
+        "labels": {
+            k: vocab[k] for k in ("country", "service_area", "method", "dimension", "stance")
+        },
+        "concepts": [
+            [c["id"], c["label_da"], c["label_en"], c["dimension"], c["broader"]] for c in concepts
+        ],
         "studies": {
-            str(s["ref"]): [s["bilag2_authors_year"], s["year"], _json(s["countries"], []),
-                            _json(s["service_areas"], []), _json(s["methods"], [])]
+            str(s["ref"]): [
+                s["bilag2_authors_year"],
+                s["year"],
+                _json(s["countries"], []),
+                _json(s["service_areas"], []),
+                _json(s["methods"], []),
+            ]
             for s in studies
         },
-        "evidence": [[e["concept_id"], e["ref"], e["stance"], _json(e["claim_ids"], [])] for e in evidence],
+        "evidence": [
+            [e["concept_id"], e["ref"], e["stance"], _json(e["claim_ids"], [])] for e in evidence
+        ],
         "claims": {c["claim_id"]: [c["section"], c["sentence_da"], c["text_en"]] for c in claims},
     }
 
 
 async def prisma(db) -> dict:
-    flow = await rows(db, "select seq, stage, label_da, label_en, n, kind, note from screening_flow order by seq")
-    audit = await rows(db, "select stated, observed, detail from audit_findings where kind = 'screening_arithmetic'")
-    return {"flow": {r["stage"]: r for r in flow}, "rows": flow, "audit": audit, "review": await review(db)}
+    flow = await rows(
+        db, "select seq, stage, label_da, label_en, n, kind, note from screening_flow order by seq"
+    )
+    audit = await rows(
+        db,
+        "select stated, observed, detail from audit_findings where kind = 'screening_arithmetic'",
+    )
+    return {
+        "flow": {r["stage"]: r for r in flow},
+        "rows": flow,
+        "audit": audit,
+        "review": await review(db),
+    }

@@ -19,7 +19,19 @@ from evidence.site import pagedata
 from evidence.site.i18n import DEFAULT_LANG, lang_of, texts
 
 STATIC = ROOT / "static"
-MAP_PARAMS = ("rows", "cols", "country", "service_area", "method", "year_from", "year_to", "stance", "op", "cell", "view")
+MAP_PARAMS = (
+    "rows",
+    "cols",
+    "country",
+    "service_area",
+    "method",
+    "year_from",
+    "year_to",
+    "stance",
+    "op",
+    "cell",
+    "view",
+)
 
 
 def database(datasette):
@@ -44,7 +56,11 @@ def linker(datasette, lang: str):
 def switch_url(request, lang: str) -> str:
     """This page in the other language, every other parameter kept."""
     other = "en" if lang == "da" else "da"
-    args = [(k, v) for k, v in urllib.parse.parse_qsl(request.query_string, keep_blank_values=True) if k != "lang"]
+    args = [
+        (k, v)
+        for k, v in urllib.parse.parse_qsl(request.query_string, keep_blank_values=True)
+        if k != "lang"
+    ]
     if other != DEFAULT_LANG:
         args.append(("lang", other))
     return request.path + ("?" + urllib.parse.urlencode(args) if args else "")
@@ -78,7 +94,9 @@ async def study_page(datasette, request):
     db = database(datasette)
     doc = await pagedata.study(db, _ref(request))
     if doc is None:
-        raise NotFound(f"No included study {request.url_vars['ref']}; see the studies table for all 55")
+        raise NotFound(
+            f"No included study {request.url_vars['ref']}; see the studies table for all 55"
+        )
     concepts = await pagedata.concept_labels(db)
     return await render(datasette, request, "evidens/study.html", {"s": doc, "concepts": concepts})
 
@@ -106,8 +124,15 @@ async def concept_page(datasette, request):
     db = database(datasette)
     c = await pagedata.concept(db, request.url_vars["id"])
     if c is None:
-        raise NotFound(f"No concept {request.url_vars['id']!r}; see the concepts table for the list")
-    return await render(datasette, request, "evidens/concept.html", {"c": c, "mounted": datasette.setting("base_url") != "/"})
+        raise NotFound(
+            f"No concept {request.url_vars['id']!r}; see the concepts table for the list"
+        )
+    return await render(
+        datasette,
+        request,
+        "evidens/concept.html",
+        {"c": c, "mounted": datasette.setting("base_url") != "/"},
+    )
 
 
 def _script_json(value) -> str:
@@ -142,12 +167,16 @@ async def _map_context(datasette, request) -> dict:
 
 
 async def map_page(datasette, request):
-    return await render(datasette, request, "evidens/map.html", await _map_context(datasette, request))
+    return await render(
+        datasette, request, "evidens/map.html", await _map_context(datasette, request)
+    )
 
 
 async def map_download(datasette, request):
     """The map as one self-contained HTML file: data, script and style inlined, no requests."""
-    response = await render(datasette, request, "evidens/map_offline.html", await _map_context(datasette, request))
+    response = await render(
+        datasette, request, "evidens/map_offline.html", await _map_context(datasette, request)
+    )
     response.headers["content-disposition"] = 'attachment; filename="evidens-gap-map.html"'
     return response
 

@@ -125,11 +125,27 @@ def extra_template_vars(template, datasette):
                 "audit_findings",
             ):
                 counts[t] = (await db.execute(f"select count(*) from [{t}]")).first()[0]
+            pages = await _landing_lists(db)
         except Exception:
             return {"evidence_db": db_name}
-        return {"evidence_db": db_name, "evidence_meta": meta, "evidence_counts": counts}
+        return {"evidence_db": db_name, "evidence_meta": meta, "evidence_counts": counts, **pages}
 
     return inner
+
+
+async def _landing_lists(db) -> dict:
+    """Every study and every concept (by dimension), for the landing page's links to their pages."""
+    studies = await db.execute(
+        "select ref, bilag2_authors_year from studies order by bilag2_authors_year"
+    )
+    concepts = await db.execute(
+        "select k.id, k.label_da, k.label_en, d.label_da as dim_da, d.label_en as dim_en "
+        "from concepts k join section_dimensions d on d.code = k.dimension order by d.sort_order, k.label_da"
+    )
+    return {
+        "evidence_studies": [dict(r) for r in studies],
+        "evidence_concepts": [dict(r) for r in concepts],
+    }
 
 
 @hookimpl
