@@ -40,6 +40,16 @@ def targets(r: dict) -> list[dict]:
         "≥",
         None if worst is None else worst >= 0.5,
     )
+    from .site_pages import LIMIT, worst_slowdown
+
+    slow = worst_slowdown(r["site_pages"]) if r.get("site_pages") else None
+    add(
+        "site's map, study and concept pages ÷ plain Datasette's table page, time (worst)",
+        slow,
+        LIMIT,
+        "× ≤",
+        None if slow is None else slow <= LIMIT,
+    )
     build = r.get("build", {}).get("median_s")
     add("full build, median", build, 3, "s <", None if build is None else build < 3)
     errors = total_errors(r)
@@ -56,6 +66,7 @@ def total_errors(r: dict) -> int:
         for p in pts.values()
     )
     n += r.get("http", {}).get("_server_logged_errors", 0)
+    n += sum(p.get("errors", 0) for pts in r.get("site_pages", {}).values() for p in pts.values())
     for s in r.get("scale", []):
         n += sum(v.get("errors", 0) for v in s.get("latency", {}).values())
     return n
@@ -97,6 +108,10 @@ def text_table(r: dict) -> str:
                 for c, p in points.items()
             ]
             lines.append(f"{label:<26} " + " | ".join(cells))
+    if r.get("site_pages"):
+        from .site_pages import lines as site_lines
+
+        lines += ["", *site_lines(r["site_pages"])]
     if r.get("build"):
         b = r["build"]
         lines += [
@@ -216,6 +231,24 @@ def bench_markdown(r: dict) -> str:
                     )
                     + " |"
                 )
+    if r.get("site_pages"):
+        out += [
+            "",
+            "The site's own pages beside plain Datasette serving the same database (bench/site_pages.py): "
+            "requests/s, p50/p99 ms, time × plain Datasette's table page, errors:",
+            "",
+            "| page | c=1 | c=8 |",
+            "|---|---|---|",
+        ]
+        for k, pts in r["site_pages"].items():
+            out.append(
+                f"| {k} | "
+                + " | ".join(
+                    f"{p['rps']:.0f}/s, {p['p50']:.1f}/{p['p99']:.1f} ms, {p['slowdown_vs_plain_table']:.2f}×, {p['errors']} err"
+                    for p in pts.values()
+                )
+                + " |"
+            )
     if r.get("build"):
         b = r["build"]
         out += [

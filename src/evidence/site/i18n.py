@@ -143,6 +143,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "languages": ("Sprog", "Languages"),
     "search_terms": ("Søgeord", "Search terms"),
     "websites": ("Hjemmesider", "Websites"),
+    "stage": ("Trin", "Stage"),
     "flow_table": ("Tallene som tabel", "The numbers as a table"),
     "audit_note": ("Revisionens note", "The audit's note"),
     "prisma_intro": (
