@@ -41,16 +41,15 @@ def main() -> int:
     env = {"EVIDENCE_DB_PATH": str(settings.db_path)}
     with serve(
         "bench.site_pages:site_app", env=env, factory=True, ready_path="/-/versions.json"
-    ) as server:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            for name, (path, _) in PAGES.items():
-                page.goto(server.url + path)
-                page.wait_for_load_state("load")
-                page.screenshot(path=str(OUT / f"{name}.png"))
-                print(f"docs/screenshots/{name}.png  {path}")
-            browser.close()
+    ) as server, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        for name, (path, _) in PAGES.items():
+            page.goto(server.url + path)
+            page.wait_for_load_state("load")
+            page.screenshot(path=str(OUT / f"{name}.png"))
+            print(f"docs/screenshots/{name}.png  {path}")
+        browser.close()
     return 0
 
 
