@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import sqlite_utils
 
+from evidence.build.dictionary import described
+
 STANCE_COUNTS = """
   sum({e}.stance = 'supports') AS n_supports, sum({e}.stance = 'contradicts') AS n_contradicts,
   sum({e}.stance = 'mixed') AS n_mixed, sum({e}.stance = 'mentions') AS n_mentions"""
@@ -262,28 +264,8 @@ def create_views(db: sqlite_utils.Database) -> list[dict]:
         r[0]
         for r in db.execute("SELECT code FROM section_dimensions ORDER BY sort_order").fetchall()
     ]
-    described = []
+    dictionary_rows = []
     for name, sql, description, columns in views(dimensions):
         db.create_view(name, sql.strip())
-        described.append(
-            {
-                "table_name": name,
-                "column_name": "",
-                "kind": "view",
-                "type": "",
-                "description": description,
-                "source": "build",
-            }
-        )
-        described += [
-            {
-                "table_name": name,
-                "column_name": c,
-                "kind": "column",
-                "type": "",
-                "description": d,
-                "source": "build",
-            }
-            for c, d in columns.items()
-        ]
-    return described
+        dictionary_rows += described(name, description, columns, kind="view")
+    return dictionary_rows
