@@ -192,13 +192,22 @@ def tolerated_citations(data_dir: Path) -> set[int]:
 
 
 def validate_dataset(data_dir: Path) -> list[Problem]:
+    """Every problem of data/, one per cell, key or reference (empty when it is valid)."""
+    return checked_dataset(data_dir)[1]
+
+
+def checked_dataset(data_dir: Path) -> tuple[dict[str, list[dict]], list[Problem]]:
+    """The typed rows of every table (as the build stores them) and every problem found.
+
+    The CSVs are read and decoded here once: `evidence build` takes these rows when there is no
+    problem, rather than decoding the files again."""
     data_dir = Path(data_dir)
     schema = load_schema(data_dir)
     tables, problems = load_dataset(data_dir)
-    if problems:
-        return problems  # keys and references are meaningless on rows that did not load
-    return (
-        _keys(tables, schema)
-        + _foreign_keys(tables, schema, tolerated_citations(data_dir))
-        + _coverage(tables)
-    )
+    if not problems:  # keys and references are meaningless on rows that did not load
+        problems = (
+            _keys(tables, schema)
+            + _foreign_keys(tables, schema, tolerated_citations(data_dir))
+            + _coverage(tables)
+        )
+    return {name: [row for _, row in rows] for name, rows in tables.items()}, problems
