@@ -39,9 +39,12 @@ def main() -> int:
 
     OUT.mkdir(parents=True, exist_ok=True)
     env = {"EVIDENCE_DB_PATH": str(settings.db_path)}
-    with serve(
-        "bench.site_pages:site_app", env=env, factory=True, ready_path="/-/versions.json"
-    ) as server, sync_playwright() as p:
+    with (
+        serve(
+            "bench.site_pages:site_app", env=env, factory=True, ready_path="/-/versions.json"
+        ) as server,
+        sync_playwright() as p,
+    ):
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         page = browser.new_page(viewport={"width": 1280, "height": 900})
         for name, (path, _) in PAGES.items():

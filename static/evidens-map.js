@@ -93,7 +93,7 @@
       });
     }
     return D.concepts.map(function (c) {
-      return { key: c[0], label: conceptLabel(c), group: c[3], href: SITE.concept + encodeURIComponent(c[0]) + (LANG === "en" ? "?lang=en" : "") };
+      return { key: c[0], label: conceptLabel(c), group: c[3], depth: c[5] || 0, href: SITE.concept + encodeURIComponent(c[0]) + (LANG === "en" ? "?lang=en" : "") };
     });
   }
   var conceptDimension = {};
@@ -157,7 +157,7 @@
         group = r.group;
         body.appendChild(el("tr", { class: "evidens-dim" }, [el("th", { scope: "colgroup", colspan: String(cols.length + 1), text: label("dimension", group) })]));
       }
-      var th = el("th", { scope: "row" }, [r.href ? el("a", { href: r.href, text: r.label }) : el("span", { text: r.label })]);
+      var th = el("th", { scope: "row", class: r.depth ? "evidens-narrower evidens-depth-" + Math.min(r.depth, 3) : "" }, [r.href ? el("a", { href: r.href, text: r.label }) : el("span", { text: r.label })]);
       var tr = el("tr", {}, [th]);
       cols.forEach(function (c) { tr.appendChild(cellNode(r, c, (data[r.key] || {})[c] || {}, max)); });
       body.appendChild(tr);

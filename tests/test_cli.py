@@ -27,7 +27,7 @@ def test_commands_are_the_documented_ones():
 
 def test_make_run_serves_through_the_command_line():
     makefile = (README.parent / "Makefile").read_text(encoding="utf-8")
-    assert "$(RUN) evidence serve --host" in makefile
+    assert "$(SERVE) evidence serve --host" in makefile  # the serving environment (.venv-serve)
 
 
 @pytest.mark.parametrize("command", COMMANDS)

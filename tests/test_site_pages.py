@@ -210,3 +210,15 @@ def test_pages_work_mounted_under_browse(evidence_db):
             assert links and all(link.startswith("/browse/") for link in links), path
             assert not any(link.startswith("/browse/browse/") for link in links)
         assert client.get("/browse/study/924?lang=en").text.count('href="/browse/concept/') >= 10
+
+
+def test_map_rows_put_narrower_concepts_under_their_broader(site, db):
+    concepts = map_data(get(site, "/map").text)["concepts"]
+    ids = [c[0] for c in concepts]
+    assert sorted(ids) == sorted(r[0] for r in db.execute("select id from concepts"))
+    position = {cid: i for i, cid in enumerate(ids)}
+    nested = [c for c in concepts if c[5] > 0]
+    assert nested
+    for c in nested:
+        assert position[c[4]] < position[c[0]]
+    assert concepts[position["single-contact-person"]][5] == 1  # under organisational-models

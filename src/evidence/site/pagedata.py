@@ -193,7 +193,8 @@ async def map_data(db) -> dict:
             k: vocab[k] for k in ("country", "service_area", "method", "dimension", "stance")
         },
         "concepts": [
-            [c["id"], c["label_da"], c["label_en"], c["dimension"], c["broader"]] for c in concepts
+            [c["id"], c["label_da"], c["label_en"], c["dimension"], c["broader"], depth]
+            for c, depth in by_broader(concepts)
         ],
         "studies": {
             str(s["ref"]): [
@@ -210,6 +211,30 @@ async def map_data(db) -> dict:
         ],
         "claims": {c["claim_id"]: [c["section"], c["sentence_da"], c["text_en"]] for c in claims},
     }
+
+
+def by_broader(concepts: list[dict]) -> list[tuple[dict, int]]:
+    """Concepts in their given (dimension) order, each narrower concept right after its broader
+    one in the same dimension, with its depth below it."""
+    ids = {c["id"]: c for c in concepts}
+    children: dict[str, list[dict]] = {}
+    for c in concepts:
+        parent = ids.get(c["broader"])
+        if parent is not None and parent["dimension"] == c["dimension"]:
+            children.setdefault(parent["id"], []).append(c)
+    out: list[tuple[dict, int]] = []
+
+    def visit(c: dict, depth: int) -> None:
+        out.append((c, depth))
+        for child in children.get(c["id"], []):
+            visit(child, depth + 1)
+
+    nested = {child["id"] for kids in children.values() for child in kids}
+    for c in concepts:
+        if c["id"] not in nested:
+            visit(c, 0)
+    seen = {c["id"] for c, _ in out}
+    return out + [(c, 0) for c in concepts if c["id"] not in seen]  # a cycle: shown flat
 
 
 async def prisma(db) -> dict:
