@@ -27,7 +27,8 @@ def test_commands_are_the_documented_ones():
 
 def test_make_run_serves_through_the_command_line():
     makefile = (README.parent / "Makefile").read_text(encoding="utf-8")
-    assert "$(SERVE) evidence serve --host" in makefile  # the serving environment (.venv-serve)
+    assert "evidence serve --host" in makefile
+    assert "--no-dev" in makefile  # served without the dev tools
 
 
 @pytest.mark.parametrize("command", COMMANDS)
