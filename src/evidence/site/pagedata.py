@@ -122,10 +122,10 @@ async def concept(db, concept_id: str) -> dict | None:
         "select id, label_da, label_en from concepts where broader = ? order by id",
         [concept_id],
     )
-    c["broader_row"] = (
-        await rows(db, "select id, label_da, label_en from concepts where id = ?", [c["broader"]])
-        or [None]
-    )[0]
+    broader = await rows(
+        db, "select id, label_da, label_en from concepts where id = ?", [c["broader"]]
+    )
+    c["broader_row"] = broader[0] if broader else None
     studies = await rows(
         db,
         "select e.ref, e.study, e.year, e.stance, e.n_claims, s.countries, s.methods, s.is_danish "
