@@ -22,6 +22,7 @@ from datasette.database import Database
 from datasette.utils.asgi import Response
 
 from evidence.export.excel import excel_csv, xlsx_workbook
+from evidence.site.errors import error_response, replace_default_handler
 from evidence.search_text import fts_query, stem_da, stem_en
 
 EXCEL_CSV = "excelcsv"
@@ -88,6 +89,16 @@ async def render_excel_csv(request, columns, rows, data, database, table, query_
         content_type="text/csv; charset=utf-8",
         headers={"content-disposition": f'attachment; filename="{name}.csv"'},
     )
+
+
+@hookimpl
+def startup(datasette):
+    replace_default_handler()
+
+
+@hookimpl
+def handle_exception(datasette, request, exception):
+    return error_response(datasette, request, exception)
 
 
 @hookimpl
