@@ -38,7 +38,7 @@ def prepare_connection(conn):
     conn.create_function("stem_en", 1, stem_en, deterministic=True)
 
 
-def _all_rows_redirect(request, data) -> Response | None:
+def _all_rows_redirect(datasette, request, data) -> Response | None:
     """Send a paginated table export to the same URL with _size=max, so it has every row."""
     if data.get("next") and request.args.get("_size") != "max":
         args = [
@@ -46,8 +46,9 @@ def _all_rows_redirect(request, data) -> Response | None:
             for k, v in urllib.parse.parse_qsl(request.query_string, keep_blank_values=True)
             if k not in ("_size", "_next")
         ]
+        # urls.path adds base_url: the site sees its paths without the /browse prefix
         return Response.redirect(
-            request.path + "?" + urllib.parse.urlencode([*args, ("_size", "max")])
+            datasette.urls.path(request.path) + "?" + urllib.parse.urlencode([*args, ("_size", "max")])
         )
     return None
 
@@ -88,7 +89,7 @@ async def _about(datasette, database, request, name: str) -> tuple[About, dict[s
 
 
 async def render_xlsx(datasette, columns, rows, request, data, database, table, query_name):
-    redirect = _all_rows_redirect(request, data)
+    redirect = _all_rows_redirect(datasette, request, data)
     if redirect:
         return redirect
     name = _name(database, table, query_name)
@@ -101,7 +102,7 @@ async def render_xlsx(datasette, columns, rows, request, data, database, table, 
 
 
 async def render_excel_csv(datasette, request, columns, rows, data, database, table, query_name):
-    redirect = _all_rows_redirect(request, data)
+    redirect = _all_rows_redirect(datasette, request, data)
     if redirect:
         return redirect
     name = _name(database, table, query_name)

@@ -25,7 +25,7 @@ def create_app(db_path: Path | None = None):
     app = create_api(db_path)
     ds = datasette_app(db_path, base_url=f"{MOUNT}/")
     app.state.landing = f"{MOUNT}/"
-    app.mount(MOUNT, seen_below(MOUNT, ds.app()), name="browse")
+    app.mount(MOUNT, ds.app(), name="browse")
     api_lifespan = app.router.lifespan_context
 
     @contextlib.asynccontextmanager
@@ -38,27 +38,6 @@ def create_app(db_path: Path | None = None):
 
     app.router.lifespan_context = lifespan
     return app
-
-
-def seen_below(prefix: str, app):
-    """Datasette as it expects to be served under a `base_url`: with the prefix taken off both
-    `path` and `raw_path`. Datasette writes its links as base_url + the request's path (read from
-    `raw_path`), which Starlette's Mount leaves whole: every sort, facet and export link then
-    named the prefix twice (/browse/browse/…; datasette issues 1519 and 1590)."""
-    raw_prefix = prefix.encode()
-
-    async def asgi(scope, receive, send):
-        if scope["type"] in ("http", "websocket") and scope["path"].startswith(prefix):
-            raw = scope.get("raw_path") or scope["path"].encode()
-            scope = dict(
-                scope,
-                path=scope["path"][len(prefix) :] or "/",
-                raw_path=raw[len(raw_prefix) :] if raw.startswith(raw_prefix) else raw,
-                root_path="",
-            )
-        await app(scope, receive, send)
-
-    return asgi
 
 
 def _server(app, host: str, port: int):

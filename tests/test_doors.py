@@ -1,0 +1,158 @@
+"""Every door works: the mounted site's links and errors, the API's parameters and HTTP semantics
+(issue 10). Each test names the fault it guards against."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections import deque
+from html import unescape
+from urllib.parse import parse_qsl, urlsplit
+
+import pytest
+from fastapi.testclient import TestClient
+
+MOUNT = "/browse"
+
+
+@pytest.fixture(scope="module")
+def served(evidence_db):
+    """`evidence serve`'s app: the API with the site mounted at /browse/."""
+    from evidence.site.serve import create_app
+
+    with TestClient(create_app(evidence_db)) as client:
+        yield client
+
+
+LINK = re.compile(r'(?:href|src)="([^"#]+)')
+
+
+def page_type(url: str) -> tuple:
+    """What kind of page a URL is: its path with ids taken out, and its query's parameter names."""
+    parts = urlsplit(url)
+    path = re.sub(r"/\d[^/]*", "/<id>", parts.path)
+    path = re.sub(r"(/evidence/[^/.]+/)[^/.]+", r"\1<key>", path)
+    return path, tuple(sorted({k for k, _ in parse_qsl(parts.query)}))
+
+
+def test_a_crawl_of_the_mounted_site_finds_no_broken_link(served):
+    """Fault: under /browse/ every sort, facet and export link named the prefix twice
+    (/browse/browse/…) and answered 404, 500 on row pages (datasette issues 1519, 1590)."""
+    seen, broken, queue, per_type = set(), [], deque([MOUNT + "/"]), {}
+    while queue and len(seen) < 400:
+        url = queue.popleft()
+        if url in seen:
+            continue
+        seen.add(url)
+        r = served.get(url, follow_redirects=True)
+        if r.status_code >= 400:
+            broken.append((r.status_code, url))
+            continue
+        if "text/html" not in r.headers.get("content-type", ""):
+            continue
+        for link in LINK.findall(r.text):
+            link = unescape(link)
+            link = re.sub(r"^https?://testserver", "", link)
+            if link.startswith(("http:", "https:", "mailto:", "//", "data:", "javascript:")):
+                continue
+            if not link.startswith("/"):
+                continue
+            kind = page_type(link)
+            if link not in seen and per_type.get(kind, 0) < 2:
+                per_type[kind] = per_type.get(kind, 0) + 1
+                queue.append(link)
+    assert not broken, broken[:20]
+    assert not [u for u in seen if u.startswith(MOUNT + MOUNT)]
+    kinds = {k[0] for k in per_type}
+    # every page type was reached: index, database, table, row, canned query, exports, dashboard
+    for expected in (
+        "/browse/evidence",
+        "/browse/evidence/studies",
+        "/browse/evidence/studies/<key>",
+        "/browse/evidence/studies.csv",
+        "/browse/evidence/studies.excelcsv",
+        "/browse/evidence/studies.xlsx",
+        "/browse/evidence/studies.json",
+        "/browse/-/dashboards",
+    ):
+        assert expected in kinds, expected
+    assert len(seen) > 150
+
+
+def test_mounted_export_links_answer_with_files(served):
+    html = served.get("/browse/evidence/studies").text
+    links = {unescape(x) for x in LINK.findall(html) if ".xlsx" in x or ".excelcsv" in x}
+    assert links and all(x.startswith("/browse/evidence/studies.") for x in links)
+    for link in links:
+        r = served.get(link, follow_redirects=True)
+        assert r.status_code == 200 and len(r.content) > 1000, link
+
+
+@pytest.mark.parametrize(
+    ("url", "status"),
+    [
+        ("/browse/evidence/studies?_sort=nosuchcol", 400),
+        ("/browse/evidence/studies?_sort_desc=nosuchcol", 400),
+        ("/browse/nosuch", 404),
+        ("/browse/evidence/nosuch", 404),
+        ("/browse/evidence/studies/99999", 404),
+        ("/browse/evidence/nosuch.json", 404),
+        ("/browse/-/nosuch", 404),
+    ],
+)
+def test_site_mistakes_answer_4xx_in_one_log_line(served, caplog, capsys, url, status):
+    """Fault: `?_sort=nosuchcol` answered 500, and every error printed a `rich` traceback with
+    the locals of every frame (a screenful of log, ~0.4 s of the shared event loop)."""
+    with caplog.at_level(logging.INFO, logger="evidence.site"):
+        r = served.get(url)
+    assert r.status_code == status
+    lines = [rec.getMessage() for rec in caplog.records if rec.name == "evidence.site"]
+    assert len(lines) == 1 and "\n" not in lines[0] and f"-> {status}" in lines[0]
+    out = capsys.readouterr()
+    assert "Traceback" not in out.out + out.err and "locals" not in out.out + out.err
+
+
+def test_datasettes_rich_printing_handler_is_not_registered(served):
+    from datasette.plugins import pm
+
+    assert not pm.has_plugin("datasette.handle_exception")
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "study?ref=924",
+        "studies_for_concept?concept=co-location",
+        "gap_map",
+        "audit",
+        "screening",
+        "studies_by",
+        "search_claims?q=kontaktperson",
+    ],
+)
+def test_canned_query_pages_name_licence_and_source(served, query):
+    """Fault: the canned-query pages quote the review with no licence or source."""
+    html = served.get(f"/browse/evidence/{query}").text
+    assert 'href="https://www.vive.dk"' in html and "VIVE (2024), Tværfagligt samarbejde" in html
+    assert "VIVEs publikationer kan frit citeres" in html
+
+
+def test_root_leads_to_the_site(served):
+    """Fault: http://127.0.0.1:8000/ answered {"detail": "Not Found"}."""
+    r = served.get("/", follow_redirects=False)
+    assert r.status_code in (302, 307) and r.headers["location"] == "/browse/"
+    assert "evidens" in served.get("/").text
+
+
+@pytest.mark.parametrize("page", ["/docs", "/redoc"])
+def test_api_docs_load_nothing_from_a_cdn(served, page):
+    """Fault: /docs and /redoc were blank without internet (their JavaScript came from a CDN)."""
+    html = served.get(page).text
+    assets = re.findall(r'(?:src|href)="([^"]+)"', html) + re.findall(r"url: '([^']+)'", html)
+    assert assets and not [a for a in assets if a.startswith(("http:", "https:", "//"))]
+    scripts = [a for a in assets if a.endswith(".js")]
+    assert scripts
+    for a in scripts:
+        r = served.get(a)
+        assert r.status_code == 200 and len(r.content) > 100_000, a
+    assert "cdn.jsdelivr" not in html and "fonts.googleapis" not in html
