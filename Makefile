@@ -10,7 +10,7 @@ HOST ?= 127.0.0.1
 API_PORT ?= 8000
 DATASETTE_PORT ?= 8001
 
-.PHONY: install browser extract validate audit build run serve test lint bench soak clean
+.PHONY: install browser office extract validate audit build run serve test lint bench soak clean
 
 install: ## Python 3.11 environment with the locked dependencies
 	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --quiet uv \
@@ -21,6 +21,11 @@ browser: ## Debian's chromium for the real-browser tests (no browser downloads)
 	@command -v chromium >/dev/null 2>&1 || { \
 	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
 	  $$SUDO apt-get update -q && $$SUDO apt-get install -y -q chromium chromium-driver; }
+
+office: ## Debian's LibreOffice Calc: the tests open the exports in it (headless)
+	@command -v soffice >/dev/null 2>&1 || { \
+	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$SUDO apt-get update -q && $$SUDO apt-get install -y -q --no-install-recommends libreoffice-calc; }
 
 extract: install ## regenerate data/*.csv from the review's text and data/curation/
 	$(RUN) evidence extract
@@ -39,7 +44,7 @@ run: build ## build, then serve the site and the API on localhost
 	@echo "Datasette:    http://$(HOST):$(API_PORT)/browse/  (also http://$(HOST):$(DATASETTE_PORT)/)"
 	$(RUN) evidence serve --host $(HOST) --port $(API_PORT) --datasette-port $(DATASETTE_PORT)
 
-test: install browser ## the whole test suite, browser tests included
+test: install browser office ## the whole test suite, browser tests included
 	$(RUN) pytest -q -n 2 --dist loadfile
 
 lint: install

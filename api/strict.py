@@ -68,9 +68,7 @@ async def strict_query(request: Request) -> None:
     for name in dict.fromkeys(request.query_params.keys()):
         if name not in allowed:
             known = ", ".join(sorted(allowed)) or "none"
-            raise InvalidParameter(
-                name, f"unknown parameter {name!r}; this route takes: {known}"
-            )
+            raise InvalidParameter(name, f"unknown parameter {name!r}; this route takes: {known}")
         values = request.query_params.getlist(name)
         if len(values) > 1:
             raise InvalidParameter(

@@ -156,3 +156,120 @@ def test_api_docs_load_nothing_from_a_cdn(served, page):
         r = served.get(a)
         assert r.status_code == 200 and len(r.content) > 100_000, a
     assert "cdn.jsdelivr" not in html and "fonts.googleapis" not in html
+
+
+# --- the API's parameters and HTTP semantics -------------------------------------------------
+
+EXAMPLES = {"ref": "924", "concept_id": "single-contact-person", "advice_id": "H01"}
+
+
+def api_get_routes(client) -> list[str]:
+    """Every GET route of the API (from its OpenAPI document), with example path parameters."""
+    paths = client.get("/openapi.json").json()["paths"]
+    return [
+        re.sub(r"\{(\w+)\}", lambda m: EXAMPLES.get(m.group(1), "x"), path)
+        for path, item in paths.items()
+        if "get" in item
+    ]
+
+
+def test_head_answers_on_every_api_route(api_client):
+    """Fault: HEAD answered 405 on every route; link checkers reported the files as missing."""
+    routes = api_get_routes(api_client)
+    assert len(routes) >= 15
+    for url in routes:
+        get = api_client.get(url, params={"q": "kontaktperson"} if url.endswith("/ask") else None)
+        head = api_client.head(url, params={"q": "kontaktperson"} if url.endswith("/ask") else None)
+        assert head.status_code == get.status_code, url
+        assert head.content == b"" and head.headers.get("etag") == get.headers.get("etag"), url
+
+
+@pytest.mark.parametrize(
+    ("url", "parameter"),
+    [
+        ("/api/studies?country=DK&country=SE", "country"),
+        ("/api/studies?format=csv&format=xlsx", "format"),
+        ("/api/claims?stance=supports&stance=mixed", "stance"),
+        ("/api/studies?countries=DK", "countries"),
+        ("/api/studies/924?format=csv", "format"),
+        ("/api/concepts?nosuch=1", "nosuch"),
+        ("/api/ask?q=a&q=b", "q"),
+        ("/api/studies?year_from=2022&year_to=2020", "year_from"),
+        ("/api/studies?limit=x", "limit"),
+        ("/api/studies?country=XX", "country"),
+        ("/api/studies/abc", "ref"),
+    ],
+)
+def test_a_bad_parameter_is_a_422_in_one_shape_that_names_it(api_client, url, parameter):
+    """Faults: a repeated parameter kept its last value (Sweden's 23 for DK and SE), an unknown
+    one was ignored, year_from > year_to answered 200 with nothing, /api/studies/924?format=csv
+    ignored the format, and 422 bodies came in two shapes (a string, pydantic's list)."""
+    r = api_client.get(url)
+    assert r.status_code == 422, url
+    body = r.json()
+    assert set(body) == {"detail", "parameter"} and isinstance(body["detail"], str)
+    assert body["parameter"] == parameter and parameter in body["detail"]
+
+
+def test_openapi_documents_the_one_422_shape(api_client):
+    spec = api_client.get("/openapi.json").json()
+    schema = spec["components"]["schemas"]
+    assert "InvalidPublic" in schema and "HTTPValidationError" not in schema
+    for path, item in spec["paths"].items():
+        ref = item["get"]["responses"]["422"]["content"]["application/json"]["schema"]["$ref"]
+        assert ref.endswith("/InvalidPublic"), path
+
+
+@pytest.mark.parametrize(
+    ("q", "count"),
+    [("kontaktperson", 3), ("kontaktperson,", 3), ("Kontaktpersoner", 3), ("«kontaktperson»", 3)],
+)
+def test_studies_q_searches_as_the_site_does(api_client, evidence_db, q, count):
+    """Fault: q was a case-folded substring: 'kontaktperson,' found 0 where 'kontaktperson' found 3."""
+    import sqlite3
+
+    from evidence.search_text import fts_query
+
+    assert api_client.get("/api/studies", params={"q": q}).json()["count"] == count
+    conn = sqlite3.connect(evidence_db)
+    site = {
+        r[0]
+        for r in conn.execute(
+            "select rowid from studies_fts where studies_fts match ?", [fts_query(q)]
+        )
+    }
+    assert len(site) <= count  # the site's studies search; the API adds the studies' findings
+
+
+def test_text_filters_are_bounded(api_client):
+    many = " ".join(f"ord{i}" for i in range(33))
+    for route in ("/api/studies", "/api/concepts"):
+        r = api_client.get(route, params={"q": many})
+        assert r.status_code == 422 and r.json()["parameter"] == "q"
+        assert api_client.get(route, params={"q": "x" * 501}).status_code == 422
+    assert api_client.get("/api/concepts", params={"q": "kontaktperson"}).json()["count"] >= 1
+
+
+def test_site_and_api_write_the_same_danish_csv_cells(served):
+    """Fault: the site's .excelcsv and the API's csv-excel-da disagreed for the same row (92,0 vs
+    92, 1 vs true) and their workbooks' provenance sheets had different names."""
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    for table, key in (("studies", "ref"), ("claims", "claim_id"), ("concepts", "id")):
+        site = served.get(f"/browse/evidence/{table}.excelcsv?_size=max").content
+        api = served.get(f"/api/{table}?format=csv-excel-da").content
+        a, b = (
+            list(csv.DictReader(io.StringIO(x.decode("utf-8-sig"), newline=""), delimiter=";"))
+            for x in (site, api)
+        )
+        by_key = {r[key]: r for r in a}
+        assert len(a) == len(b)
+        for row in b:
+            same = {k: v for k, v in row.items() if k in by_key[row[key]]}
+            assert same == {k: by_key[row[key]][k] for k in same}, row[key]
+    site = load_workbook(io.BytesIO(served.get("/browse/evidence/studies.xlsx?_size=max").content))
+    api = load_workbook(io.BytesIO(served.get("/api/studies?format=xlsx").content))
+    assert site.sheetnames == api.sheetnames == ["studies", "about"]

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from evidence.models import SQLModel
 
+from ..strict import INVALID_RESPONSE
+
 
 class ErrorPublic(SQLModel):
     detail: str
@@ -22,11 +24,7 @@ NOT_FOUND = {
         "description": "Unknown id; `suggestions` lists the nearest ones.",
     }
 }
-INVALID = {
-    422: {
-        "description": "A parameter is malformed, too long or names an unknown value; `detail` says which."
-    }
-}
+INVALID = INVALID_RESPONSE  # one shape for every 422 (api/strict.py)
 FILES = {
     200: {
         "content": {

@@ -50,7 +50,9 @@ def typed(value, kind: str | None):
     return value
 
 
-def records(columns: list[str], rows, types: dict[str, str] | None = None) -> tuple[list[str], list[dict]]:
+def records(
+    columns: list[str], rows, types: dict[str, str] | None = None
+) -> tuple[list[str], list[dict]]:
     """Header and rows as dicts, typed by the data dictionary's `types` (column → type)."""
     header, data = flatten(columns, rows)
     types = types or {}
@@ -65,7 +67,9 @@ def excel_csv(columns: list[str], rows, types: dict[str, str] | None = None) -> 
     return to_excel_csv_da(data, header)
 
 
-def xlsx_workbook(columns: list[str], rows, about: About, types: dict[str, str] | None = None) -> bytes:
+def xlsx_workbook(
+    columns: list[str], rows, about: About, types: dict[str, str] | None = None
+) -> bytes:
     """The workbook of Datasette's rows: the rows, and the sheet "about" (evidence.export.files.to_xlsx)."""
     header, data = records(columns, rows, types)
     about.n_rows = len(data)

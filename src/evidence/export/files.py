@@ -146,9 +146,7 @@ def cell(value, decimal_comma: bool = False) -> str:
 
 def table(rows: list[dict], columns: list[str], decimal_comma: bool = False) -> list[list[str]]:
     """Header and rows as text, formula-like text guarded."""
-    return [list(columns)] + [
-        [_guarded(r.get(c), decimal_comma) for c in columns] for r in rows
-    ]
+    return [list(columns)] + [[_guarded(r.get(c), decimal_comma) for c in columns] for r in rows]
 
 
 def _guarded(value, decimal_comma: bool = False) -> str:

@@ -70,9 +70,14 @@ class StudyFilters:
         return {k: v for k, v in asdict(self).items() if v not in (None, "")}
 
     def validate(self, conn: sqlite3.Connection) -> None:
-        if self.year_from is not None and self.year_to is not None and self.year_from > self.year_to:
+        if (
+            self.year_from is not None
+            and self.year_to is not None
+            and self.year_from > self.year_to
+        ):
             raise InvalidFilter(
-                f"year_from={self.year_from} is after year_to={self.year_to}: no year is both", "year_from"
+                f"year_from={self.year_from} is after year_to={self.year_to}: no year is both",
+                "year_from",
             )
         _check("country", self.country, codes(conn, "countries"))
         _check("service_area", self.service_area, codes(conn, "service_areas"))

@@ -48,7 +48,9 @@ def _all_rows_redirect(datasette, request, data) -> Response | None:
         ]
         # urls.path adds base_url: the site sees its paths without the /browse prefix
         return Response.redirect(
-            datasette.urls.path(request.path) + "?" + urllib.parse.urlencode([*args, ("_size", "max")])
+            datasette.urls.path(request.path)
+            + "?"
+            + urllib.parse.urlencode([*args, ("_size", "max")])
         )
     return None
 
@@ -63,7 +65,9 @@ async def _about(datasette, database, request, name: str) -> tuple[About, dict[s
     meta, types = {}, {}
     db = datasette.get_database(database)
     try:
-        meta = {r["key"]: r["value"] for r in (await db.execute("select key, value from meta")).rows}
+        meta = {
+            r["key"]: r["value"] for r in (await db.execute("select key, value from meta")).rows
+        }
         result = await db.execute(
             "select column_name, type from data_dictionary "
             "where type = 'boolean' or type like 'list%' group by column_name"
@@ -75,9 +79,7 @@ async def _about(datasette, database, request, name: str) -> tuple[About, dict[s
         resource=name,
         url=datasette.absolute_url(request, request.full_path),
         filters={
-            k: v
-            for k, v in urllib.parse.parse_qsl(request.query_string)
-            if not k.startswith("_")
+            k: v for k, v in urllib.parse.parse_qsl(request.query_string) if not k.startswith("_")
         },
         dataset_version=meta.get("dataset_version", "unknown"),
         built_at=meta.get("built_at", ""),
