@@ -24,8 +24,8 @@ from datasette.utils.asgi import Response
 
 from evidence.export.excel import excel_csv, xlsx_workbook
 from evidence.export.files import About
-from evidence.site.errors import error_response, replace_default_handler
 from evidence.search_text import fts_query, stem_da, stem_en
+from evidence.site.errors import error_response, replace_default_handler
 
 EXCEL_CSV = "excelcsv"
 
