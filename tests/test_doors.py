@@ -98,6 +98,9 @@ def test_mounted_export_links_answer_with_files(served):
         ("/browse/evidence/studies/99999", 404),
         ("/browse/evidence/nosuch.json", 404),
         ("/browse/-/nosuch", 404),
+        ("/browse/evidence/studies?_through=x", 400),
+        ("/browse/evidence/studies?_size=abc", 400),
+        ("/browse/evidence/studies?_sort=ref&_sort_desc=ref", 400),
     ],
 )
 def test_site_mistakes_answer_4xx_in_one_log_line(served, caplog, capsys, url, status):

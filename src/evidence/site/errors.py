@@ -11,6 +11,7 @@ and one log line per error.
 
 from __future__ import annotations
 
+import json
 import logging
 import traceback
 
@@ -41,6 +42,9 @@ def status_and_message(exception: Exception) -> tuple[int, str, dict, str | None
         status = 400 if exception.status == 500 else exception.status
         message = Markup(exception.message) if exception.message_is_html else exception.message
         return status, message, dict(exception.error_dict), exception.title
+    if isinstance(exception, json.JSONDecodeError):
+        # a JSON-valued parameter (`?_through=`) that is not JSON: Datasette decodes it unguarded
+        return 400, f"A parameter is not valid JSON: {exception}", {}, None
     return 500, "Internal error; the request was logged.", {}, None
 
 
