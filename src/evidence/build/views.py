@@ -3,7 +3,8 @@ handbook's advice beside the evidence for its concepts.
 
 A study's stance on a concept is the curated per-study override (citation_stances) where there
 is one, else the claim's (claim_concepts.stance), aggregated over the study's claims for the
-concept as evidence.read.stances.aggregate_stance does: one judged stance → that stance; more than
+concept as evidence.read.stances.aggregate_stance does (the Python reads these views, and combines
+stances over several concepts by the same rule): one judged stance → that stance; more than
 one (or a mixed claim) → mixed; mentions only when nothing else is said.
 """
 
