@@ -4,9 +4,15 @@ CSL-JSON)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from evidence.models import SQLModel
 
+<<<<<<< HEAD
 from ..strict import INVALID_RESPONSE
+=======
+Responses = dict[int | str, dict[str, Any]]  # extra OpenAPI responses of a route
+>>>>>>> main
 
 
 class ErrorPublic(SQLModel):
@@ -18,14 +24,23 @@ class NotFoundPublic(SQLModel):
     suggestions: list[dict]
 
 
-NOT_FOUND = {
+NOT_FOUND: Responses = {
     404: {
         "model": NotFoundPublic,
         "description": "Unknown id; `suggestions` lists the nearest ones.",
     }
 }
+<<<<<<< HEAD
 INVALID = INVALID_RESPONSE  # one shape for every 422 (api/strict.py)
 FILES = {
+=======
+INVALID: Responses = {
+    422: {
+        "description": "A parameter is malformed, too long or names an unknown value; `detail` says which."
+    }
+}
+FILES: Responses = {
+>>>>>>> main
     200: {
         "content": {
             "text/csv": {
