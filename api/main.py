@@ -28,8 +28,7 @@ from evidence.read.database import Database, DatabaseMissing
 from evidence.read.lists import InvalidFilter, NotFound
 from evidence.settings import settings
 
-<<<<<<< HEAD
-from .routes import ask, claims, concepts, handbook, references, review, studies
+from .routes import Responses, ask, claims, concepts, handbook, references, review, studies
 from .strict import (
     INVALID_RESPONSE,
     HeadAsGet,
@@ -38,9 +37,6 @@ from .strict import (
     strict_query,
     validation_message,
 )
-=======
-from .routes import Responses, ask, claims, concepts, handbook, references, review, studies
->>>>>>> main
 
 log = logging.getLogger("evidence.api")
 CACHE_CONTROL = "public, max-age=60"
@@ -104,7 +100,6 @@ def create_app(db_path: Path | None = None) -> FastAPI:
     app.add_middleware(ETagMiddleware)
     app.add_middleware(HeadAsGet)
     add_error_handlers(app)
-<<<<<<< HEAD
     app.state.landing = "/docs"
 
     @app.get("/", include_in_schema=False)
@@ -112,10 +107,7 @@ def create_app(db_path: Path | None = None) -> FastAPI:
         """The root leads to the site when it is mounted (evidence serve), else to the API's docs."""
         return RedirectResponse(request.app.state.landing, status_code=307)
 
-    unavailable = {
-=======
     unavailable: Responses = {
->>>>>>> main
         503: {
             "description": "The database has not been built; run `make build`.",
             "content": {

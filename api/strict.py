@@ -10,6 +10,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -23,7 +25,7 @@ class InvalidPublic(SQLModel):
     parameter: str | None = None
 
 
-INVALID_RESPONSE = {
+INVALID_RESPONSE: dict[int | str, dict[str, Any]] = {
     422: {
         "model": InvalidPublic,
         "description": "A parameter is unknown, repeated, malformed, too long or names an unknown value; "
@@ -45,7 +47,7 @@ def invalid_response(parameter: str | None, message: str) -> JSONResponse:
 def _route_query_names(request: Request) -> set[str] | None:
     route = request.scope.get("route")
     dependant = getattr(route, "dependant", None)
-    if dependant is None:
+    if route is None or dependant is None:
         return None
     names = getattr(route, "evidens_query_names", None)
     if names is None:

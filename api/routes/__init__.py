@@ -8,11 +8,9 @@ from typing import Any
 
 from evidence.models import SQLModel
 
-<<<<<<< HEAD
 from ..strict import INVALID_RESPONSE
-=======
+
 Responses = dict[int | str, dict[str, Any]]  # extra OpenAPI responses of a route
->>>>>>> main
 
 
 class ErrorPublic(SQLModel):
@@ -30,17 +28,8 @@ NOT_FOUND: Responses = {
         "description": "Unknown id; `suggestions` lists the nearest ones.",
     }
 }
-<<<<<<< HEAD
-INVALID = INVALID_RESPONSE  # one shape for every 422 (api/strict.py)
-FILES = {
-=======
-INVALID: Responses = {
-    422: {
-        "description": "A parameter is malformed, too long or names an unknown value; `detail` says which."
-    }
-}
+INVALID: Responses = INVALID_RESPONSE  # one shape for every 422 (api/strict.py)
 FILES: Responses = {
->>>>>>> main
     200: {
         "content": {
             "text/csv": {

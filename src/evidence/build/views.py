@@ -141,31 +141,6 @@ ORDER BY st.ref
 
 def views(dimensions: list[str]) -> list[tuple[str, str, str, dict]]:
     """(name, sql, description, column descriptions) of every view, in creation order."""
-<<<<<<< HEAD
-    gap = []
-    for value, join, lookup in [
-        ("country", "study_countries", "countries"),
-        ("service_area", "study_service_areas", "service_areas"),
-        ("method", "study_methods", "methods"),
-    ]:
-        gap.append(
-            (
-                f"gap_map_{value}",
-                GAP_MAP.format(join=join, lookup=lookup, value=value),
-                f"Gap map, concept × {value}: how many included studies from each {value} the review cites for each concept "
-                f"(0 = a gap), with their stances and reference numbers.",
-                {
-                    **CONCEPT_COLUMNS,
-                    value: f"The {value} code (see {lookup}); not_reported: studies with none coded.",
-                    f"{value}_label_da": "Danish label.",
-                    f"{value}_label_en": "English label.",
-                    "n_studies": "Distinct studies in the cell.",
-                    **STANCE_COLUMNS,
-                    "refs": "Their reference numbers, as a JSON array.",
-                },
-            )
-        )
-=======
     return [
         *evidence_views(),
         *concept_summary_views(),
@@ -177,7 +152,6 @@ def views(dimensions: list[str]) -> list[tuple[str, str, str, dict]]:
 
 def evidence_views() -> list[tuple[str, str, str, dict]]:
     """The evidence per concept: each citation, and each study."""
->>>>>>> main
     return [
         (
             "concept_citations",
@@ -290,7 +264,7 @@ def gap_map_views() -> list[tuple[str, str, str, dict]]:
                 f"(0 = a gap), with their stances and reference numbers.",
                 {
                     **CONCEPT_COLUMNS,
-                    value: f"The {value} code (see {lookup}).",
+                    value: f"The {value} code (see {lookup}); not_reported: studies with none coded.",
                     f"{value}_label_da": "Danish label.",
                     f"{value}_label_en": "English label.",
                     "n_studies": "Distinct studies in the cell.",

@@ -62,7 +62,7 @@ def error_response(datasette, request, exception):
         status, message, info, title = status_and_message(exception)
         (log.error if status >= 500 else log.info)(one_line(request, status, exception))
         info.update({"ok": False, "error": message, "status": status, "title": title})
-        headers = {}
+        headers: dict[str, str] = {}
         if datasette.cors:
             add_cors_headers(headers)
         if request.path.split("?")[0].endswith(".json"):
