@@ -34,6 +34,11 @@ class NotFound(LookupError):
         self.suggestions = suggestions or []
 
 
+def page(rows: list[dict], limit: int | None, offset: int) -> tuple[list[dict], int]:
+    """(the rows from `offset`, at most `limit` of them; how many rows there are in all)."""
+    return rows[offset : offset + limit if limit is not None else None], len(rows)
+
+
 def _check(name: str, value: str | None, allowed) -> None:
     if value is not None and value not in allowed:
         raise InvalidFilter(
@@ -145,7 +150,7 @@ def list_studies(
     if f.q:
         refs = search_keys(conn, "studies", "ref", f.q) | search_keys(conn, "findings", "ref", f.q)
         rows = [r for r in rows if r["ref"] in refs]
-    return rows[offset : offset + limit if limit is not None else None], len(rows)
+    return page(rows, limit, offset)
 
 
 def references_by_id(conn: sqlite3.Connection, reference_ids: list[str]) -> dict[str, dict]:
@@ -186,7 +191,7 @@ def list_concepts(
     if q:
         ids = search_keys(conn, "concepts", "id", q)
         rows = [r for r in rows if r["id"] in ids]
-    return rows[offset : offset + limit if limit is not None else None], len(rows)
+    return page(rows, limit, offset)
 
 
 def section_titles(conn: sqlite3.Connection) -> dict[str, str]:
@@ -228,7 +233,7 @@ def list_claims(
         + " order by c.chapter, c.source_line, c.claim_id"
     )
     rows = conn.execute(sql, params).fetchall()
-    return rows[offset : offset + limit if limit is not None else None], len(rows)
+    return page(rows, limit, offset)
 
 
 def list_sections(conn: sqlite3.Connection) -> tuple[list[dict], int]:
@@ -256,7 +261,7 @@ def list_outcomes(conn, ref=None, section=None, limit=None, offset=0) -> tuple[l
         + " order by section, ref, outcome_id"
     )
     rows = conn.execute(sql, params).fetchall()
-    return rows[offset : offset + limit if limit is not None else None], len(rows)
+    return page(rows, limit, offset)
 
 
 def list_audit(conn, kind=None, ref=None, limit=None, offset=0) -> tuple[list[dict], int]:
@@ -268,7 +273,7 @@ def list_audit(conn, kind=None, ref=None, limit=None, offset=0) -> tuple[list[di
         rows = [r for r in rows if r["kind"] == kind]
     if ref is not None:
         rows = [r for r in rows if mentions_study(r, ref)]
-    return rows[offset : offset + limit if limit is not None else None], len(rows)
+    return page(rows, limit, offset)
 
 
 AUDIT_FIELDS = ("location", "stated", "observed", "detail")
