@@ -16,9 +16,11 @@ from contextlib import asynccontextmanager
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi_offline import FastAPIOffline
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -27,6 +29,14 @@ from evidence.read.lists import InvalidFilter, NotFound
 from evidence.settings import settings
 
 from .routes import Responses, ask, claims, concepts, handbook, references, review, studies
+from .strict import (
+    INVALID_RESPONSE,
+    HeadAsGet,
+    InvalidParameter,
+    invalid_response,
+    strict_query,
+    validation_message,
+)
 
 log = logging.getLogger("evidence.api")
 CACHE_CONTROL = "public, max-age=60"
@@ -65,7 +75,8 @@ def create_app(db_path: Path | None = None) -> FastAPI:
             log.warning("%s; every request will answer 503 until it is built", e)
         yield
 
-    app = FastAPI(
+    # /docs and /redoc from the assets of an installed package (fastapi-offline), not a CDN
+    app = FastAPIOffline(
         title="evidens API",
         version=CODE_VERSION,
         description=DESCRIPTION,
@@ -87,7 +98,15 @@ def create_app(db_path: Path | None = None) -> FastAPI:
         ],
     )
     app.add_middleware(ETagMiddleware)
+    app.add_middleware(HeadAsGet)
     add_error_handlers(app)
+    app.state.landing = "/docs"
+
+    @app.get("/", include_in_schema=False)
+    def landing(request: Request):
+        """The root leads to the site when it is mounted (evidence serve), else to the API's docs."""
+        return RedirectResponse(request.app.state.landing, status_code=307)
+
     unavailable: Responses = {
         503: {
             "description": "The database has not been built; run `make build`.",
@@ -99,7 +118,12 @@ def create_app(db_path: Path | None = None) -> FastAPI:
         }
     }
     for module in (ask, studies, concepts, claims, review, handbook, references):
-        app.include_router(module.router, prefix="/api", responses=unavailable)
+        app.include_router(
+            module.router,
+            prefix="/api",
+            responses={**unavailable, **INVALID_RESPONSE},
+            dependencies=[Depends(strict_query)],
+        )
     return app
 
 
@@ -171,7 +195,15 @@ def add_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(InvalidFilter)
     async def invalid(request: Request, exc: InvalidFilter):
-        return JSONResponse({"detail": str(exc)}, status_code=422)
+        return invalid_response(getattr(exc, "parameter", None), str(exc))
+
+    @app.exception_handler(InvalidParameter)
+    async def invalid_parameter(request: Request, exc: InvalidParameter):
+        return invalid_response(exc.parameter, str(exc))
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, exc: RequestValidationError):
+        return invalid_response(*validation_message(exc))
 
     @app.exception_handler(DatabaseMissing)
     async def missing(request: Request, exc: DatabaseMissing):

@@ -93,7 +93,8 @@ def test_studies_unknown_filter_value_is_422_naming_the_allowed(api_client):
     r = api_client.get("/api/studies", params={"country": "XX"})
     assert r.status_code == 422
     assert r.json() == {
-        "detail": "country='XX' is not a known value; use one of: DE, DK, ES, FI, FR, GB-ENG, GB-SCT, LT, NO, SE"
+        "detail": "country='XX' is not a known value; use one of: DE, DK, ES, FI, FR, GB-ENG, GB-SCT, LT, NO, SE",
+        "parameter": "country",
     }
     assert api_client.get("/api/studies", params={"limit": 0}).status_code == 422
     assert api_client.get("/api/studies", params={"year_from": "soon"}).status_code == 422
