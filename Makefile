@@ -49,8 +49,9 @@ lint: install
 bench: build ## speed, scale and answer quality; writes bench/results.json
 	$(RUN) python -m bench.run
 
-soak: build ## bounded load with a rebuild in the middle (not in CI)
+soak: build ## bounded load with rebuilds under it, then hostile SQL (loopback; not in CI)
 	$(RUN) python -m bench.soak
+	$(RUN) python -m bench.hostile
 
 clean:
 	rm -rf build .pytest_cache bench/synthetic

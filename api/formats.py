@@ -13,6 +13,7 @@ from fastapi.responses import Response
 
 from evidence.export.files import MEDIA_TYPES, About, about_csv, render
 from evidence.read.database import Database
+from evidence.settings import public_url
 
 
 def about_for(
@@ -25,7 +26,7 @@ def about_for(
     meta = database.meta()
     return About(
         resource=resource,
-        url=str(request.url),
+        url=public_url(request.url.path, request.url.query),
         filters={k: v for k, v in filters.items() if v not in (None, "", [])},
         dataset_version=meta.get("dataset_version", "unknown"),
         built_at=meta.get("built_at", ""),

@@ -26,6 +26,7 @@ from evidence.read.database import Database, DatabaseMissing
 from evidence.read.lists import InvalidFilter, NotFound
 from evidence.settings import settings
 
+from .public import BoundedParameters, PublicRedirects
 from .routes import ask, claims, concepts, handbook, references, review, studies
 
 log = logging.getLogger("evidence.api")
@@ -87,6 +88,8 @@ def create_app(db_path: Path | None = None) -> FastAPI:
         ],
     )
     app.add_middleware(ETagMiddleware)
+    app.add_middleware(PublicRedirects)
+    app.add_middleware(BoundedParameters)
     add_error_handlers(app)
     unavailable = {
         503: {

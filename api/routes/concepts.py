@@ -12,6 +12,7 @@ from evidence.export.briefs import render_brief
 from evidence.models import ConceptProfile, ConceptPublic, ConceptsPublic
 from evidence.read.documents import concept_profile, review_record
 from evidence.read.lists import NotFound, list_concepts
+from evidence.settings import public_url
 
 from ..deps import (
     AboutQuery,
@@ -161,7 +162,7 @@ def get_brief(
         r["section"]: {"title": r[title], "page": r["page"]}
         for r in conn.execute("select * from sections")
     }
-    url = str(request.url_for("get_concept", concept_id=concept_id))
+    url = public_url(request.app.url_path_for("get_concept", concept_id=concept_id))
     text = render_brief(profile, review, sections, format, lang, url)
     if format == "md":
         return PlainTextResponse(text, media_type="text/markdown; charset=utf-8")

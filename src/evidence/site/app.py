@@ -21,9 +21,10 @@ from pathlib import Path
 import yaml
 from datasette.app import Datasette
 
-from evidence.settings import ROOT, settings
-from evidence.site.plugin import reopen_replaced_databases
+from evidence.settings import ROOT, public_url, settings
+from evidence.site.rebuilds import follow_rebuilds
 
+PUBLIC_MOUNT = "/browse/"  # where the site answers under the configured public URL
 TEMPLATES = ROOT / "templates"
 STATIC = ROOT / "static"
 SETTINGS = {
@@ -97,5 +98,20 @@ def datasette_app(db_path: Path | None = None, base_url: str = "/") -> Datasette
         static_mounts=[("static", str(STATIC))],
         settings={**SETTINGS, "base_url": base_url},
     )
-    reopen_replaced_databases(ds)  # records each file's identity now, to follow rebuilds later
+    ds.absolute_url = public_absolute_url(base_url)
+    follow_rebuilds(ds)  # each file read through a pool of connections to its current build
     return ds
+
+
+def public_absolute_url(base_url: str):
+    """Datasette's absolute_url on the configured public URL (the site under /browse/), whatever
+    Host a request names: the same links in every answer, mounted or standalone."""
+
+    def absolute_url(request, path: str) -> str:
+        # Mounted under /browse/, Datasette's request.path already holds the mount and it adds
+        # its base_url again (/browse/browse/…): strip every copy, then add the public one.
+        while base_url != "/" and path.startswith(base_url):
+            path = "/" + path[len(base_url) :]
+        return public_url(PUBLIC_MOUNT + path.lstrip("/"))
+
+    return absolute_url
