@@ -29,7 +29,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import sqlite_utils
-import yaml
 
 from evidence.build.atomic import stop_on_sigterm, temporary_file
 from evidence.build.documents import create_documents
@@ -42,7 +41,7 @@ from evidence.build.review import (
 from evidence.build.search import create_search_indexes
 from evidence.build.views import create_views
 from evidence.dataset.csvio import DataError, Problem, decode, read_rows
-from evidence.dataset.schema import Table, load_schema
+from evidence.dataset.schema import Table, load_schema, load_yaml
 from evidence.dataset.validate import validate_dataset
 from evidence.settings import settings
 
@@ -274,7 +273,7 @@ def git_commit(root: Path) -> str:
 
 
 def create_meta(db: sqlite_utils.Database, data_dir: Path) -> list[dict]:
-    review = yaml.safe_load((Path(data_dir) / "review.yml").read_text(encoding="utf-8"))
+    review = load_yaml(data_dir, "review.yml")
     source = settings.source
     meta = {
         "dataset_version": dataset_version(data_dir),

@@ -8,8 +8,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from evidence.dataset.csvio import DataError, Problem, decode, read_rows
-from evidence.dataset.schema import Table, allowed_values, load_schema, load_vocabularies
+from evidence.dataset.csvio import MAX_CELL_BYTES, DataError, Problem, decode, read_rows
+from evidence.dataset.schema import (
+    Column,
+    Table,
+    allowed_values,
+    load_schema,
+    load_vocabularies,
+    load_yaml,
+)
 
 
 def load_table(
@@ -35,12 +42,17 @@ def load_table(
     ]
     if problems:
         return [], problems
+    if not raw_rows:
+        problems.append(Problem(label, 2, "", NO_ROWS))
     rows = []
     for line, raw in raw_rows:
         row = {}
         for col in table.columns:
             cell = raw[col.name]
-            where = f"{col.name}={cell.strip()!r}" if cell.strip() else f"column '{col.name}'"
+            where = f"{col.name}={cell.strip()[:60]!r}" if cell.strip() else f"column '{col.name}'"
+            if bad := _bad_text(cell):
+                problems.append(Problem(label, line, f"column '{col.name}'", bad))
+                continue
             try:
                 value = decode(cell, col)
             except ValueError as e:
@@ -59,6 +71,18 @@ def load_table(
             row[col.name] = value
         rows.append((line, row))
     return rows, problems
+
+
+NO_ROWS = "has a header but no rows; restore the file from git or run `evidence extract`"
+
+
+def _bad_text(cell: str) -> str | None:
+    """What is wrong with a cell's text whatever its type: a NUL character, or its size."""
+    if "\x00" in cell:
+        return "contains a NUL character (\\x00), which no text holds; delete it"
+    if len(cell.encode("utf-8")) > MAX_CELL_BYTES:
+        return f"is over {MAX_CELL_BYTES // 2**20} MB; shorten it (the site cannot show a longer value)"
+    return None
 
 
 def _article(word: str) -> str:
@@ -178,27 +202,58 @@ def _coverage(tables) -> list[Problem]:
     return out
 
 
+ERRATA = "data/curation/errata.csv"
+
+
 def tolerated_citations(data_dir: Path) -> set[int]:
     """Refs cited in the text but not included, as recorded (with a reason) in errata.csv."""
+    return errata_refs(data_dir)[0]
+
+
+def errata_refs(data_dir: Path) -> tuple[set[int], list[Problem]]:
+    """The refs of errata.csv's cited_not_included rows, and the problems of the file."""
     path = Path(data_dir) / "curation" / "errata.csv"
     if not path.exists():
-        return set()
-    _, rows = read_rows(path, "data/curation/errata.csv")
-    return {
-        int(r["ref"])
-        for _, r in rows
-        if r["kind"].strip() == "cited_not_included" and r["ref"].strip()
-    }
+        return set(), []
+    try:
+        header, rows = read_rows(path, ERRATA)
+    except DataError as e:
+        return set(), e.problems
+    missing = [c for c in ("kind", "ref", "detail", "decision") if c not in header]
+    if missing:
+        return set(), [Problem(ERRATA, 1, f"column '{c}'", "is missing; add it") for c in missing]
+    refs, problems = set(), []
+    for line, r in rows:
+        if r["kind"].strip() != "cited_not_included" or not r["ref"].strip():
+            continue
+        try:
+            refs.add(decode(r["ref"], Column("ref", "integer", "")))
+        except ValueError as e:
+            problems.append(
+                Problem(
+                    ERRATA,
+                    line,
+                    f"ref={r['ref'].strip()!r}",
+                    f"{e}; write the study's number, e.g. 908",
+                )
+            )
+    return refs, problems
 
 
 def validate_dataset(data_dir: Path) -> list[Problem]:
+    """Every problem `evidence build` would meet in data/, located, or [] when it would build."""
     data_dir = Path(data_dir)
-    schema = load_schema(data_dir)
+    try:
+        schema = load_schema(data_dir)
+        load_vocabularies(data_dir)
+    except DataError as e:
+        return e.problems
     tables, problems = load_dataset(data_dir)
-    if problems:
-        return problems  # keys and references are meaningless on rows that did not load
-    return (
-        _keys(tables, schema)
-        + _foreign_keys(tables, schema, tolerated_citations(data_dir))
-        + _coverage(tables)
-    )
+    try:
+        load_yaml(data_dir, "review.yml")
+    except DataError as e:
+        problems += e.problems
+    tolerated, found = errata_refs(data_dir)
+    if problems or found:
+        return problems + found  # keys and references are meaningless on rows that did not load
+    return _keys(tables, schema) + _foreign_keys(tables, schema, tolerated) + _coverage(tables)
