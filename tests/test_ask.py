@@ -218,3 +218,28 @@ def test_a_grouping_concept_answers_with_its_narrower_concepts(api_client, data_
     body = api_client.get("/api/ask", params={"concept": "causes-of-staff-effects"}).json()
     assert {s["ref"] for s in body["studies"]} == expected
     assert len(expected) > 10
+
+
+def test_one_stance_rule_in_python_and_in_the_database(evidence_db):
+    """aggregate_stance (over several concepts) and the concept_evidence view (over one concept's
+    claims) are one rule: for every study and concept the two agree."""
+    import sqlite3
+    from collections import defaultdict
+
+    from evidence.read.stances import aggregate_stance
+
+    conn = sqlite3.connect(evidence_db)
+    claims = defaultdict(list)
+    for ref, concept_id, stance in conn.execute(
+        "select ref, concept_id, stance from concept_citations"
+    ):
+        claims[(ref, concept_id)].append(stance)
+    view = {
+        (ref, concept_id): stance
+        for ref, concept_id, stance in conn.execute(
+            "select ref, concept_id, stance from concept_evidence"
+        )
+    }
+    assert len(view) == 386
+    assert {k: aggregate_stance(v) for k, v in claims.items()} == view
+    assert {"supports", "contradicts", "mixed", "mentions"} <= set(view.values())

@@ -15,7 +15,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from evidence.build import database as build_module
-from evidence.build.database import build_database, dataset_version, undocumented
+from evidence.build.database import build_database, dataset_version
+from evidence.build.dictionary import undocumented
 from evidence.build.search import index_text
 from evidence.dataset.audit import audit_review
 from evidence.dataset.csvio import DataError
@@ -406,7 +407,7 @@ def test_a_failure_mid_build_keeps_the_old_database(evidence_db, tmp_path, monke
     shutil.copy(evidence_db, target)
     before = sha256(target)
 
-    def explode(db, data_dir):
+    def explode(db, data_dir, rows):
         db["half_built"].insert({"x": 1})
         raise RuntimeError("disk on fire")
 
@@ -420,3 +421,18 @@ def test_a_failure_mid_build_keeps_the_old_database(evidence_db, tmp_path, monke
 def test_build_creates_the_directory(tmp_path):
     path = build_database(DATA, tmp_path / "new" / "dir" / "evidence.db")
     assert path.exists() and oct(path.stat().st_mode & 0o777) == "0o644"
+
+
+def test_build_reads_and_decodes_the_csvs_once(tmp_path, monkeypatch):
+    from evidence.dataset import validate
+
+    calls = []
+    load = validate.load_dataset
+
+    def counted(data_dir):
+        calls.append(data_dir)
+        return load(data_dir)
+
+    monkeypatch.setattr(validate, "load_dataset", counted)
+    build_database(DATA, tmp_path / "evidence.db")
+    assert len(calls) == 1  # validation's typed rows are what the build stores and audits

@@ -113,7 +113,7 @@ def test_a_stopped_build_removes_its_temporary_file(tmp_path, data_dir):
     script = (
         "import sys, time\n"
         "import evidence.build.database as b\n"
-        "def slow(db, data_dir):\n"
+        "def slow(db, *args):\n"
         "    db.execute('create table t (x)')\n"
         "    print('writing', flush=True)\n"
         "    time.sleep(60)\n"

@@ -54,6 +54,13 @@ def suggest(db: Database, text: str, limit: int = SUGGEST_MAX) -> list[dict]:
     return [_suggestion(index, m) for m in matches][:limit]
 
 
+def unknown_concept(db: Database, concept_id: str) -> NotFound:
+    """The one answer to a concept id that does not exist: a 404 naming the nearest concepts."""
+    return NotFound(
+        f"no concept {concept_id!r}; the ids are listed at /api/concepts", suggest(db, concept_id)
+    )
+
+
 def _suggestion(index: ConceptIndex, m: Match) -> dict:
     c = index.concepts[m.concept_id]
     return {"id": c["id"], "label_da": c["label_da"], "label_en": c["label_en"], "score": m.score}
@@ -64,9 +71,7 @@ def answer(db: Database, question: str = "", concept: str | None = None, lang: s
     index = concept_index(db)
     if concept is not None:
         if concept not in index.concepts:
-            raise NotFound(
-                f"no concept {concept!r}; see /api/concepts for the ids", suggest(db, concept)
-            )
+            raise unknown_concept(db, concept)
         chosen = [Match(concept, 100.0, "concept id given")]
         ranked = chosen
     else:

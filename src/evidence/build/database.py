@@ -31,6 +31,7 @@ from pathlib import Path
 import sqlite_utils
 
 from evidence.build.atomic import stop_on_sigterm, temporary_file
+from evidence.build.dictionary import create_data_dictionary, describe_table, described
 from evidence.build.documents import create_documents
 from evidence.build.lookups import create_join_tables, create_lookup_tables
 from evidence.build.review import (
@@ -40,9 +41,9 @@ from evidence.build.review import (
 )
 from evidence.build.search import create_search_indexes
 from evidence.build.views import create_views
-from evidence.dataset.csvio import DataError, Problem, decode, read_rows
+from evidence.dataset.csvio import DataError, Problem
 from evidence.dataset.schema import Table, load_schema, load_yaml
-from evidence.dataset.validate import validate_dataset
+from evidence.dataset.validate import checked_dataset
 from evidence.settings import settings
 
 SQL_TYPES = {"integer": "INTEGER", "number": "REAL", "boolean": "INTEGER", "string": "TEXT"}
@@ -84,21 +85,21 @@ META_DESCRIPTION = (
 def build_database(data_dir: Path, db_path: Path) -> Path:
     """Validate data/ and build the database at db_path; raise DataError and leave it untouched on failure."""
     data_dir, db_path = Path(data_dir), Path(db_path)
-    problems = validate_dataset(data_dir)
+    tables, problems = checked_dataset(data_dir)  # the CSVs, read and decoded once
     if problems:
         raise DataError(problems)
     db_path.parent.mkdir(parents=True, exist_ok=True)
     tmp = temporary_file(db_path)
     with stop_on_sigterm():
-        _write(tmp, data_dir, db_path)
+        _write(tmp, data_dir, db_path, tables)
     return db_path
 
 
-def _write(tmp: Path, data_dir: Path, db_path: Path) -> None:
+def _write(tmp: Path, data_dir: Path, db_path: Path, tables: dict[str, list[dict]]) -> None:
     try:
         conn = sqlite3.connect(tmp)
         try:
-            populate(sqlite_utils.Database(conn), data_dir)
+            populate(sqlite_utils.Database(conn), data_dir, tables)
         finally:
             conn.close()
         with open(tmp, "rb") as f:
@@ -109,57 +110,30 @@ def _write(tmp: Path, data_dir: Path, db_path: Path) -> None:
         tmp.unlink(missing_ok=True)
 
 
-def populate(db: sqlite_utils.Database, data_dir: Path) -> None:
-    """Every table, view and index of the database, in an empty sqlite_utils.Database."""
+def populate(db: sqlite_utils.Database, data_dir: Path, rows: dict[str, list[dict]]) -> None:
+    """Every table, view and index of the database, in an empty sqlite_utils.Database, from the
+    typed rows of data/ (evidence.dataset.validate.checked_dataset)."""
     db.execute("PRAGMA journal_mode = OFF")
     db.execute("PRAGMA synchronous = OFF")
     schema = load_schema(data_dir)
-    rows = read_tables(data_dir, schema)
     dictionary: list[dict] = []
     with db.conn:
         dictionary += create_lookup_tables(db, data_dir)
-        rows["citations"], unresolved = split_unresolved(rows["citations"], rows["studies"])
-        create_data_tables(db, schema, rows)
+        cited, unresolved = split_unresolved(rows["citations"], rows["studies"])
+        stored = {**rows, "citations": cited}  # the audit reads every citation, 908 too
+        create_data_tables(db, schema, stored)
         dictionary += [d for name in TABLE_ORDER for d in describe_table(schema[name])]
         dictionary += create_unresolved_citations(db, unresolved, data_dir)
-        dictionary += create_join_tables(db, rows["studies"], data_dir)
+        dictionary += create_join_tables(db, stored["studies"], data_dir)
         dictionary += create_review_tables(db, data_dir)
-        dictionary += create_audit_table(db, data_dir)
-        dictionary += create_search_indexes(db, rows)
+        dictionary += create_audit_table(db, data_dir, rows)
+        dictionary += create_search_indexes(db, stored)
         dictionary += create_views(db)
         dictionary += create_documents(db, data_dir)
         dictionary += create_meta(db, data_dir)
         create_data_dictionary(db, dictionary)
     check_foreign_keys(db)
     db.execute("ANALYZE")
-
-
-def read_tables(data_dir: Path, schema: dict[str, Table]) -> dict[str, list[dict]]:
-    """Typed rows of every table; DataError naming file, row and column on a cell that does not decode."""
-    tables, problems = {}, []
-    for name, table in schema.items():
-        label = f"data/{table.file}"
-        _, raw_rows = read_rows(Path(data_dir) / table.file, label)
-        typed = []
-        for line, raw in raw_rows:
-            row = {}
-            for col in table.columns:
-                try:
-                    row[col.name] = decode(raw.get(col.name, ""), col)
-                except ValueError as e:
-                    problems.append(
-                        Problem(
-                            label,
-                            line,
-                            f"column '{col.name}'",
-                            f"{e}; write a {col.type} (see data/schema.yml)",
-                        )
-                    )
-            typed.append(row)
-        tables[name] = typed
-    if problems:
-        raise DataError(problems)
-    return tables
 
 
 def split_unresolved(citations: list[dict], studies: list[dict]) -> tuple[list[dict], list[dict]]:
@@ -221,31 +195,6 @@ def create_data_tables(
             db[name].create_index([column], find_unique_name=True)
 
 
-def describe_table(table: Table) -> list[dict]:
-    rows = [
-        {
-            "table_name": table.name,
-            "column_name": "",
-            "kind": "table",
-            "type": "",
-            "description": table.description,
-            "source": f"data/{table.file}",
-        }
-    ]
-    for c in table.columns:
-        rows.append(
-            {
-                "table_name": table.name,
-                "column_name": c.name,
-                "kind": "column",
-                "type": c.type,
-                "description": c.description,
-                "source": "data/schema.yml",
-            }
-        )
-    return rows
-
-
 def dataset_version(data_dir: Path) -> str:
     """sha256 over every file under data/ (relative path and bytes, sorted by path); no timestamps."""
     data_dir = Path(data_dir)
@@ -288,113 +237,15 @@ def create_meta(db: sqlite_utils.Database, data_dir: Path) -> list[dict]:
     }
     db["meta"].create({"key": "TEXT", "value": "TEXT"}, pk="key")
     db["meta"].insert_all({"key": k, "value": v} for k, v in meta.items())
-    return [
+    return described(
+        "meta",
+        META_DESCRIPTION,
         {
-            "table_name": "meta",
-            "column_name": "",
-            "kind": "table",
-            "type": "",
-            "description": META_DESCRIPTION,
-            "source": "build",
+            "key": "dataset_version (sha256 over data/), built_at (UTC), git_commit, review_citation(_en), review_licence, source_sha256 (of the review's text, when present).",
+            "value": "The value.",
         },
-        {
-            "table_name": "meta",
-            "column_name": "key",
-            "kind": "column",
-            "type": "string",
-            "source": "build",
-            "description": "dataset_version (sha256 over data/), built_at (UTC), git_commit, review_citation(_en), review_licence, source_sha256 (of the review's text, when present).",
-        },
-        {
-            "table_name": "meta",
-            "column_name": "value",
-            "kind": "column",
-            "type": "string",
-            "description": "The value.",
-            "source": "build",
-        },
-    ]
-
-
-DICTIONARY_DESCRIPTION = "Every table, view and column of this database with its type and description (from data/schema.yml and the build)."
-
-
-def create_data_dictionary(db: sqlite_utils.Database, rows: list[dict]) -> None:
-    own = [
-        {
-            "table_name": "data_dictionary",
-            "column_name": "",
-            "kind": "table",
-            "type": "",
-            "description": DICTIONARY_DESCRIPTION,
-            "source": "build",
-        },
-        *(
-            {
-                "table_name": "data_dictionary",
-                "column_name": c,
-                "kind": "column",
-                "type": "string",
-                "description": d,
-                "source": "build",
-            }
-            for c, d in [
-                ("table_name", "Table or view."),
-                ("column_name", "Column (empty for the table itself)."),
-                ("kind", "table, view or column."),
-                ("type", "Declared type (schema.yml types; list[...] is a JSON array)."),
-                ("description", "What it holds."),
-                ("source", "Where the description comes from."),
-            ]
-        ),
-    ]
-    db["data_dictionary"].create(
-        {
-            "table_name": "TEXT",
-            "column_name": "TEXT",
-            "kind": "TEXT",
-            "type": "TEXT",
-            "description": "TEXT",
-            "source": "TEXT",
-        },
-        pk=("table_name", "column_name"),
+        types={"key": "string", "value": "string"},
     )
-    db["data_dictionary"].insert_all(_with_types(db, rows + own))
-
-
-def _with_types(db: sqlite_utils.Database, rows: list[dict]) -> list[dict]:
-    """Fill a column's missing type from its declared SQL type."""
-    names = {"INTEGER": "integer", "REAL": "number", "TEXT": "string"}
-    declared = {}
-    for r in rows:
-        if r["kind"] == "column" and not r["type"] and r["table_name"] not in declared:
-            info = db.execute(f"PRAGMA table_info([{r['table_name']}])").fetchall()
-            declared[r["table_name"]] = {c[1]: names.get(c[2].upper(), "") for c in info}
-    return [
-        {**r, "type": r["type"] or declared.get(r["table_name"], {}).get(r["column_name"], "")}
-        for r in rows
-    ]
-
-
-def undocumented(db: sqlite_utils.Database) -> list[str]:
-    """Tables, views and columns (hidden FTS tables aside) without a description in data_dictionary."""
-    described = {
-        (r[0], r[1])
-        for r in db.execute(
-            "SELECT table_name, column_name FROM data_dictionary WHERE trim(description) != ''"
-        )
-    }
-    missing = []
-    for name in db.table_names() + db.view_names():
-        if (
-            name.endswith("_fts")
-            or name.startswith(tuple(f"{t}_fts_" for t in db.table_names()))
-            or name.startswith("sqlite_")
-        ):
-            continue
-        missing += [name] if (name, "") not in described else []
-        missing += [f"{name}.{c.name}" for c in db[name].columns if (name, c.name) not in described]
-    return missing
 
 
 def check_foreign_keys(db: sqlite_utils.Database) -> None:

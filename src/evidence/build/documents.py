@@ -20,8 +20,10 @@ from pathlib import Path
 import sqlite_utils
 from pydantic import TypeAdapter
 
+from evidence.build.dictionary import described
+from evidence.dataset.schema import list_columns
 from evidence.models import GapCell, GapMap, StudyDetail
-from evidence.read.database import list_columns, row_factory
+from evidence.read.database import row_factory
 from evidence.read.documents import GAP_COLUMNS, gap_map_axes, gap_map_cells, study_details
 
 LANGS = ("da", "en")
@@ -92,24 +94,4 @@ def _adapter(model) -> TypeAdapter:
 
 def describe(table: str) -> list[dict]:
     description, columns = DESCRIPTIONS[table]
-    rows = [
-        {
-            "table_name": table,
-            "column_name": "",
-            "kind": "table",
-            "type": "",
-            "description": description,
-            "source": "build",
-        }
-    ]
-    return rows + [
-        {
-            "table_name": table,
-            "column_name": c,
-            "kind": "column",
-            "type": "",
-            "description": d,
-            "source": "build",
-        }
-        for c, d in columns.items()
-    ]
+    return described(table, description, columns)

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import sqlite_utils
 
+from evidence.build.dictionary import described
 from evidence.dataset.schema import load_vocabularies
 
 LOOKUPS = {
@@ -113,32 +114,16 @@ def create_join_tables(
 def _describe(
     table: str, description: str, columns, source: str, own: dict | None = None
 ) -> list[dict]:
-    rows = [
-        {
-            "table_name": table,
-            "column_name": "",
-            "kind": "table",
-            "type": "",
-            "description": description,
-            "source": source,
-        }
-    ]
     types = {
         "sort_order": "integer",
         "nordic": "boolean",
         "ref": "integer",
         "bilag2_phrases": "list[string]",
     }
-    for c in columns:
-        text = (own or {}).get(c) or LOOKUP_COLUMNS[c]
-        rows.append(
-            {
-                "table_name": table,
-                "column_name": c,
-                "kind": "column",
-                "type": types.get(c, "string"),
-                "description": text,
-                "source": source,
-            }
-        )
-    return rows
+    return described(
+        table,
+        description,
+        {c: (own or {}).get(c) or LOOKUP_COLUMNS[c] for c in columns},
+        source,
+        types={c: types.get(c, "string") for c in columns},
+    )

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import sqlite_utils
 
+from evidence.build.dictionary import described
 from evidence.dataset.audit import audit_review
 from evidence.dataset.csvio import read_rows
 from evidence.dataset.schema import load_yaml
@@ -83,28 +84,7 @@ TABLE_DESCRIPTIONS = {
 
 
 def describe(table: str, source: str) -> list[dict]:
-    rows = [
-        {
-            "table_name": table,
-            "column_name": "",
-            "kind": "table",
-            "type": "",
-            "description": TABLE_DESCRIPTIONS[table],
-            "source": source,
-        }
-    ]
-    rows += [
-        {
-            "table_name": table,
-            "column_name": c,
-            "kind": "column",
-            "type": "",
-            "description": d,
-            "source": source,
-        }
-        for c, d in COLUMN_DESCRIPTIONS[table].items()
-    ]
-    return rows
+    return described(table, TABLE_DESCRIPTIONS[table], COLUMN_DESCRIPTIONS[table], source)
 
 
 def flatten(record: dict, prefix: str = "") -> list[dict]:
@@ -166,7 +146,9 @@ def screening_rows(s: dict) -> list[dict]:
     ]
 
 
-def create_audit_table(db: sqlite_utils.Database, data_dir: Path) -> list[dict]:
+def create_audit_table(
+    db: sqlite_utils.Database, data_dir: Path, tables: dict[str, list[dict]]
+) -> list[dict]:
     db["audit_findings"].create(
         {
             "finding_id": "INTEGER",
@@ -179,7 +161,7 @@ def create_audit_table(db: sqlite_utils.Database, data_dir: Path) -> list[dict]:
         pk="finding_id",
     )
     rows = []
-    for i, finding in enumerate(audit_review(Path(data_dir)), start=1):
+    for i, finding in enumerate(audit_review(Path(data_dir), tables), start=1):
         d = finding.as_dict()
         rows.append(
             {

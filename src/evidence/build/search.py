@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import sqlite_utils
 
+from evidence.build.dictionary import described
 from evidence.search_text import TOKENIZER, stem_da, stem_en
 
 # table → column → language of its text ("da", "en", or None for names and numbers).
@@ -73,7 +74,7 @@ def index_text(table: str, column: str, value) -> str:
 
 
 def create_search_indexes(db: sqlite_utils.Database, tables: dict[str, list[dict]]) -> list[dict]:
-    described = []
+    dictionary_rows = []
     for table, columns in SEARCHABLE.items():
         fts = f"{table}_fts"
         cols = ", ".join(f"[{c}]" for c in columns)
@@ -90,14 +91,9 @@ def create_search_indexes(db: sqlite_utils.Database, tables: dict[str, list[dict
                 for row in tables[table]
             ],
         )
-        described.append(
-            {
-                "table_name": fts,
-                "column_name": "",
-                "kind": "table",
-                "type": "",
-                "source": "build",
-                "description": f"Full-text index of {table} ({', '.join(columns)}), with Danish and English stems; hidden in the site, used by its search box.",
-            }
+        dictionary_rows += described(
+            fts,
+            f"Full-text index of {table} ({', '.join(columns)}), with Danish and English stems; hidden in the site, used by its search box.",
+            {},
         )
-    return described
+    return dictionary_rows

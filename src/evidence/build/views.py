@@ -3,13 +3,16 @@ handbook's advice beside the evidence for its concepts.
 
 A study's stance on a concept is the curated per-study override (citation_stances) where there
 is one, else the claim's (claim_concepts.stance), aggregated over the study's claims for the
-concept as evidence.read.stances.aggregate_stance does: one judged stance → that stance; more than
+concept as evidence.read.stances.aggregate_stance does (the Python reads these views, and combines
+stances over several concepts by the same rule): one judged stance → that stance; more than
 one (or a mixed claim) → mixed; mentions only when nothing else is said.
 """
 
 from __future__ import annotations
 
 import sqlite_utils
+
+from evidence.build.dictionary import described
 
 STANCE_COUNTS = """
   sum({e}.stance = 'supports') AS n_supports, sum({e}.stance = 'contradicts') AS n_contradicts,
@@ -262,28 +265,8 @@ def create_views(db: sqlite_utils.Database) -> list[dict]:
         r[0]
         for r in db.execute("SELECT code FROM section_dimensions ORDER BY sort_order").fetchall()
     ]
-    described = []
+    dictionary_rows = []
     for name, sql, description, columns in views(dimensions):
         db.create_view(name, sql.strip())
-        described.append(
-            {
-                "table_name": name,
-                "column_name": "",
-                "kind": "view",
-                "type": "",
-                "description": description,
-                "source": "build",
-            }
-        )
-        described += [
-            {
-                "table_name": name,
-                "column_name": c,
-                "kind": "column",
-                "type": "",
-                "description": d,
-                "source": "build",
-            }
-            for c, d in columns.items()
-        ]
-    return described
+        dictionary_rows += described(name, description, columns, kind="view")
+    return dictionary_rows

@@ -49,8 +49,8 @@ class AuditFinding:
         return f"[{self.kind}] {self.location}: stated {self.stated}; observed {self.observed}. {self.detail}"
 
 
-def _rows(tables, name):
-    return [row for _, row in tables[name]]
+def _rows(tables: dict[str, list[dict]], name: str) -> list[dict]:
+    return tables[name]
 
 
 def cited_not_included(t) -> list[AuditFinding]:
@@ -272,9 +272,12 @@ def inclusion_period(t, review: dict) -> list[AuditFinding]:
     ]
 
 
-def audit_review(data_dir: Path) -> list[AuditFinding]:
+def audit_review(data_dir: Path, tables: dict[str, list[dict]] | None = None) -> list[AuditFinding]:
+    """Every finding, from data/ (or from its typed rows, when the caller has already read them)."""
     data_dir = Path(data_dir)
-    tables, _ = load_dataset(data_dir)
+    if tables is None:
+        loaded, _ = load_dataset(data_dir)  # the audit reads data that does not validate, too
+        tables = {name: [row for _, row in rows] for name, rows in loaded.items()}
     review = (
         yaml.safe_load((data_dir / "review.yml").read_text(encoding="utf-8"))
         if (data_dir / "review.yml").exists()

@@ -242,18 +242,29 @@ def errata_refs(data_dir: Path) -> tuple[set[int], list[Problem]]:
 
 def validate_dataset(data_dir: Path) -> list[Problem]:
     """Every problem `evidence build` would meet in data/, located, or [] when it would build."""
+    return checked_dataset(data_dir)[1]
+
+
+def checked_dataset(data_dir: Path) -> tuple[dict[str, list[dict]], list[Problem]]:
+    """The typed rows of every table (as the build stores them) and every problem found.
+
+    The CSVs are read and decoded here once: `evidence build` takes these rows when there is no
+    problem, rather than decoding the files again."""
     data_dir = Path(data_dir)
     try:
         schema = load_schema(data_dir)
         load_vocabularies(data_dir)
     except DataError as e:
-        return e.problems
+        return {}, e.problems
     tables, problems = load_dataset(data_dir)
     try:
         load_yaml(data_dir, "review.yml")
     except DataError as e:
         problems += e.problems
     tolerated, found = errata_refs(data_dir)
-    if problems or found:
-        return problems + found  # keys and references are meaningless on rows that did not load
-    return _keys(tables, schema) + _foreign_keys(tables, schema, tolerated) + _coverage(tables)
+    problems += found
+    if not problems:  # keys and references are meaningless on rows that did not load
+        problems = (
+            _keys(tables, schema) + _foreign_keys(tables, schema, tolerated) + _coverage(tables)
+        )
+    return {name: [row for _, row in rows] for name, rows in tables.items()}, problems

@@ -1,31 +1,29 @@
 """Which studies the review cites for a concept, and where each stands.
 
-The chain is claim_concepts → claims → citations → studies. A study's stance on a concept is the
-curated per-study override (citation_stances) where there is one, else the claim's stance
-(claim_concepts.stance), aggregated over the study's claims for the concept: one stance → that
-stance; supports and contradicts (or a mixed claim) → mixed; mentions counts only when nothing
-else does.
+The chain claim_concepts → claims → citations → studies, with the curated per-study stance
+override (citation_stances) taking the place of the claim's stance, is joined once: in the
+database's `concept_citations` view (evidence.build.views). A study's stance on one concept,
+aggregated over its claims, is the `concept_evidence` view's. What Python adds is the same
+aggregation over several concepts at once (`aggregate_stance`, for a question resolved to more
+than one concept and for a handbook advice naming several): one judged stance → that stance;
+supports and contradicts (or a mixed claim) → mixed; mentions counts only when nothing else does.
 """
 
 from __future__ import annotations
 
 import sqlite3
-from collections import Counter, defaultdict
+from collections import Counter
 
 STANCE_ORDER = {"supports": 0, "contradicts": 1, "mixed": 2, "mentions": 3}
 
 EVIDENCE_SQL = """
-select cc.concept_id, c.claim_id, c.section, coalesce(s.title_da, '') as section_title,
-       c.page, c.sentence_da, c.text_en, c.citation_text, ci.ref, ci.chapters,
-       coalesce(cs.stance, cc.stance) as stance
-from claim_concepts cc
-join claims c on c.claim_id = cc.claim_id
-join citations ci on ci.claim_id = c.claim_id
-join studies st on st.ref = ci.ref
-left join sections s on s.section = c.section
-left join citation_stances cs
-  on cs.claim_id = cc.claim_id and cs.ref = ci.ref and cs.concept_id = cc.concept_id
-where cc.concept_id in ({marks})
+select x.concept_id, x.claim_id, x.section, coalesce(s.title_da, '') as section_title,
+       c.page, x.sentence_da, x.text_en, c.citation_text, x.ref, ci.chapters, x.stance
+from concept_citations x
+join claims c on c.claim_id = x.claim_id
+join citations ci on ci.claim_id = x.claim_id and ci.position = x.position
+left join sections s on s.section = x.section
+where x.concept_id in ({marks})
 order by c.chapter, c.source_line, c.claim_id, ci.position
 """
 
@@ -42,7 +40,8 @@ def aggregate_stance(stances) -> str:
 
 
 def evidence_rows(conn: sqlite3.Connection, concept_ids: list[str]) -> list[dict]:
-    """One row per (concept, claim, cited included study), in the review's order."""
+    """One row per (concept, claim, cited included study), in the review's order: the rows of
+    `concept_citations` with what the API shows of the claim and the citation."""
     if not concept_ids:
         return []
     sql = EVIDENCE_SQL.format(marks=", ".join("?" for _ in concept_ids))
@@ -100,11 +99,8 @@ def _evidence(row: dict) -> dict:
 
 def study_concept_stances(conn: sqlite3.Connection) -> dict[tuple[int, str], str]:
     """(ref, concept_id) → the study's aggregated stance, for every pair the review makes."""
-    ids = [r["id"] for r in conn.execute("select id from concepts")]
-    pairs: dict[tuple[int, str], list[str]] = defaultdict(list)
-    for row in evidence_rows(conn, ids):
-        pairs[(row["ref"], row["concept_id"])].append(row["stance"])
-    return {k: aggregate_stance(v) for k, v in pairs.items()}
+    rows = conn.execute("select ref, concept_id, stance from concept_evidence")
+    return {(r["ref"], r["concept_id"]): r["stance"] for r in rows}
 
 
 def summarise(studies: list[dict], meta: dict[int, dict]) -> dict:
