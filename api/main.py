@@ -91,15 +91,21 @@ def create_app(db_path: Path | None = None) -> FastAPI:
     app.add_middleware(PublicRedirects)
     app.add_middleware(BoundedParameters)
     add_error_handlers(app)
+    detail = {
+        "application/json": {
+            "schema": {"type": "object", "properties": {"detail": {"type": "string"}}}
+        }
+    }
     unavailable = {
+        400: {
+            "description": "Too many parameters, one repeated too often, or a query string over "
+            "32 KB (evidence.api.public.BoundedParameters).",
+            "content": detail,
+        },
         503: {
             "description": "The database has not been built; run `make build`.",
-            "content": {
-                "application/json": {
-                    "schema": {"type": "object", "properties": {"detail": {"type": "string"}}}
-                }
-            },
-        }
+            "content": detail,
+        },
     }
     for module in (ask, studies, concepts, claims, review, handbook, references):
         app.include_router(module.router, prefix="/api", responses=unavailable)
