@@ -45,9 +45,10 @@ run: build ## build, then serve the site and the API on localhost
 test: install browser ## the whole test suite, browser tests included
 	$(RUN) pytest -q -n 2 --dist loadfile
 
-lint: install
+lint: install ## ruff (lint and format) and mypy (types, on the package)
 	$(RUN) ruff check .
 	$(RUN) ruff format --check .
+	$(RUN) mypy
 
 bench: build ## speed, scale and answer quality; writes bench/results.json
 	$(RUN) python -m bench.run

@@ -27,7 +27,7 @@ from evidence.read.lists import InvalidFilter, NotFound
 from evidence.settings import settings
 
 from .public import BoundedParameters, PublicRedirects
-from .routes import ask, claims, concepts, handbook, references, review, studies
+from .routes import Responses, ask, claims, concepts, handbook, references, review, studies
 
 log = logging.getLogger("evidence.api")
 CACHE_CONTROL = "public, max-age=60"
@@ -96,7 +96,7 @@ def create_app(db_path: Path | None = None) -> FastAPI:
             "schema": {"type": "object", "properties": {"detail": {"type": "string"}}}
         }
     }
-    unavailable = {
+    unavailable: Responses = {
         400: {
             "description": "Too many parameters, one repeated too often, or a query string over "
             "32 KB (evidence.api.public.BoundedParameters).",

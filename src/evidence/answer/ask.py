@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import sqlite3
 
-from evidence.answer.resolve import ConceptIndex, Match, choose
+from evidence.answer.choose import choose
+from evidence.answer.matches import Match
+from evidence.answer.resolve import ConceptIndex
 from evidence.read.database import Database
 from evidence.read.lists import NotFound
 from evidence.read.stances import studies_for_concepts, summarise
@@ -76,7 +78,7 @@ def answer(db: Database, question: str = "", concept: str | None = None, lang: s
         ranked = chosen
     else:
         chosen, ranked = resolve_concepts(db, question)
-    result = {
+    result: dict = {
         "query": question or concept,
         "concepts": [_concept_match(index, m) for m in chosen],
         "studies": [],
