@@ -52,6 +52,19 @@ helhedsorienteret indsats.* København: VIVE. Data quoted from VIVE with attribu
 """
 
 
+DETAIL = {
+    "application/json": {"schema": {"type": "object", "properties": {"detail": {"type": "string"}}}}
+}
+ERROR_RESPONSES: Responses = {
+    400: {
+        "description": "Too many parameters, one repeated too often, or a query string over "
+        "32 KB (evidence.api.public.BoundedParameters).",
+        "content": DETAIL,
+    },
+    503: {"description": "The database has not been built; run `make build`.", "content": DETAIL},
+}
+
+
 def create_app(db_path: Path | None = None) -> FastAPI:
     """The API over the database at db_path (default: settings.db_path)."""
 
@@ -91,24 +104,8 @@ def create_app(db_path: Path | None = None) -> FastAPI:
     app.add_middleware(PublicRedirects)
     app.add_middleware(BoundedParameters)
     add_error_handlers(app)
-    detail = {
-        "application/json": {
-            "schema": {"type": "object", "properties": {"detail": {"type": "string"}}}
-        }
-    }
-    unavailable: Responses = {
-        400: {
-            "description": "Too many parameters, one repeated too often, or a query string over "
-            "32 KB (evidence.api.public.BoundedParameters).",
-            "content": detail,
-        },
-        503: {
-            "description": "The database has not been built; run `make build`.",
-            "content": detail,
-        },
-    }
     for module in (ask, studies, concepts, claims, review, handbook, references):
-        app.include_router(module.router, prefix="/api", responses=unavailable)
+        app.include_router(module.router, prefix="/api", responses=ERROR_RESPONSES)
     return app
 
 

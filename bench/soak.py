@@ -85,6 +85,19 @@ def open_files(pid: int) -> dict:
     return {"open": total, "deleted": deleted}
 
 
+def rebuild_under_load(db: Path, seconds: float, rebuilds: int, started: float, rebuilt: dict):
+    """Rebuild `db` from data/ `rebuilds` times, evenly through the run; note it in `rebuilt`."""
+    from evidence.build.database import build_database
+    from evidence.settings import settings
+
+    every = seconds / (rebuilds + 1)
+    for i in range(1, rebuilds + 1):
+        time.sleep(max(0.0, every * i - (time.monotonic() - started)))
+        t0 = time.perf_counter()
+        build_database(settings.data_dir, db)
+        rebuilt.update(n=i, at_s=round(every, 1), took_s=round(time.perf_counter() - t0, 3))
+
+
 def soak(seconds: float, rebuilds: int, warmup: float, concurrency: int) -> dict:
     from evidence.build.database import build_database
     from evidence.settings import settings
@@ -96,15 +109,6 @@ def soak(seconds: float, rebuilds: int, warmup: float, concurrency: int) -> dict
         urls = interleaved(routes)
         rebuilt: dict = {}
 
-        def rebuild() -> None:
-            every = seconds / (rebuilds + 1)
-            for i in range(1, rebuilds + 1):
-                time.sleep(max(0.0, every * i - (time.monotonic() - started)))
-                t0 = time.perf_counter()
-                build_database(settings.data_dir, db)
-                took = round(time.perf_counter() - t0, 3)
-                rebuilt.update(n=i, at_s=round(every, 1), took_s=took)
-
         with serve(
             "evidence.site.serve:create_app", env={"EVIDENCE_DB_PATH": str(db)}, factory=True
         ) as server:
@@ -112,7 +116,11 @@ def soak(seconds: float, rebuilds: int, warmup: float, concurrency: int) -> dict
             sampler = Sampler(server)
             sampler.start()
             started = time.monotonic()
-            rebuilder = threading.Thread(target=rebuild, daemon=True)
+            rebuilder = threading.Thread(
+                target=rebuild_under_load,
+                args=(db, seconds, rebuilds, started, rebuilt),
+                daemon=True,
+            )
             rebuilder.start()
             figures = load(
                 server.url,

@@ -46,31 +46,32 @@ def load_table(
         problems.append(Problem(label, 2, "", NO_ROWS))
     rows = []
     for line, raw in raw_rows:
-        row = {}
-        for col in table.columns:
-            cell = raw[col.name]
-            where = f"{col.name}={cell.strip()[:60]!r}" if cell.strip() else f"column '{col.name}'"
-            if bad := _bad_text(cell):
-                problems.append(Problem(label, line, f"column '{col.name}'", bad))
-                continue
-            try:
-                value = decode(cell, col)
-            except ValueError as e:
-                problems.append(
-                    Problem(
-                        label,
-                        line,
-                        where,
-                        f"{e}; write {_article(col.type)} {col.type} (see data/schema.yml)",
-                    )
-                )
-                continue
-            if col.required and value in (None, [], ""):
-                problems.append(Problem(label, line, where, "is required but empty; fill it in"))
-            problems += _check_value(label, line, col, value, vocab)
-            row[col.name] = value
+        row, found = _typed_row(label, line, raw, table, vocab)
+        problems += found
         rows.append((line, row))
     return rows, problems
+
+
+def _typed_row(label: str, line: int, raw: dict, table: Table, vocab: dict):
+    """One row's typed values, and the problems of its cells."""
+    row, problems = {}, []
+    for col in table.columns:
+        cell = raw[col.name]
+        where = f"{col.name}={cell.strip()[:60]!r}" if cell.strip() else f"column '{col.name}'"
+        if bad := _bad_text(cell):
+            problems.append(Problem(label, line, f"column '{col.name}'", bad))
+            continue
+        try:
+            value = decode(cell, col)
+        except ValueError as e:
+            what = f"{e}; write {_article(col.type)} {col.type} (see data/schema.yml)"
+            problems.append(Problem(label, line, where, what))
+            continue
+        if col.required and value in (None, [], ""):
+            problems.append(Problem(label, line, where, "is required but empty; fill it in"))
+        problems += _check_value(label, line, col, value, vocab)
+        row[col.name] = value
+    return row, problems
 
 
 NO_ROWS = "has a header but no rows; restore the file from git or run `evidence extract`"
