@@ -84,8 +84,11 @@ def _rename_dashboard_db(meta: dict, name: str) -> None:
                 item["db"] = name
 
 
-def datasette_app(db_path: Path | None = None, base_url: str = "/") -> Datasette:
-    """The configured site over db_path (default: build/evidence.db)."""
+def datasette_app(
+    db_path: Path | None = None, base_url: str = "/", public_root: str | None = None
+) -> Datasette:
+    """The configured site over db_path (default: build/evidence.db). Absolute links name
+    `public_root` (default: the configured public URL's /browse/), whatever Host a request names."""
     db_path = Path(db_path or settings.db_path)
     if not db_path.exists():
         raise FileNotFoundError(
@@ -98,20 +101,22 @@ def datasette_app(db_path: Path | None = None, base_url: str = "/") -> Datasette
         static_mounts=[("static", str(STATIC))],
         settings={**SETTINGS, "base_url": base_url},
     )
-    ds.absolute_url = public_absolute_url(base_url)
+    ds.absolute_url = public_absolute_url(base_url, public_root)
     follow_rebuilds(ds)  # each file read through a pool of connections to its current build
     return ds
 
 
-def public_absolute_url(base_url: str):
-    """Datasette's absolute_url on the configured public URL (the site under /browse/), whatever
-    Host a request names: the same links in every answer, mounted or standalone."""
+def public_absolute_url(base_url: str, public_root: str | None = None):
+    """Datasette's absolute_url on the public root (default: the configured public URL's
+    /browse/), whatever Host a request names: the same links in every answer."""
 
     def absolute_url(request, path: str) -> str:
         # Mounted under /browse/, Datasette's request.path already holds the mount and it adds
-        # its base_url again (/browse/browse/…): strip every copy, then add the public one.
+        # its base_url again (/browse/browse/…): strip every copy, then add the public root.
         while base_url != "/" and path.startswith(base_url):
             path = "/" + path[len(base_url) :]
+        if public_root is not None:
+            return public_root.rstrip("/") + "/" + path.lstrip("/")
         return public_url(PUBLIC_MOUNT + path.lstrip("/"))
 
     return absolute_url
