@@ -33,73 +33,59 @@ DESCRIPTION = (
 )
 
 
-@router.get(
-    "/references.ris",
-    response_class=Response,
-    summary="Included studies as RIS",
-    description=DESCRIPTION.format(where="N1 and KW") + " For Zotero, EndNote, Mendeley.",
-    responses={
-        200: {
-            "content": {
-                "application/x-research-info-systems": {
-                    "example": "TY  - RPRT\r\nAU  - Holm-Petersen, C.\r\n…ER  - "
-                }
-            }
-        },
-        **INVALID,
-    },
-)
-def get_ris(conn: ConnectionDep, filters: StudyFiltersDep):
-    return _file(
-        to_ris(_entries(conn, filters)),
-        "application/x-research-info-systems; charset=utf-8",
-        "evidens-studies.ris",
+# name (the operation), suffix, summary, where the reference number goes, writer, media type, example
+FORMATS = [
+    (
+        "get_ris",
+        "ris",
+        "Included studies as RIS",
+        "N1 and KW",
+        " For Zotero, EndNote, Mendeley.",
+        to_ris,
+        "application/x-research-info-systems",
+        "TY  - RPRT\r\nAU  - Holm-Petersen, C.\r\n…ER  - ",
+    ),
+    (
+        "get_bibtex",
+        "bib",
+        "Included studies as BibTeX",
+        "note and keywords",
+        " UTF-8 (biber/biblatex).",
+        to_bibtex,
+        "application/x-bibtex",
+        "@techreport{holm-petersen-2021,\n  author = {…},\n}",
+    ),
+    (
+        "get_csl",
+        "csl.json",
+        "Included studies as CSL-JSON",
+        "note",
+        " For citeproc, Pandoc and Zotero.",
+        to_csl_json,
+        "application/vnd.citationstyles.csl+json",
+        [{"id": "holm-petersen-2021", "type": "report"}],
+    ),
+]
+
+
+def add_route(name, suffix, summary, where, more, write, media_type, example) -> None:
+    """One reference-manager file route: the filtered studies, written by `write`."""
+
+    def endpoint(conn: ConnectionDep, filters: StudyFiltersDep):
+        body = write(_entries(conn, filters))
+        return _file(body, f"{media_type}; charset=utf-8", f"evidens-studies.{suffix}")
+
+    router.add_api_route(
+        f"/references.{suffix}",
+        endpoint,
+        methods=["GET"],
+        name=name,
+        response_class=Response,
+        summary=summary,
+        description=DESCRIPTION.format(where=where) + more,
+        responses={200: {"content": {media_type: {"example": example}}}, **INVALID},
     )
 
 
-@router.get(
-    "/references.bib",
-    response_class=Response,
-    summary="Included studies as BibTeX",
-    description=DESCRIPTION.format(where="note and keywords") + " UTF-8 (biber/biblatex).",
-    responses={
-        200: {
-            "content": {
-                "application/x-bibtex": {
-                    "example": "@techreport{holm-petersen-2021,\n  author = {…},\n}"
-                }
-            }
-        },
-        **INVALID,
-    },
-)
-def get_bibtex(conn: ConnectionDep, filters: StudyFiltersDep):
-    return _file(
-        to_bibtex(_entries(conn, filters)),
-        "application/x-bibtex; charset=utf-8",
-        "evidens-studies.bib",
-    )
-
-
-@router.get(
-    "/references.csl.json",
-    response_class=Response,
-    summary="Included studies as CSL-JSON",
-    description=DESCRIPTION.format(where="note") + " For citeproc, Pandoc and Zotero.",
-    responses={
-        200: {
-            "content": {
-                "application/vnd.citationstyles.csl+json": {
-                    "example": [{"id": "holm-petersen-2021", "type": "report"}]
-                }
-            }
-        },
-        **INVALID,
-    },
-)
-def get_csl(conn: ConnectionDep, filters: StudyFiltersDep):
-    return _file(
-        to_csl_json(_entries(conn, filters)),
-        "application/vnd.citationstyles.csl+json; charset=utf-8",
-        "evidens-studies.csl.json",
-    )
+for route in FORMATS:
+    add_route(*route)

@@ -14,7 +14,7 @@ import json
 import sqlite3
 from collections import Counter, defaultdict
 
-from evidence.read.lists import _check
+from evidence.read.lists import _check, page
 from evidence.read.stances import STANCE_ORDER, aggregate_stance
 
 PROFILE_FIELDS = (
@@ -44,10 +44,10 @@ def list_handbook(
         params.append(concept)
     sql = "select * from handbook_advice" + (" where " + " and ".join(where) if where else "")
     rows = conn.execute(sql + " order by rowid", params).fetchall()
-    page = rows[offset : offset + limit if limit is not None else None]
-    per_concept = _concept_rows(conn, [r["advice_id"] for r in page])
-    stances = _study_stances(conn, sorted({c for r in page for c in r["concept_ids"]}))
-    return [with_evidence(r, per_concept[r["advice_id"]], stances) for r in page], len(rows)
+    shown, count = page(rows, limit, offset)
+    per_concept = _concept_rows(conn, [r["advice_id"] for r in shown])
+    stances = _study_stances(conn, sorted({c for r in shown for c in r["concept_ids"]}))
+    return [with_evidence(r, per_concept[r["advice_id"]], stances) for r in shown], count
 
 
 def _concept_rows(conn: sqlite3.Connection, advice_ids: list[str]) -> dict[str, list[dict]]:

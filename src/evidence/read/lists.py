@@ -29,6 +29,11 @@ class NotFound(LookupError):
         self.suggestions = suggestions or []
 
 
+def page(rows: list[dict], limit: int | None, offset: int) -> tuple[list[dict], int]:
+    """(the rows from `offset`, at most `limit` of them; how many rows there are in all)."""
+    return rows[offset : offset + limit if limit is not None else None], len(rows)
+
+
 def _check(name: str, value: str | None, allowed) -> None:
     if value is not None and value not in allowed:
         raise InvalidFilter(
@@ -138,7 +143,7 @@ def list_studies(
         text = _text_of(conn)
         words = _fold(f.q).split()
         rows = [r for r in rows if all(w in text.get(r["ref"], "") for w in words)]
-    return rows[offset : offset + limit if limit is not None else None], len(rows)
+    return page(rows, limit, offset)
 
 
 def references_by_id(conn: sqlite3.Connection, reference_ids: list[str]) -> dict[str, dict]:
@@ -181,7 +186,7 @@ def list_concepts(
         rows = [
             r for r in rows if all(w in _fold(" ".join(str(v) for v in r.values())) for w in words)
         ]
-    return rows[offset : offset + limit if limit is not None else None], len(rows)
+    return page(rows, limit, offset)
 
 
 def section_titles(conn: sqlite3.Connection) -> dict[str, str]:
@@ -223,7 +228,7 @@ def list_claims(
         + " order by c.chapter, c.source_line, c.claim_id"
     )
     rows = conn.execute(sql, params).fetchall()
-    return rows[offset : offset + limit if limit is not None else None], len(rows)
+    return page(rows, limit, offset)
 
 
 def list_sections(conn: sqlite3.Connection) -> tuple[list[dict], int]:
@@ -251,7 +256,7 @@ def list_outcomes(conn, ref=None, section=None, limit=None, offset=0) -> tuple[l
         + " order by section, ref, outcome_id"
     )
     rows = conn.execute(sql, params).fetchall()
-    return rows[offset : offset + limit if limit is not None else None], len(rows)
+    return page(rows, limit, offset)
 
 
 def list_audit(conn, kind=None, ref=None, limit=None, offset=0) -> tuple[list[dict], int]:
@@ -263,7 +268,7 @@ def list_audit(conn, kind=None, ref=None, limit=None, offset=0) -> tuple[list[di
         rows = [r for r in rows if r["kind"] == kind]
     if ref is not None:
         rows = [r for r in rows if mentions_study(r, ref)]
-    return rows[offset : offset + limit if limit is not None else None], len(rows)
+    return page(rows, limit, offset)
 
 
 AUDIT_FIELDS = ("location", "stated", "observed", "detail")
