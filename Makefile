@@ -61,8 +61,9 @@ lint: install ## ruff (lint and format) and mypy (types, on the package)
 bench: build ## speed, scale and answer quality; writes bench/results.json
 	$(RUN) python -m bench.run
 
-soak: build ## bounded load with a rebuild in the middle (not in CI)
+soak: build ## bounded load with rebuilds under it, then hostile SQL (loopback; not in CI)
 	$(RUN) python -m bench.soak
+	$(RUN) python -m bench.hostile
 
 screenshots: build browser ## docs/screenshots/*.png: each page type of the site, in Danish and English
 	$(RUN) python -m bench.screenshots

@@ -15,6 +15,7 @@ from fastapi.responses import Response
 from evidence.export.files import MEDIA_TYPES, About, about_csv, render
 from evidence.read.database import Database
 from evidence.read.dictionary import column_docs
+from evidence.settings import public_url
 
 
 def list_response(
@@ -56,7 +57,7 @@ def about_for(
     meta = database.meta()
     return About(
         resource=resource,
-        url=str(request.url),
+        url=public_url(request.url.path, request.url.query),
         filters={k: v for k, v in filters.items() if v not in (None, "", [])},
         dataset_version=meta.get("dataset_version", "unknown"),
         built_at=meta.get("built_at", ""),

@@ -28,6 +28,7 @@ from evidence.read.database import Database, DatabaseMissing
 from evidence.read.lists import InvalidFilter, NotFound
 from evidence.settings import settings
 
+from .public import BoundedParameters, PublicRedirects
 from .routes import Responses, ask, claims, concepts, handbook, references, review, studies
 from .strict import (
     INVALID_RESPONSE,
@@ -59,6 +60,19 @@ reference managers.
 Cite the review: Hjelmar, U., Ibsen, J. T. & Fischer, R. H. (2024). *Tværfagligt samarbejde om en
 helhedsorienteret indsats.* København: VIVE. Data quoted from VIVE with attribution.
 """
+
+
+DETAIL = {
+    "application/json": {"schema": {"type": "object", "properties": {"detail": {"type": "string"}}}}
+}
+ERROR_RESPONSES: Responses = {
+    400: {
+        "description": "Too many parameters, one repeated too often, or a query string over "
+        "32 KB (evidence.api.public.BoundedParameters).",
+        "content": DETAIL,
+    },
+    503: {"description": "The database has not been built; run `make build`.", "content": DETAIL},
+}
 
 
 def create_app(db_path: Path | None = None) -> FastAPI:
@@ -99,6 +113,8 @@ def create_app(db_path: Path | None = None) -> FastAPI:
     )
     app.add_middleware(ETagMiddleware)
     app.add_middleware(HeadAsGet)
+    app.add_middleware(PublicRedirects)
+    app.add_middleware(BoundedParameters)
     add_error_handlers(app)
     app.state.landing = "/docs"
 
@@ -107,21 +123,11 @@ def create_app(db_path: Path | None = None) -> FastAPI:
         """The root leads to the site when it is mounted (evidence serve), else to the API's docs."""
         return RedirectResponse(request.app.state.landing, status_code=307)
 
-    unavailable: Responses = {
-        503: {
-            "description": "The database has not been built; run `make build`.",
-            "content": {
-                "application/json": {
-                    "schema": {"type": "object", "properties": {"detail": {"type": "string"}}}
-                }
-            },
-        }
-    }
     for module in (ask, studies, concepts, claims, review, handbook, references):
         app.include_router(
             module.router,
             prefix="/api",
-            responses={**unavailable, **INVALID_RESPONSE},
+            responses={**ERROR_RESPONSES, **INVALID_RESPONSE},
             dependencies=[Depends(strict_query)],
         )
     return app

@@ -98,7 +98,11 @@ def site_url(evidence_db):
         port = s.getsockname()[1]
     server = uvicorn.Server(
         uvicorn.Config(
-            datasette_app(evidence_db).app(), host="127.0.0.1", port=port, log_level="warning"
+            # its links name the address it is served at (the public root of this site)
+            datasette_app(evidence_db, public_root=f"http://127.0.0.1:{port}/").app(),
+            host="127.0.0.1",
+            port=port,
+            log_level="warning",
         )
     )
     thread = threading.Thread(target=server.run, daemon=True)

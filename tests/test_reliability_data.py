@@ -24,6 +24,7 @@ import pytest
 from evidence.build.database import build_database
 from evidence.cli import main
 from evidence.dataset.csvio import DataError
+from evidence.dataset.validate import validate_dataset
 
 # --- editing a copy of data/ ---------------------------------------------------------------
 
@@ -217,14 +218,30 @@ def semicolons(d: Path) -> list[str]:
     buf = io.StringIO()
     csv.writer(buf, delimiter=";", lineterminator="\n").writerows(rows)
     (d / "citation_stances.csv").write_text(buf.getvalue(), encoding="utf-8")
-    return ["data/citation_stances.csv:1 column 'claim_id': is missing; add it"]
+    return [
+        "data/citation_stances.csv:1: fields are separated by semicolons, not commas",
+        "CSV UTF-8 (Comma delimited)",
+    ]
+
+
+def tabs(d: Path) -> list[str]:
+    rows = read_csv(d / "findings.csv")  # Excel's "Text (Tab delimited)"
+    buf = io.StringIO()
+    csv.writer(buf, delimiter="\t", lineterminator="\n").writerows(rows)
+    (d / "findings.csv").write_text(buf.getvalue(), encoding="utf-8")
+    return ["data/findings.csv:1: fields are separated by tabs, not commas"]
 
 
 def stray_comma(d: Path) -> list[str]:
+    """A comma typed into two rows' text without quotes: each row is reported, not only the first."""
     lines = (d / "findings.csv").read_text(encoding="utf-8").splitlines(keepends=True)
-    lines[4] = lines[4].rstrip("\n") + ",\n"
+    for i in (4, 9):
+        lines[i] = lines[i].replace(",", ",x,", 1)
     (d / "findings.csv").write_text("".join(lines), encoding="utf-8")
-    return ["data/findings.csv:5: has 8 fields, the header has 7; check for a stray comma or quote"]
+    return [
+        "data/findings.csv:5: has 8 fields, the header has 7; check for a stray comma",
+        "data/findings.csv:10: has 8 fields, the header has 7; check for a stray comma",
+    ]
 
 
 def stray_quote(d: Path) -> list[str]:
@@ -255,33 +272,107 @@ def missing_file(d: Path) -> list[str]:
     ]
 
 
+NO_ROWS = "has a header but no rows; restore the file from git or run `evidence extract`"
+
+
 def header_only_studies(d: Path) -> list[str]:
-    """No studies at all: every row that names one must fail on its foreign key."""
-    first_citation = read_csv(d / "citations.csv")[1]
-    first_finding = read_csv(d / "findings.csv")[1]
     header_only(d / "studies.csv")
-    return [
-        f"data/citations.csv:2 ref={first_citation[2]}: not an included study (see data/studies.csv)",
-        f"data/findings.csv:2 ref={first_finding[1]}: not an included study (see data/studies.csv)",
-    ]
+    return [f"data/studies.csv:2: {NO_ROWS}"]
 
 
 def header_only_claims(d: Path) -> list[str]:
-    first = read_csv(d / "citations.csv")[1]
     header_only(d / "claims.csv")
-    first_mapping = read_csv(d / "claim_concepts.csv")[1]
-    return [
-        f"data/citations.csv:2 claim_id={first[0]}: not a known claim_id of claims (see data/claims.csv)",
-        f"data/claim_concepts.csv:2 claim_id={first_mapping[0]}: not a known claim_id of claims",
-    ]
+    return [f"data/claims.csv:2: {NO_ROWS}"]
 
 
 def header_only_concepts(d: Path) -> list[str]:
-    first = read_csv(d / "claim_concepts.csv")[1]
     header_only(d / "concepts.csv")
+    return [f"data/concepts.csv:2: {NO_ROWS}"]
+
+
+def header_only_curated(d: Path) -> list[str]:
+    """A curated table (here the handbook's advice) emptied to its header row."""
+    header_only(d / "handbook_advice.csv")
+    return [f"data/handbook_advice.csv:2: {NO_ROWS}"]
+
+
+# --- issue 11: bad data once accepted silently or reported as a traceback -------------------
+
+
+def nul_byte(d: Path) -> list[str]:
+    line = set_cell(d / "studies.csv", "title", "Et studie\x00 om samarbejde", 2)
+    return [f"data/studies.csv:{line} column 'title': contains a NUL character"]
+
+
+def infinite_number(d: Path) -> list[str]:
+    first = set_cell(d / "studies.csv", "link_score", "inf", 0)
+    second = set_cell(d / "studies.csv", "link_score", "nan", 1)
     return [
-        f"data/claim_concepts.csv:2 concept_id={first[1]}: not a known id of concepts (see data/concepts.csv)"
+        f"data/studies.csv:{first} link_score='inf': 'inf' is not a number",
+        f"data/studies.csv:{second} link_score='nan': 'nan' is not a number",
     ]
+
+
+def digits_python_reads(d: Path) -> list[str]:
+    """Python's int() reads all three; a spreadsheet or SQLite does not."""
+    lines = [
+        set_cell(d / "studies.csv", "year", v, i) for i, v in enumerate(["1_0", "٣", "２０２２"])
+    ]
+    return [
+        f"data/studies.csv:{line} year='{v}': '{v}' is not a whole number"
+        for line, v in zip(lines, ["1_0", "٣", "２０２２"], strict=True)
+    ]
+
+
+def thirty_digits(d: Path) -> list[str]:
+    line = set_cell(d / "references.csv", "year", "1" * 30, 1)
+    return [f"data/references.csv:{line} year='{'1' * 30}': '{'1' * 30}' is too large"]
+
+
+def errata_ref_with_decimals(d: Path) -> list[str]:
+    path = d / "curation" / "errata.csv"
+    index = find_row(path, "ref", "908")
+    line = set_cell(path, "ref", "908.0", index)
+    return [
+        f"data/curation/errata.csv:{line} ref='908.0': '908.0' is not a whole number; write the study's number"
+    ]
+
+
+def broken_yaml(name: str, text: str, lines_after: int, column: int) -> Variant:
+    """`text` appended to data/<name>; the error is `lines_after` lines past the old end."""
+
+    def variant(d: Path) -> list[str]:
+        path = d / name
+        old = path.read_text(encoding="utf-8")
+        path.write_text(old + text, encoding="utf-8")
+        where = f"{old.count(chr(10)) + lines_after}:{column}"
+        return [f"data/{name}:{where}: is not valid YAML", "restore it from git"]
+
+    variant.__name__ = f"broken_{name.replace('.', '_')}"
+    return variant
+
+
+def review_yml_cp1252(d: Path) -> list[str]:
+    path = d / "review.yml"
+    text = path.read_text(encoding="utf-8")
+    assert "æ" in text or "ø" in text or "å" in text
+    raw = text.encode("cp1252", errors="replace")
+    path.write_bytes(raw)
+    first = next(
+        i for i, line in enumerate(raw.split(b"\n"), start=1) if any(b > 127 for b in line)
+    )
+    return [f"data/review.yml:{first}: not UTF-8"]
+
+
+def folder_for_a_csv(d: Path) -> list[str]:
+    (d / "outcomes.csv").unlink()
+    (d / "outcomes.csv").mkdir()
+    return ["data/outcomes.csv: is a folder, not a file"]
+
+
+def cell_over_the_limit(d: Path) -> list[str]:
+    line = set_cell(d / "claims.csv", "text_en", "x" * (2 * 1024 * 1024), 3)
+    return [f"data/claims.csv:{line} column 'text_en': is over 1 MB; shorten it"]
 
 
 def uncited_study(d: Path) -> list[str]:
@@ -335,6 +426,19 @@ VARIANTS: list[Variant] = [
     header_only_studies,
     header_only_claims,
     header_only_concepts,
+    header_only_curated,
+    tabs,
+    nul_byte,
+    infinite_number,
+    digits_python_reads,
+    thirty_digits,
+    errata_ref_with_decimals,
+    broken_yaml("schema.yml", "\n  - [unclosed\n", 2, 3),
+    broken_yaml("vocabularies.yml", "\nkey: [a, b\n", 3, 1),
+    broken_yaml("review.yml", "\n\tbad: tab\n", 2, 1),
+    review_yml_cp1252,
+    folder_for_a_csv,
+    cell_over_the_limit,
     uncited_study,
     claim_without_concept,
 ]
@@ -375,6 +479,8 @@ def test_broken_data_fails_and_keeps_the_last_good_database(variant, data_copy, 
     messages = "\n".join(str(p) for p in raised.value.problems)
     for text in expected:
         assert text in messages, messages
+    # `evidence validate` finds the same problems (everything the build would fail on)
+    assert [str(p) for p in validate_dataset(data_copy)] == [str(p) for p in raised.value.problems]
 
     assert main(["--data", str(data_copy), "build", "--db", str(last_good)]) == 1
     err = capsys.readouterr().err
@@ -477,15 +583,73 @@ def trailing_blank_lines(path: Path) -> bytes:
     return (excel_csv(path) + "\n\n,,,\n\n").encode("utf-8")
 
 
+def double_bom(path: Path) -> bytes:
+    return b"\xef\xbb\xbf" * 2 + excel_csv(path).encode("utf-8")
+
+
+def trailing_empty_column(path: Path) -> bytes:
+    """A trailing comma on every line: a column with neither a name nor a value."""
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerows(r + [""] for r in read_csv(path))
+    return buf.getvalue().encode("utf-8")
+
+
 def all_three(path: Path) -> bytes:
     return b"\xef\xbb\xbf" + (excel_csv(path, "\r\n") + "\r\n,,,\r\n\r\n").encode("utf-8")
 
 
 @pytest.mark.parametrize(
-    "habit", [bom, crlf, trailing_blank_lines, all_three], ids=lambda h: h.__name__
+    "habit",
+    [bom, crlf, trailing_blank_lines, all_three, double_bom, trailing_empty_column],
+    ids=lambda h: h.__name__,
 )
 def test_excel_habits_build_the_same_database(habit, data_copy, good_db, tmp_path):
     for path in data_copy.glob("*.csv"):
         path.write_bytes(habit(path))
     built = build_database(data_copy, tmp_path / "evidence.db")
     assert contents(built) == contents(good_db)
+
+
+def test_carriage_returns_in_cells_are_stored_as_line_feeds(data_copy, tmp_path):
+    """A documented normalisation: a cell's `\\r\\n` or lone `\\r` (old Mac Excel) becomes `\\n`."""
+    path = data_copy / "claims.csv"
+    rows = read_csv(path)
+    text = rows[1][rows[0].index("text_en")]
+    words = text.split(" ")
+    rows[1][rows[0].index("text_en")] = (
+        words[0] + "\r" + " ".join(words[1:3]) + "\r\n" + " ".join(words[3:])
+    )
+    write_csv(path, rows)
+    db = build_database(data_copy, tmp_path / "evidence.db")
+    conn = sqlite3.connect(db)
+    stored = conn.execute("select text_en from claims where claim_id = ?", [rows[1][0]]).fetchone()[
+        0
+    ]
+    assert "\r" not in stored and stored.count("\n") == 2
+    assert stored.replace("\n", " ") == text
+
+
+def test_many_problems_are_capped_with_a_count(data_copy, capsys):
+    rows = read_csv(data_copy / "citations.csv")
+    ref = rows[0].index("ref")
+    for r in rows[1:]:
+        r[ref] = "x"
+    write_csv(data_copy / "citations.csv", rows)
+    assert main(["--data", str(data_copy), "validate"]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert len(rows) - 1 > 60
+    assert len(err) == 52, err[-3:]
+    assert (
+        err[-2]
+        == f"… and {len(rows) - 1 - 50} more problem(s) of the same kinds (fix these first)."
+    )
+    assert err[-1].startswith(f"{len(rows) - 1} problem(s) found")
+
+
+def test_a_long_cell_under_the_limit_builds(data_copy, tmp_path):
+    """A cell over 128 KiB (the csv module's default field limit) once read as 'unbalanced quote'."""
+    long = "lang tekst " * 20_000  # 220 KB
+    set_cell(data_copy / "claims.csv", "text_en", long, 0)
+    db = build_database(data_copy, tmp_path / "evidence.db")
+    stored = sqlite3.connect(db).execute("select max(length(text_en)) from claims").fetchone()[0]
+    assert stored == len(long.strip())

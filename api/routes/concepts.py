@@ -12,6 +12,7 @@ from evidence.export.briefs import render_brief
 from evidence.models import ConceptProfile, ConceptPublic, ConceptsPublic
 from evidence.read.documents import concept_profile, find_concept, review_record, section_pages
 from evidence.read.lists import list_concepts
+from evidence.settings import public_url
 
 from ..deps import (
     AboutQuery,
@@ -155,7 +156,7 @@ def get_brief(
     profile = _profile(database, conn, concept_id, lang)
     review = review_record(conn, database.dataset_version())
     sections = section_pages(conn, lang)
-    url = str(request.url_for("get_concept", concept_id=concept_id))
+    url = public_url(request.app.url_path_for("get_concept", concept_id=concept_id))
     text = render_brief(profile, review, sections, format, lang, url)
     if format == "md":
         return PlainTextResponse(text, media_type="text/markdown; charset=utf-8")

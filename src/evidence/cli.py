@@ -101,10 +101,16 @@ def write_metadata(db: Path, target: Path) -> int:
     return 0
 
 
+MAX_PROBLEMS_SHOWN = 50
+
+
 def print_problems(problems: list, summary: str) -> int:
-    """Every problem, one a line, then what to do; exit status 1."""
-    for p in problems:
+    """The first MAX_PROBLEMS_SHOWN problems, one a line, how many more, then what to do; exit 1."""
+    for p in problems[:MAX_PROBLEMS_SHOWN]:
         print(p, file=sys.stderr)
+    if len(problems) > MAX_PROBLEMS_SHOWN:
+        more = len(problems) - MAX_PROBLEMS_SHOWN
+        print(f"… and {more} more problem(s) of the same kinds (fix these first).", file=sys.stderr)
     print(summary, file=sys.stderr)
     return 1
 
@@ -236,9 +242,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args)
     except DataError as e:
-        for p in e.problems:
-            print(p, file=sys.stderr)
-        return 1
+        return print_problems(
+            e.problems, f"{len(e.problems)} problem(s) in the data; fix them first."
+        )
     except FileNotFoundError as e:
         print(e, file=sys.stderr)
         return 2

@@ -1,4 +1,4 @@
-"""Settings in one place: paths and limits, overridable by EVIDENCE_* environment variables."""
+"""Settings in one place: paths, limits and the public URL, overridable by EVIDENCE_* variables."""
 
 from __future__ import annotations
 
@@ -19,6 +19,16 @@ class Settings(BaseSettings):
     db_path: Path = ROOT / "build" / "evidence.db"
     metadata: Path = ROOT / "datasette_metadata.yml"
     max_query_length: int = 500
+    # Where the public reaches the API (the site is at …/browse/): the one base of every absolute
+    # URL written into content (brief links, export Link headers and "about" sheets, Datasette's
+    # next and toggle links). Never the request's Host header, which anyone can set.
+    public_url: str = "http://127.0.0.1:8000"
+
+
+def public_url(path: str, query: str = "") -> str:
+    """`path` (and `query`) under the configured public base URL."""
+    base = settings.public_url.rstrip("/")
+    return base + "/" + path.lstrip("/") + (f"?{query}" if query else "")
 
 
 settings = Settings()

@@ -10,7 +10,8 @@
    search (build_search), the API's study records and gap maps as JSON (build_documents), `meta`
    and `data_dictionary`.
 4. Write it all to a temporary file beside the target and `os.replace()` it into place, so a
-   failed build leaves the previous database byte for byte as it was.
+   failed build leaves the previous database byte for byte as it was (and no temporary file:
+   evidence.build.atomic).
 
 One change to the source data: a citation of a number that is not an included study (908 in
 section 3.1, recorded in data/curation/errata.csv) is kept out of `citations`, whose `ref` is a
@@ -24,13 +25,12 @@ import json
 import os
 import sqlite3
 import subprocess
-import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
 import sqlite_utils
-import yaml
 
+from evidence.build.atomic import stop_on_sigterm, temporary_file
 from evidence.build.dictionary import create_data_dictionary, describe_table, described
 from evidence.build.documents import create_documents
 from evidence.build.lookups import create_join_tables, create_lookup_tables
@@ -42,7 +42,7 @@ from evidence.build.review import (
 from evidence.build.search import create_search_indexes
 from evidence.build.views import create_views
 from evidence.dataset.csvio import DataError, Problem
-from evidence.dataset.schema import Table, load_schema
+from evidence.dataset.schema import Table, load_schema, load_yaml
 from evidence.dataset.validate import checked_dataset
 from evidence.settings import settings
 
@@ -89,9 +89,13 @@ def build_database(data_dir: Path, db_path: Path) -> Path:
     if problems:
         raise DataError(problems)
     db_path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{db_path.name}.", suffix=".tmp", dir=db_path.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
+    tmp = temporary_file(db_path)
+    with stop_on_sigterm():
+        _write(tmp, data_dir, db_path, tables)
+    return db_path
+
+
+def _write(tmp: Path, data_dir: Path, db_path: Path, tables: dict[str, list[dict]]) -> None:
     try:
         conn = sqlite3.connect(tmp)
         try:
@@ -104,7 +108,6 @@ def build_database(data_dir: Path, db_path: Path) -> Path:
         os.replace(tmp, db_path)
     finally:
         tmp.unlink(missing_ok=True)
-    return db_path
 
 
 def populate(db: sqlite_utils.Database, data_dir: Path, rows: dict[str, list[dict]]) -> None:
@@ -219,7 +222,7 @@ def git_commit(root: Path) -> str:
 
 
 def create_meta(db: sqlite_utils.Database, data_dir: Path) -> list[dict]:
-    review = yaml.safe_load((Path(data_dir) / "review.yml").read_text(encoding="utf-8"))
+    review = load_yaml(data_dir, "review.yml")
     source = settings.source
     meta = {
         "dataset_version": dataset_version(data_dir),

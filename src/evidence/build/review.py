@@ -13,11 +13,11 @@ import json
 from pathlib import Path
 
 import sqlite_utils
-import yaml
 
 from evidence.build.dictionary import described
 from evidence.dataset.audit import audit_review
 from evidence.dataset.csvio import read_rows
+from evidence.dataset.schema import load_yaml
 
 STAGES = [
     (
@@ -101,7 +101,7 @@ def flatten(record: dict, prefix: str = "") -> list[dict]:
 
 
 def create_review_tables(db: sqlite_utils.Database, data_dir: Path) -> list[dict]:
-    review = yaml.safe_load((Path(data_dir) / "review.yml").read_text(encoding="utf-8"))
+    review = load_yaml(data_dir, "review.yml")
     db.table("review").create({"key": "TEXT", "value": "TEXT"}, pk="key")
     db.table("review").insert_all(flatten(review))
     db.table("screening_flow").create(
@@ -187,10 +187,10 @@ def create_unresolved_citations(
 ) -> list[dict]:
     errata = {}
     path = Path(data_dir) / "curation" / "errata.csv"
-    if path.exists():
+    if path.exists():  # validated first (evidence.dataset.validate.errata_refs)
         for _, e in read_rows(path, "data/curation/errata.csv")[1]:
             if e.get("kind") == "cited_not_included" and e.get("ref", "").strip():
-                errata[int(e["ref"])] = f"{e['detail']} {e['decision']}".strip()
+                errata[int(e["ref"].strip())] = f"{e['detail']} {e['decision']}".strip()
     db.table("unresolved_citations").create(
         {
             "claim_id": "TEXT",

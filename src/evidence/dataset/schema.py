@@ -1,4 +1,8 @@
-"""The dataset's schema (data/schema.yml) and vocabularies (data/vocabularies.yml)."""
+"""The dataset's schema (data/schema.yml) and vocabularies (data/vocabularies.yml).
+
+Every YAML file of data/ is read by `load_yaml`: a missing, non-UTF-8 or broken file (or one that
+is not a mapping of keys) raises DataError naming file:line:column and what to do.
+"""
 
 from __future__ import annotations
 
@@ -47,9 +51,57 @@ class Table:
         return [c.name for c in self.columns]
 
 
+def load_yaml(data_dir: Path, name: str) -> dict:
+    """data/<name> parsed; DataError with file:line:column when it cannot be."""
+    from evidence.dataset.csvio import DataError, Problem
+
+    label, path = f"data/{name}", Path(data_dir) / name
+    try:
+        data = path.read_bytes().decode("utf-8")
+        raw = yaml.safe_load(data)
+    except OSError as e:
+        problem = Problem(label, None, "", f"cannot be read ({e.strerror}); restore it from git")
+    except UnicodeDecodeError as e:
+        line = data_line(path.read_bytes(), e.start)
+        problem = Problem(
+            label, line, "", f"not UTF-8 (byte {e.object[e.start]:#x}); save it as UTF-8"
+        )
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        where = f"{mark.line + 1}:{mark.column + 1}" if mark else None
+        what = getattr(e, "problem", None) or str(e).splitlines()[0]
+        problem = Problem(
+            f"{label}:{where}" if where else label,
+            None,
+            "",
+            f"is not valid YAML ({what}); fix it there or restore it from git",
+        )
+    else:
+        if isinstance(raw, dict):
+            return raw
+        problem = Problem(
+            label, None, "", "is not a mapping of keys to values; restore it from git"
+        )
+    raise DataError([problem])
+
+
+def data_line(data: bytes, offset: int) -> int:
+    return data[:offset].count(b"\n") + 1
+
+
 @cache
 def load_schema(data_dir: Path) -> dict[str, Table]:
-    raw = yaml.safe_load((Path(data_dir) / "schema.yml").read_text(encoding="utf-8"))
+    from evidence.dataset.csvio import DataError, Problem
+
+    raw = load_yaml(data_dir, "schema.yml")
+    try:
+        return _tables(raw)
+    except (KeyError, TypeError, AttributeError, ValueError) as e:
+        message = f"a table or column lacks {e} or is malformed; compare it with git (`git diff data/schema.yml`)"
+        raise DataError([Problem("data/schema.yml", None, "", message)]) from None
+
+
+def _tables(raw: dict) -> dict[str, Table]:
     tables = {}
     for name, t in raw["tables"].items():
         cols = tuple(
@@ -73,7 +125,7 @@ def load_schema(data_dir: Path) -> dict[str, Table]:
 
 @cache
 def load_vocabularies(data_dir: Path) -> dict[str, dict]:
-    return yaml.safe_load((Path(data_dir) / "vocabularies.yml").read_text(encoding="utf-8"))
+    return load_yaml(data_dir, "vocabularies.yml")
 
 
 def allowed_values(column: Column, vocabularies: dict) -> set | None:

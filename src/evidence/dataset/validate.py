@@ -8,8 +8,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from evidence.dataset.csvio import DataError, Problem, decode, read_rows
-from evidence.dataset.schema import Table, allowed_values, load_schema, load_vocabularies
+from evidence.dataset.csvio import MAX_CELL_BYTES, DataError, Problem, decode, read_rows
+from evidence.dataset.schema import (
+    Column,
+    Table,
+    allowed_values,
+    load_schema,
+    load_vocabularies,
+    load_yaml,
+)
 
 
 def load_table(
@@ -35,30 +42,48 @@ def load_table(
     ]
     if problems:
         return [], problems
+    if not raw_rows:
+        problems.append(Problem(label, 2, "", NO_ROWS))
     rows = []
     for line, raw in raw_rows:
-        row = {}
-        for col in table.columns:
-            cell = raw[col.name]
-            where = f"{col.name}={cell.strip()!r}" if cell.strip() else f"column '{col.name}'"
-            try:
-                value = decode(cell, col)
-            except ValueError as e:
-                problems.append(
-                    Problem(
-                        label,
-                        line,
-                        where,
-                        f"{e}; write {_article(col.type)} {col.type} (see data/schema.yml)",
-                    )
-                )
-                continue
-            if col.required and value in (None, [], ""):
-                problems.append(Problem(label, line, where, "is required but empty; fill it in"))
-            problems += _check_value(label, line, col, value, vocab)
-            row[col.name] = value
+        row, found = _typed_row(label, line, raw, table, vocab)
+        problems += found
         rows.append((line, row))
     return rows, problems
+
+
+def _typed_row(label: str, line: int, raw: dict, table: Table, vocab: dict):
+    """One row's typed values, and the problems of its cells."""
+    row, problems = {}, []
+    for col in table.columns:
+        cell = raw[col.name]
+        where = f"{col.name}={cell.strip()[:60]!r}" if cell.strip() else f"column '{col.name}'"
+        if bad := _bad_text(cell):
+            problems.append(Problem(label, line, f"column '{col.name}'", bad))
+            continue
+        try:
+            value = decode(cell, col)
+        except ValueError as e:
+            what = f"{e}; write {_article(col.type)} {col.type} (see data/schema.yml)"
+            problems.append(Problem(label, line, where, what))
+            continue
+        if col.required and value in (None, [], ""):
+            problems.append(Problem(label, line, where, "is required but empty; fill it in"))
+        problems += _check_value(label, line, col, value, vocab)
+        row[col.name] = value
+    return row, problems
+
+
+NO_ROWS = "has a header but no rows; restore the file from git or run `evidence extract`"
+
+
+def _bad_text(cell: str) -> str | None:
+    """What is wrong with a cell's text whatever its type: a NUL character, or its size."""
+    if "\x00" in cell:
+        return "contains a NUL character (\\x00), which no text holds; delete it"
+    if len(cell.encode("utf-8")) > MAX_CELL_BYTES:
+        return f"is over {MAX_CELL_BYTES // 2**20} MB; shorten it (the site cannot show a longer value)"
+    return None
 
 
 def _article(word: str) -> str:
@@ -178,21 +203,46 @@ def _coverage(tables) -> list[Problem]:
     return out
 
 
+ERRATA = "data/curation/errata.csv"
+
+
 def tolerated_citations(data_dir: Path) -> set[int]:
     """Refs cited in the text but not included, as recorded (with a reason) in errata.csv."""
+    return errata_refs(data_dir)[0]
+
+
+def errata_refs(data_dir: Path) -> tuple[set[int], list[Problem]]:
+    """The refs of errata.csv's cited_not_included rows, and the problems of the file."""
     path = Path(data_dir) / "curation" / "errata.csv"
     if not path.exists():
-        return set()
-    _, rows = read_rows(path, "data/curation/errata.csv")
-    return {
-        int(r["ref"])
-        for _, r in rows
-        if r["kind"].strip() == "cited_not_included" and r["ref"].strip()
-    }
+        return set(), []
+    try:
+        header, rows = read_rows(path, ERRATA)
+    except DataError as e:
+        return set(), e.problems
+    missing = [c for c in ("kind", "ref", "detail", "decision") if c not in header]
+    if missing:
+        return set(), [Problem(ERRATA, 1, f"column '{c}'", "is missing; add it") for c in missing]
+    refs, problems = set(), []
+    for line, r in rows:
+        if r["kind"].strip() != "cited_not_included" or not r["ref"].strip():
+            continue
+        try:
+            refs.add(decode(r["ref"], Column("ref", "integer", "")))
+        except ValueError as e:
+            problems.append(
+                Problem(
+                    ERRATA,
+                    line,
+                    f"ref={r['ref'].strip()!r}",
+                    f"{e}; write the study's number, e.g. 908",
+                )
+            )
+    return refs, problems
 
 
 def validate_dataset(data_dir: Path) -> list[Problem]:
-    """Every problem of data/, one per cell, key or reference (empty when it is valid)."""
+    """Every problem `evidence build` would meet in data/, located, or [] when it would build."""
     return checked_dataset(data_dir)[1]
 
 
@@ -202,12 +252,20 @@ def checked_dataset(data_dir: Path) -> tuple[dict[str, list[dict]], list[Problem
     The CSVs are read and decoded here once: `evidence build` takes these rows when there is no
     problem, rather than decoding the files again."""
     data_dir = Path(data_dir)
-    schema = load_schema(data_dir)
+    try:
+        schema = load_schema(data_dir)
+        load_vocabularies(data_dir)
+    except DataError as e:
+        return {}, e.problems
     tables, problems = load_dataset(data_dir)
+    try:
+        load_yaml(data_dir, "review.yml")
+    except DataError as e:
+        problems += e.problems
+    tolerated, found = errata_refs(data_dir)
+    problems += found
     if not problems:  # keys and references are meaningless on rows that did not load
         problems = (
-            _keys(tables, schema)
-            + _foreign_keys(tables, schema, tolerated_citations(data_dir))
-            + _coverage(tables)
+            _keys(tables, schema) + _foreign_keys(tables, schema, tolerated) + _coverage(tables)
         )
     return {name: [row for _, row in rows] for name, rows in tables.items()}, problems

@@ -23,9 +23,10 @@ from datasette.app import Datasette
 from datasette.url_builder import Urls
 from datasette.utils import PrefixedUrlString
 
-from evidence.settings import ROOT, settings
-from evidence.site.plugin import reopen_replaced_databases
+from evidence.settings import ROOT, public_url, settings
+from evidence.site.rebuilds import follow_rebuilds
 
+PUBLIC_MOUNT = "/browse/"  # where the site answers under the configured public URL
 TEMPLATES = ROOT / "templates"
 STATIC = ROOT / "static"
 SETTINGS = {
@@ -115,8 +116,11 @@ class SiteDatasette(Datasette):
         return MountedUrls(self)
 
 
-def datasette_app(db_path: Path | None = None, base_url: str = "/") -> Datasette:
-    """The configured site over db_path (default: build/evidence.db)."""
+def datasette_app(
+    db_path: Path | None = None, base_url: str = "/", public_root: str | None = None
+) -> Datasette:
+    """The configured site over db_path (default: build/evidence.db). Absolute links name
+    `public_root` (default: the configured public URL's /browse/), whatever Host a request names."""
     db_path = Path(db_path or settings.db_path)
     if not db_path.exists():
         raise FileNotFoundError(
@@ -129,5 +133,22 @@ def datasette_app(db_path: Path | None = None, base_url: str = "/") -> Datasette
         static_mounts=[("static", str(STATIC))],
         settings={**SETTINGS, "base_url": base_url},
     )
-    reopen_replaced_databases(ds)  # records each file's identity now, to follow rebuilds later
+    ds.absolute_url = public_absolute_url(base_url, public_root)
+    follow_rebuilds(ds)  # each file read through a pool of connections to its current build
     return ds
+
+
+def public_absolute_url(base_url: str, public_root: str | None = None):
+    """Datasette's absolute_url on the public root (default: the configured public URL's
+    /browse/), whatever Host a request names: the same links in every answer."""
+
+    def absolute_url(request, path: str) -> str:
+        # Mounted under /browse/, Datasette's request.path already holds the mount and it adds
+        # its base_url again (/browse/browse/…): strip every copy, then add the public root.
+        while base_url != "/" and path.startswith(base_url):
+            path = "/" + path[len(base_url) :]
+        if public_root is not None:
+            return public_root.rstrip("/") + "/" + path.lstrip("/")
+        return public_url(PUBLIC_MOUNT + path.lstrip("/"))
+
+    return absolute_url

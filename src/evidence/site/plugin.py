@@ -14,24 +14,25 @@
 
 from __future__ import annotations
 
-import os
 import urllib.parse
 
-from datasette import database as datasette_database
 from datasette import hookimpl
-from datasette.database import Database
 from datasette.utils.asgi import Response
 
 from evidence.export.excel import excel_csv, xlsx_workbook
 from evidence.export.files import About
 from evidence.search_text import fts_query, stem_da, stem_en
 from evidence.site.errors import error_response, replace_default_handler
+from evidence.site.guard import guard
+from evidence.site.limits import bound
+from evidence.site.rebuilds import follow_rebuilds
 
 EXCEL_CSV = "excelcsv"
 
 
 @hookimpl(trylast=True)
 def prepare_connection(conn):
+    bound(conn)  # evidence.site.limits: what one query may build, return and see
     conn.create_function("escape_fts", 1, fts_query, deterministic=True)
     conn.create_function("fts_query", 1, fts_query, deterministic=True)
     conn.create_function("stem_da", 1, stem_da, deterministic=True)
@@ -186,66 +187,15 @@ async def _landing_lists(db) -> dict:
 
 @hookimpl
 def asgi_wrapper(datasette):
-    """Follow `evidence build`: when a database file has been replaced (new inode or mtime),
-    open the new file for every request from then on. Datasette's immutable connections are
-    kept per thread and would otherwise go on answering from the build they first opened."""
+    """Before Datasette: the guard (bounded query strings, no debug pages), then follow
+    `evidence build` (evidence.site.rebuilds: each request reads the current build)."""
 
     def wrap(app):
-        async def follow_rebuilds(scope, receive, send):
+        async def follow(scope, receive, send):
             if scope["type"] == "http":
-                reopen_replaced_databases(datasette)
+                follow_rebuilds(datasette)
             await app(scope, receive, send)
 
-        return follow_rebuilds
+        return guard(follow, datasette)
 
     return wrap
-
-
-def _file_key(path: str) -> tuple[int, int] | None:
-    try:
-        st = os.stat(path)
-    except OSError:
-        return None  # mid-swap or gone: keep serving what is open
-    return (st.st_ino, st.st_mtime_ns)
-
-
-def reopen_replaced_databases(datasette) -> None:
-    for name, db in list(datasette.databases.items()):
-        if not db.path or db.is_mutable:
-            continue
-        key = _file_key(db.path)
-        seen = getattr(db, "evidens_file_key", None)
-        if seen is None:
-            db.evidens_file_key = key
-        elif key is not None and key != seen:
-            fresh = RebuiltDatabase(datasette, path=db.path, is_mutable=False)
-            fresh.name, fresh.route, fresh.evidens_file_key = db.name, db.route, key
-            datasette.databases = {**datasette.databases, name: fresh}  # swap, never mutate
-
-
-class RebuiltDatabase(Database):
-    """A database reopened after a rebuild. Datasette keeps one connection per thread, keyed by
-    the database's name alone; this replaces a thread's connection when it was opened on an
-    earlier build of the file."""
-
-    async def execute_fn(self, fn):
-        key = self.evidens_file_key
-        local = datasette_database.connections  # per worker thread
-
-        def on_this_build(conn):
-            if getattr(local, f"{self.name}@build", None) != key:
-                conn = self.connect()
-                self.ds._prepare_connection(conn, self.name)
-                setattr(local, self.name, conn)
-                setattr(local, f"{self.name}@build", key)
-            return fn(conn)
-
-        return await super().execute_fn(on_this_build)
-
-
-@hookimpl
-def register_routes():
-    """The site's own pages: /study/{ref}, /concept/{id}, /map, /map.html, /prisma."""
-    from evidence.site.pages import ROUTES
-
-    return ROUTES

@@ -1,0 +1,89 @@
+"""A small ASGI guard in front of the site: bounded query strings and no debug pages.
+
+Datasette runs every facet a URL asks for (`_facet=` repeated 2,000 times kept a server busy
+for minutes) and reads every repeated filter, sort or column parameter. Before Datasette sees a
+request, this guard answers 400 with the site's error page (or JSON for a .json URL) when
+
+- the query string is longer than `MAX_QUERY_BYTES` (a long SQL query still fits),
+- it has more than `MAX_PARAMETERS` parameters, or one name more than `MAX_REPEATS` times,
+- it asks for more than `MAX_FACETS` facets (`_facet`, `_facet_array`, `_facet_date` together);
+
+and answers 404 for Datasette's debug pages that show a visitor what only the server's operator
+needs: `/-/databases` (the database's absolute file path) and `/-/threads` (the server's threads
+and tasks).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from urllib.parse import parse_qsl
+
+MAX_QUERY_BYTES = 32 * 1024
+MAX_PARAMETERS = 64
+MAX_REPEATS = 16
+MAX_FACETS = 10
+HIDDEN = re.compile(r"/-/(databases|threads)(\.json)?/?$")
+
+
+def refusal(query_string: bytes) -> str | None:
+    """Why a query string is refused, or None."""
+    if len(query_string) > MAX_QUERY_BYTES:
+        return f"The address is too long: at most {MAX_QUERY_BYTES // 1024} KB of parameters."
+    if query_string.count(b"&") >= MAX_PARAMETERS:
+        return f"Too many parameters: at most {MAX_PARAMETERS}."
+    params = parse_qsl(query_string.decode("latin-1"), keep_blank_values=True)
+    counts = Counter(name for name, _ in params)
+    name, most = counts.most_common(1)[0] if counts else ("", 0)
+    if most > MAX_REPEATS:
+        return f"The parameter {name[:40]!r} is repeated {most} times: at most {MAX_REPEATS}."
+    facets = sum(n for k, n in counts.items() if k.startswith("_facet") and k != "_facet_size")
+    if facets > MAX_FACETS:
+        return f"Too many facets ({facets}): at most {MAX_FACETS} at once."
+    return None
+
+
+def guard(app, datasette=None):
+    """Wrap an ASGI app (the site) with the checks above; pages rendered by `datasette` if given."""
+
+    async def guarded(scope, receive, send):
+        if scope["type"] != "http":
+            return await app(scope, receive, send)
+        path = scope.get("path", "")
+        if HIDDEN.search(path):
+            return await _answer(send, datasette, path, 404, "Not found.")
+        reason = refusal(scope.get("query_string", b""))
+        if reason:
+            return await _answer(send, datasette, path, 400, reason)
+        return await app(scope, receive, send)
+
+    return guarded
+
+
+async def _answer(send, datasette, path: str, status: int, message: str) -> None:
+    if path.endswith(".json"):
+        body = json.dumps({"ok": False, "error": message, "status": status}).encode()
+        content_type = b"application/json; charset=utf-8"
+    else:
+        body = (await _page(datasette, status, message)).encode()
+        content_type = b"text/html; charset=utf-8"
+    headers = [(b"content-type", content_type), (b"content-length", str(len(body)).encode())]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+
+
+async def _page(datasette, status: int, message: str) -> str:
+    if datasette is not None:
+        try:
+            return await datasette.render_template(
+                "error.html", {"ok": False, "error": message, "status": status, "title": None}
+            )
+        except Exception:  # before startup: the plain page below
+            pass
+    from html import escape
+
+    return (
+        f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>Error {status}</title>"
+        f"</head><body><h1>Error {status}</h1><p>{escape(message)}</p></body></html>"
+    )
