@@ -59,6 +59,8 @@ TABLE_ORDER = [
     "findings",
     "claim_concepts",
     "citation_stances",
+    "claim_expansions",
+    "finding_concepts",
     "outcomes",
     "handbook_advice",
 ]
@@ -72,6 +74,8 @@ EXTRA_INDEXES = {
     "findings": ["dimension"],
     "claim_concepts": ["concept_id", "stance"],
     "citation_stances": ["ref", "concept_id"],
+    "claim_expansions": ["claim_id"],
+    "finding_concepts": ["concept_id", "stance"],
     "concepts": ["dimension", "factor"],
     "outcomes": ["direction"],
     "handbook_advice": ["topic"],
