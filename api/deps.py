@@ -1,4 +1,5 @@
-"""API dependencies: the database, a read-only connection per request, shared query parameters."""
+"""API dependencies: the database, a read-only connection per request, shared query parameters
+and the study filters. Every dependency of a route is here."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import Annotated, Literal
 from fastapi import Depends, HTTPException, Query, Request
 
 from evidence.read.database import Database, DatabaseMissing
+from evidence.read.lists import StudyFilters
 from evidence.settings import settings
 
 
@@ -76,6 +78,77 @@ TextQuery = Annotated[
         examples=["familie"],
     ),
 ]
+
+CountryQuery = Annotated[
+    str | None,
+    Query(
+        max_length=20, description="Country code (see /browse/evidence/countries).", examples=["DK"]
+    ),
+]
+ServiceAreaQuery = Annotated[
+    str | None, Query(max_length=40, description="Service area code.", examples=["social"])
+]
+MethodQuery = Annotated[
+    str | None,
+    Query(max_length=40, description="Method code.", examples=["qualitative_interviews"]),
+]
+DimensionQuery = Annotated[
+    str | None,
+    Query(
+        max_length=40,
+        description=(
+            "A Bilag 2 dimension (rammer_og_maal, roller_og_viden, virkninger: studies with a finding under it) or a chapter "
+            "dimension (rammer, maal, roller, viden, virkninger_borgere, virkninger_medarbejdere: studies cited in it)."
+        ),
+        examples=["virkninger"],
+    ),
+]
+ConceptQuery = Annotated[
+    str | None,
+    Query(
+        max_length=100,
+        description="Studies the review cites for this concept.",
+        examples=["co-location"],
+    ),
+]
+StanceQuery = Annotated[
+    str | None,
+    Query(
+        max_length=20,
+        description=(
+            "supports, contradicts, mixed or mentions: the study's stance on `concept`, or on any concept without it."
+        ),
+        examples=["supports"],
+    ),
+]
+YearFromQuery = Annotated[
+    int | None,
+    Query(ge=1900, le=2100, description="Published this year or later.", examples=[2015]),
+]
+YearToQuery = Annotated[
+    int | None,
+    Query(ge=1900, le=2100, description="Published this year or earlier.", examples=[2020]),
+]
+
+
+def study_filters(
+    country: CountryQuery = None,
+    service_area: ServiceAreaQuery = None,
+    method: MethodQuery = None,
+    dimension: DimensionQuery = None,
+    concept: ConceptQuery = None,
+    stance: StanceQuery = None,
+    year_from: YearFromQuery = None,
+    year_to: YearToQuery = None,
+    q: TextQuery = None,
+) -> StudyFilters:
+    """The filters of /api/studies and the bibliography exports."""
+    return StudyFilters(
+        country, service_area, method, dimension, concept, stance, year_from, year_to, q
+    )
+
+
+StudyFiltersDep = Annotated[StudyFilters, Depends(study_filters)]
 
 DEFAULT_LIMIT = 100
 

@@ -6,6 +6,7 @@ only wraps it in an HTTP response: file name, media type and provenance headers.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from urllib.parse import quote
 
 from fastapi import Request
@@ -13,6 +14,36 @@ from fastapi.responses import Response
 
 from evidence.export.files import MEDIA_TYPES, About, about_csv, render
 from evidence.read.database import Database
+from evidence.read.dictionary import column_docs
+
+
+def list_response(
+    request: Request,
+    database: Database,
+    conn,
+    page: tuple[list[dict], int],
+    fmt: str,
+    about_only: bool,
+    *,
+    resource: str,
+    columns: list[str],
+    filters: dict | None = None,
+    table: str | None = None,
+    extra: dict[str, str] | None = None,
+    model=None,
+    flatten: Callable[[dict], dict] | None = None,
+):
+    """What a list route answers: `{data, count}` as JSON, else the rows as a file with provenance.
+
+    `page` is the (rows, count) a `list_*` function returns; the file's column descriptions come
+    from the database's data_dictionary for `table`, with `extra` for columns it does not have."""
+    rows, count = page
+    if fmt == "json":
+        return {"data": rows, "count": count}
+    docs = column_docs(conn, table, columns, extra) if table else extra
+    info = about_for(request, database, resource, filters or {}, docs)
+    rows = [flatten(r) for r in rows] if flatten else rows
+    return file_response(fmt, rows, columns, info, about_only, model)
 
 
 def about_for(

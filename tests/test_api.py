@@ -396,3 +396,18 @@ def test_a_database_built_before_the_documents_is_503_saying_rebuild(evidence_db
         r = client.get("/api/studies/924")
         assert r.status_code == 503 and "evidence build" in r.json()["detail"]
         assert client.get("/api/gap-map").status_code == 200
+
+
+def test_an_unknown_concept_answers_one_404_everywhere(api_client):
+    # /api/ask said "see /api/concepts for the ids", the concept routes "the ids are listed at
+    # /api/concepts": one wording now, the one the study routes' 404 also uses
+    wording = "no concept 'kontakt-person'; the ids are listed at /api/concepts"
+    answers = [
+        api_client.get("/api/ask", params={"concept": "kontakt-person"}),
+        api_client.get("/api/concepts/kontakt-person"),
+        api_client.get("/api/concepts/kontakt-person/brief"),
+    ]
+    assert [r.status_code for r in answers] == [404, 404, 404]
+    assert {r.json()["detail"] for r in answers} == {wording}
+    assert answers[0].json()["suggestions"] == answers[1].json()["suggestions"]
+    assert answers[1].json()["suggestions"][0]["id"] == "single-contact-person"

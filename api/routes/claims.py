@@ -25,9 +25,8 @@ from ..deps import (
     OffsetQuery,
     page_limit,
 )
-from ..formats import about_for, file_response
+from ..formats import list_response
 from . import FILES, INVALID
-from .docs import column_docs
 
 router = APIRouter(tags=["review"])
 
@@ -115,22 +114,20 @@ def get_claims(
     format: FormatQuery = "json",
     about: AboutQuery = False,
 ):
-    rows, count = list_claims(
-        conn, section, concept, stance, ref, page_limit(limit, format), offset
-    )
-    if format == "json":
-        return {"data": rows, "count": count}
-    filters = {"section": section, "concept": concept, "stance": stance, "ref": ref}
-    docs = column_docs(
-        conn, "claims", CLAIM_COLUMNS, {"section_title": "Title of the section (Danish)."}
-    )
-    return file_response(
+    page = list_claims(conn, section, concept, stance, ref, page_limit(limit, format), offset)
+    return list_response(
+        request,
+        database,
+        conn,
+        page,
         format,
-        rows,
-        CLAIM_COLUMNS,
-        about_for(request, database, "claims", filters, docs),
         about,
-        ClaimPublic,
+        resource="claims",
+        columns=CLAIM_COLUMNS,
+        filters={"section": section, "concept": concept, "stance": stance, "ref": ref},
+        table="claims",
+        extra={"section_title": "Title of the section (Danish)."},
+        model=ClaimPublic,
     )
 
 
@@ -149,17 +146,22 @@ def get_sections(
     format: FormatQuery = "json",
     about: AboutQuery = False,
 ):
-    rows, count = list_sections(conn)
-    if format == "json":
-        return {"data": rows, "count": count}
-    extra = {
-        "n_claims": "Claims in the section (a chapter counts all of its sections).",
-        "n_studies": "Distinct included studies cited.",
-    }
-    info = about_for(
-        request, database, "sections", {}, column_docs(conn, "sections", SECTION_COLUMNS, extra)
+    return list_response(
+        request,
+        database,
+        conn,
+        list_sections(conn),
+        format,
+        about,
+        resource="sections",
+        columns=SECTION_COLUMNS,
+        table="sections",
+        extra={
+            "n_claims": "Claims in the section (a chapter counts all of its sections).",
+            "n_studies": "Distinct included studies cited.",
+        },
+        model=SectionPublic,
     )
-    return file_response(format, rows, SECTION_COLUMNS, info, about, SectionPublic)
 
 
 @router.get(
@@ -180,14 +182,16 @@ def get_outcomes(
     format: FormatQuery = "json",
     about: AboutQuery = False,
 ):
-    rows, count = list_outcomes(conn, ref, section, page_limit(limit, format), offset)
-    if format == "json":
-        return {"data": rows, "count": count}
-    info = about_for(
+    return list_response(
         request,
         database,
-        "outcomes",
-        {"ref": ref, "section": section},
-        column_docs(conn, "outcomes", OUTCOME_COLUMNS),
+        conn,
+        list_outcomes(conn, ref, section, page_limit(limit, format), offset),
+        format,
+        about,
+        resource="outcomes",
+        columns=OUTCOME_COLUMNS,
+        filters={"ref": ref, "section": section},
+        table="outcomes",
+        model=OutcomePublic,
     )
-    return file_response(format, rows, OUTCOME_COLUMNS, info, about, OutcomePublic)

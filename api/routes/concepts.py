@@ -7,11 +7,11 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Path, Query, Request, Response
 from fastapi.responses import HTMLResponse, PlainTextResponse
 
-from evidence.answer.ask import assemble_studies, concept_index, suggest
+from evidence.answer.ask import assemble_studies, concept_index, unknown_concept
 from evidence.export.briefs import render_brief
 from evidence.models import ConceptProfile, ConceptPublic, ConceptsPublic
-from evidence.read.documents import concept_profile, review_record
-from evidence.read.lists import NotFound, list_concepts
+from evidence.read.documents import concept_profile, find_concept, review_record, section_pages
+from evidence.read.lists import list_concepts
 
 from ..deps import (
     AboutQuery,
@@ -24,9 +24,8 @@ from ..deps import (
     TextQuery,
     page_limit,
 )
-from ..formats import about_for, file_response
+from ..formats import list_response
 from . import FILES, INVALID, NOT_FOUND
-from .docs import column_docs
 
 router = APIRouter(tags=["concepts"])
 
@@ -80,30 +79,29 @@ def get_concepts(
     format: FormatQuery = "json",
     about: AboutQuery = False,
 ):
-    rows, count = list_concepts(conn, dimension, q, page_limit(limit, format), offset)
-    if format == "json":
-        return {"data": rows, "count": count}
-    extra = {
-        "n_claims": "Claims of the review about the concept.",
-        "n_studies": "Included studies the review cites for it.",
-    }
-    info = about_for(
+    return list_response(
         request,
         database,
-        "concepts",
-        {"dimension": dimension, "q": q},
-        column_docs(conn, "concepts", COLUMNS, extra),
+        conn,
+        list_concepts(conn, dimension, q, page_limit(limit, format), offset),
+        format,
+        about,
+        resource="concepts",
+        columns=COLUMNS,
+        filters={"dimension": dimension, "q": q},
+        table="concepts",
+        extra={
+            "n_claims": "Claims of the review about the concept.",
+            "n_studies": "Included studies the review cites for it.",
+        },
+        model=ConceptPublic,
     )
-    return file_response(format, rows, COLUMNS, info, about, ConceptPublic)
 
 
 def _profile(database, conn, concept_id: str, lang: str) -> dict:
-    concept = conn.execute("select * from concepts where id = ?", [concept_id]).fetchone()
+    concept = find_concept(conn, concept_id)
     if concept is None:
-        raise NotFound(
-            f"no concept {concept_id!r}; the ids are listed at /api/concepts",
-            suggest(database, concept_id),
-        )
+        raise unknown_concept(database, concept_id)
     studies = assemble_studies(conn, concept_index(database), [concept_id], lang)
     return concept_profile(conn, concept, studies)
 
@@ -156,11 +154,7 @@ def get_brief(
 ):
     profile = _profile(database, conn, concept_id, lang)
     review = review_record(conn, database.dataset_version())
-    title = "title_en" if lang == "en" else "title_da"
-    sections = {
-        r["section"]: {"title": r[title], "page": r["page"]}
-        for r in conn.execute("select * from sections")
-    }
+    sections = section_pages(conn, lang)
     url = str(request.url_for("get_concept", concept_id=concept_id))
     text = render_brief(profile, review, sections, format, lang, url)
     if format == "md":

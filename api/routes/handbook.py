@@ -18,9 +18,8 @@ from ..deps import (
     OffsetQuery,
     page_limit,
 )
-from ..formats import about_for, file_response
+from ..formats import list_response
 from . import FILES, INVALID
-from .docs import column_docs
 
 router = APIRouter(tags=["handbook"])
 
@@ -123,14 +122,17 @@ def get_handbook(
     format: FormatQuery = "json",
     about: AboutQuery = False,
 ):
-    rows, count = list_handbook(conn, topic, concept, page_limit(limit, format), offset)
-    if format == "json":
-        return {"data": rows, "count": count}
-    info = about_for(
+    return list_response(
         request,
         database,
-        "handbook",
-        {"topic": topic, "concept": concept},
-        column_docs(conn, "handbook_advice", COLUMNS, EXTRA),
+        conn,
+        list_handbook(conn, topic, concept, page_limit(limit, format), offset),
+        format,
+        about,
+        resource="handbook",
+        columns=COLUMNS,
+        filters={"topic": topic, "concept": concept},
+        table="handbook_advice",
+        extra=EXTRA,
+        flatten=flatten,
     )
-    return file_response(format, [flatten(r) for r in rows], COLUMNS, info, about)

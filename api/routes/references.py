@@ -5,23 +5,17 @@ from __future__ import annotations
 from fastapi import APIRouter, Response
 
 from evidence.export.bibliography import entry, to_bibtex, to_csl_json, to_ris
-from evidence.read.lists import list_studies
+from evidence.read.lists import list_studies, references_by_id
 
-from ..deps import ConnectionDep
+from ..deps import ConnectionDep, StudyFiltersDep
 from . import INVALID
-from .studies import StudyFiltersDep
 
 router = APIRouter(tags=["references"])
 
 
 def _entries(conn, filters) -> list[dict]:
     studies, _ = list_studies(conn, filters)
-    ids = [s["reference_id"] for s in studies if s["reference_id"]]
-    marks = ", ".join("?" for _ in ids) or "null"
-    refs = {
-        r["reference_id"]: r
-        for r in conn.execute(f'select * from "references" where reference_id in ({marks})', ids)
-    }
+    refs = references_by_id(conn, [s["reference_id"] for s in studies if s["reference_id"]])
     return [entry(s, refs.get(s["reference_id"])) for s in studies]
 
 

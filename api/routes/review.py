@@ -21,7 +21,7 @@ from ..deps import (
     OffsetQuery,
     page_limit,
 )
-from ..formats import about_for, file_response
+from ..formats import about_for, file_response, list_response
 from . import FILES, INVALID
 
 router = APIRouter(tags=["review"])
@@ -78,15 +78,16 @@ def get_audit(
     format: FormatQuery = "json",
     about: AboutQuery = False,
 ):
-    rows, count = list_audit(conn, kind, ref, page_limit(limit, format), offset)
-    if format == "json":
-        return {"data": rows, "count": count}
-    return file_response(
+    return list_response(
+        request,
+        database,
+        conn,
+        list_audit(conn, kind, ref, page_limit(limit, format), offset),
         format,
-        rows,
-        AUDIT_COLUMNS,
-        about_for(request, database, "audit", {"kind": kind, "ref": ref}),
         about,
+        resource="audit",
+        columns=AUDIT_COLUMNS,
+        filters={"kind": kind, "ref": ref},
     )
 
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, Request, Response
+from fastapi import APIRouter, Path, Request, Response
 
 from evidence.models import StudiesPublic, StudyDetail, StudyPublic
 from evidence.read.documents import study_document
-from evidence.read.lists import StudyFilters, list_studies
+from evidence.read.lists import list_studies
 
 from ..deps import (
     AboutQuery,
@@ -17,12 +17,11 @@ from ..deps import (
     FormatQuery,
     LimitQuery,
     OffsetQuery,
-    TextQuery,
+    StudyFiltersDep,
     page_limit,
 )
-from ..formats import about_for, file_response
+from ..formats import list_response
 from . import FILES, INVALID, NOT_FOUND
-from .docs import column_docs
 
 router = APIRouter(tags=["studies"])
 
@@ -46,69 +45,6 @@ COLUMNS = [
 ]
 
 
-def study_filters(
-    country: Annotated[
-        str | None,
-        Query(
-            max_length=20,
-            description="Country code (see /browse/evidence/countries).",
-            examples=["DK"],
-        ),
-    ] = None,
-    service_area: Annotated[
-        str | None, Query(max_length=40, description="Service area code.", examples=["social"])
-    ] = None,
-    method: Annotated[
-        str | None,
-        Query(max_length=40, description="Method code.", examples=["qualitative_interviews"]),
-    ] = None,
-    dimension: Annotated[
-        str | None,
-        Query(
-            max_length=40,
-            description=(
-                "A Bilag 2 dimension (rammer_og_maal, roller_og_viden, virkninger: studies with a finding under it) or a chapter "
-                "dimension (rammer, maal, roller, viden, virkninger_borgere, virkninger_medarbejdere: studies cited in it)."
-            ),
-            examples=["virkninger"],
-        ),
-    ] = None,
-    concept: Annotated[
-        str | None,
-        Query(
-            max_length=100,
-            description="Studies the review cites for this concept.",
-            examples=["co-location"],
-        ),
-    ] = None,
-    stance: Annotated[
-        str | None,
-        Query(
-            max_length=20,
-            description=(
-                "supports, contradicts, mixed or mentions: the study's stance on `concept`, or on any concept without it."
-            ),
-            examples=["supports"],
-        ),
-    ] = None,
-    year_from: Annotated[
-        int | None,
-        Query(ge=1900, le=2100, description="Published this year or later.", examples=[2015]),
-    ] = None,
-    year_to: Annotated[
-        int | None,
-        Query(ge=1900, le=2100, description="Published this year or earlier.", examples=[2020]),
-    ] = None,
-    q: TextQuery = None,
-) -> StudyFilters:
-    return StudyFilters(
-        country, service_area, method, dimension, concept, stance, year_from, year_to, q
-    )
-
-
-StudyFiltersDep = Annotated[StudyFilters, Depends(study_filters)]
-
-
 @router.get(
     "/studies",
     response_model=StudiesPublic,
@@ -126,13 +62,20 @@ def get_studies(
     format: FormatQuery = "json",
     about: AboutQuery = False,
 ):
-    rows, count = list_studies(conn, filters, page_limit(limit, format), offset)
-    if format == "json":
-        return {"data": rows, "count": count}
-    info = about_for(
-        request, database, "studies", filters.active(), column_docs(conn, "studies", COLUMNS)
+    page = list_studies(conn, filters, page_limit(limit, format), offset)
+    return list_response(
+        request,
+        database,
+        conn,
+        page,
+        format,
+        about,
+        resource="studies",
+        columns=COLUMNS,
+        filters=filters.active(),
+        table="studies",
+        model=StudyPublic,
     )
-    return file_response(format, rows, COLUMNS, info, about, StudyPublic)
 
 
 @router.get(

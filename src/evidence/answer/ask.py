@@ -22,7 +22,7 @@ from evidence.answer.resolve import ConceptIndex, Match
 from evidence.answer.retrieve import PRECISE, PassageIndex, Retrieval, retrieve
 from evidence.answer.studies import study_documents
 from evidence.read.database import Database
-from evidence.read.lists import NotFound, unknown_concept
+from evidence.read.lists import NotFound
 from evidence.read.stances import concept_evidence, summarise
 
 SUGGEST_MIN = 20.0  # nearest concepts shown when nothing matches
@@ -61,6 +61,13 @@ def suggest(db: Database, text: str, limit: int = SUGGEST_MAX) -> list[dict]:
     index = concept_index(db)
     matches = index.resolve(text.replace("-", " "), min_score=SUGGEST_MIN)
     return [_concept(index, m.concept_id, m.score) for m in matches][:limit]
+
+
+def unknown_concept(db: Database, concept_id: str) -> NotFound:
+    """The one answer to a concept id that does not exist: a 404 naming the nearest concepts."""
+    return NotFound(
+        f"no concept {concept_id!r}; the ids are listed at /api/concepts", suggest(db, concept_id)
+    )
 
 
 def _concept(index: ConceptIndex, concept_id: str, score: float, matched: str = "") -> dict:
@@ -105,7 +112,7 @@ def answer_concept(db: Database, concept: str, lang: str = "da") -> dict:
     """Every study the review cites for a concept (and its narrower concepts), with stances."""
     index = concept_index(db)
     if concept not in index.concepts:
-        raise unknown_concept(concept, suggest(db, concept))
+        raise unknown_concept(db, concept)
     with db.connection() as conn:
         gathered = concept_evidence(conn, concept)
         refs = list(gathered)

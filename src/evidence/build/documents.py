@@ -21,8 +21,9 @@ import sqlite_utils
 from pydantic import TypeAdapter
 
 from evidence.build.dictionary import described
+from evidence.dataset.schema import list_columns
 from evidence.models import GapCell, GapMap, StudyDetail
-from evidence.read.database import list_columns, row_factory
+from evidence.read.database import row_factory
 from evidence.read.documents import GAP_COLUMNS, gap_map_axes, gap_map_cells, study_details
 
 LANGS = ("da", "en")

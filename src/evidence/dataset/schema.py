@@ -82,3 +82,8 @@ def allowed_values(column: Column, vocabularies: dict) -> set | None:
     if column.allowed:
         return {str(v) for v in column.allowed}
     return None
+
+
+def list_columns(data_dir: Path) -> set[str]:
+    """Names of every column data/schema.yml declares a list (stored as JSON arrays)."""
+    return {c.name for t in load_schema(Path(data_dir)).values() for c in t.columns if c.is_list}

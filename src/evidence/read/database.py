@@ -18,8 +18,7 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 from threading import Lock
 
-from evidence.dataset.schema import load_schema
-from evidence.settings import settings
+from evidence.read.dictionary import list_columns_of
 
 
 class DatabaseMissing(FileNotFoundError):
@@ -28,12 +27,6 @@ class DatabaseMissing(FileNotFoundError):
 
 class DatabaseOutdated(DatabaseMissing):
     """The database was built by an earlier version: it lacks a table this one reads."""
-
-
-def list_columns(data_dir: Path | None = None) -> set[str]:
-    """Names of every column data/schema.yml declares a list (stored as JSON arrays)."""
-    schema = load_schema(Path(data_dir or settings.data_dir))
-    return {c.name for t in schema.values() for c in t.columns if c.is_list}
 
 
 def row_factory(lists: set[str]) -> Callable:
@@ -66,7 +59,7 @@ class Database:
         """`after_load` runs after each cached computation (the server freezes the heap with it)."""
         self.path = Path(path)
         self.after_load = after_load
-        self._lists = list_columns()
+        self._lists: tuple[tuple | None, set[str]] = (None, set())
         self._cache: dict[str, object] = {}
         self._identity: tuple | None = None
         self._lock = Lock()
@@ -92,8 +85,18 @@ class Database:
             factory=BuildConnection,
         )
         conn.identity = identity
-        conn.row_factory = row_factory(self._lists)
+        conn.row_factory = row_factory(self._list_columns(conn, identity))
         return conn
+
+    def _list_columns(self, conn: sqlite3.Connection, identity: tuple) -> set[str]:
+        """The build's list columns, from its own data_dictionary (read once per build)."""
+        if self._lists[0] != identity:
+            try:
+                lists = list_columns_of(conn)
+            except sqlite3.DatabaseError:  # not a database of ours: reads fail later, and say so
+                lists = set()
+            self._lists = (identity, lists)
+        return self._lists[1]
 
     def acquire(self) -> BuildConnection:
         """A read-only connection to the current build: an idle one of the same build, or a new one.

@@ -116,6 +116,18 @@ def nearest_refs(conn: sqlite3.Connection, ref: int, n: int = 5) -> list[dict]:
     return [{"ref": r["ref"], "authors": r["authors"], "year": r["year"]} for r in rows]
 
 
+def find_concept(conn: sqlite3.Connection, concept_id: str) -> dict | None:
+    """The concept's row, or None when there is no such id."""
+    return conn.execute("select * from concepts where id = ?", [concept_id]).fetchone()
+
+
+def section_pages(conn: sqlite3.Connection, lang: str = "da") -> dict[str, dict]:
+    """section → {title (in `lang`), page}, for a brief's references to the review."""
+    title = "title_en" if lang == "en" else "title_da"
+    rows = conn.execute("select * from sections")
+    return {r["section"]: {"title": r[title], "page": r["page"]} for r in rows}
+
+
 def concept_profile(conn: sqlite3.Connection, concept: dict, studies: list[dict]) -> dict:
     """A concept's evidence profile: its studies (from ask.assemble_studies) counted every way, and the
     Cabi handbook's advice about it (practice guidance, kept apart from the evidence)."""

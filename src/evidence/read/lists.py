@@ -140,6 +140,13 @@ def list_studies(
     return rows[offset : offset + limit if limit is not None else None], len(rows)
 
 
+def references_by_id(conn: sqlite3.Connection, reference_ids: list[str]) -> dict[str, dict]:
+    """reference_id → its bibliography entry (the `references` table)."""
+    marks = ", ".join("?" for _ in reference_ids) or "null"
+    sql = f'select * from "references" where reference_id in ({marks})'
+    return {r["reference_id"]: r for r in conn.execute(sql, reference_ids)}
+
+
 def _kept_refs(conn: sqlite3.Connection, f: StudyFilters) -> set[int] | None:
     """Refs allowed by the dimension, concept and stance filters (None: no such filter)."""
     keep = None
