@@ -54,6 +54,28 @@ def audit(args) -> int:
     return 0
 
 
+def coding(args) -> int:
+    from evidence.dataset.coding import coding_report, write_final
+
+    if args.write:
+        for name, n in write_final(args.data).items():
+            print(f"data/curation/{name}.csv: {n} rows")
+        print("Run `evidence extract` to carry them into data/.")
+        return 0
+    report = coding_report(args.data)
+    if args.json:
+        print(json.dumps({k: v.as_dict() for k, v in report.items()}, indent=2))
+        return 0
+    for units, a in report.items():
+        print(
+            f"{units}: {a.units} units coded by two coders; concept sets equal {a.sets_equal:.0%}, "
+            f"mean Jaccard {a.jaccard:.2f}, kappa (concept presence) {a.kappa_concepts:.2f}; "
+            f"stance agreement {a.stance_observed:.0%} over {a.stance_pairs} pairs, "
+            f"kappa {a.kappa_stance:.2f}; {a.disputed} disagreements reconciled"
+        )
+    return 0
+
+
 def build(args) -> int:
     from evidence.build.database import build_database
 
@@ -184,6 +206,10 @@ COMMANDS = {
     "extract": ("regenerate data/*.csv from the review's text plus data/curation/", []),
     "validate": ("check data/*.csv against data/schema.yml; exit 1 on any problem", []),
     "audit": ("report the review's own inconsistencies, computed from the data", []),
+    "coding": (
+        "the double coding: agreement before reconciliation (Cohen's kappa); --write the final",
+        [],
+    ),
     "build": (
         "build the SQLite database from data/ (atomic; the old one stays on failure)",
         ["db"],
@@ -212,6 +238,12 @@ def parser() -> argparse.ArgumentParser:
         "--json",
         action="store_true",
         help="print a JSON list of {kind, location, stated, observed, detail}",
+    )
+    commands["coding"].add_argument("--json", action="store_true", help="print the figures as JSON")
+    commands["coding"].add_argument(
+        "--write",
+        action="store_true",
+        help="write the final coding (agreed + reconciled) to data/curation/",
     )
     commands["ask"].add_argument(
         "question", nargs="+", help='e.g. "which studies support a single contact person"'

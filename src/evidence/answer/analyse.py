@@ -14,6 +14,10 @@ from evidence.answer.stopwords import NEGATIONS, STOPWORDS
 from evidence.answer.words import normalise, stem
 
 MIN_PART = 4  # letters in the shortest compound part: "møde", "plan", "børn"
+# Prepositions that turn a topic around ("møder med / uden / om borgeren", "meetings with /
+# without / about the family"): stopwords alone, so each also makes a term with its neighbours.
+RELATIONS = frozenset("med uden om with without about".split())
+ARTICLES = frozenset("the a an den det de en et".split())
 
 
 def words(text: str) -> list[str]:
@@ -65,13 +69,26 @@ class Analyser:
         return ()
 
     def terms(self, text: str, split: bool = True) -> list[str]:
-        """Every index term of `text`, in order, repeats kept (BM25 counts them)."""
+        """Every index term of `text`, in order, repeats kept (BM25 counts them), and a relation
+        term for each content word next to a relation word ("mød+med", "med+borger")."""
         out: list[str] = []
-        for w in words(text):
+        ws = [w for w in words(text) if w not in ARTICLES]
+        for i, w in enumerate(ws):
+            if w in RELATIONS:
+                out += self.relation_terms(ws, i)
             if not is_content(w):
                 continue
             out += self.word_terms(w)
             if split:
                 for p in self.parts(w):
                     out += self.word_terms(p)
+        return out
+
+    def relation_terms(self, ws: list[str], i: int) -> list[str]:
+        """The relation terms around the relation word ws[i] (Danish stems)."""
+        out = []
+        if i > 0 and is_content(ws[i - 1]) and ws[i - 1] not in RELATIONS:
+            out.append(f"{stem(ws[i - 1], 'da')}+{ws[i]}")
+        if i + 1 < len(ws) and is_content(ws[i + 1]) and ws[i + 1] not in RELATIONS:
+            out.append(f"{ws[i]}+{stem(ws[i + 1], 'da')}")
         return out

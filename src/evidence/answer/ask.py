@@ -114,12 +114,7 @@ def answer_concept(db: Database, concept: str, lang: str = "da") -> dict:
     if concept not in index.concepts:
         raise unknown_concept(db, concept)
     with db.connection() as conn:
-        gathered = concept_evidence(conn, concept)
-        refs = list(gathered)
-        claims_of = {r: gathered[r]["claim_ids"] for r in refs}
-        studies = study_documents(conn, refs, claims_of, gathered_concepts(gathered), lang)
-    for s in studies:
-        s["stance"] = gathered[s["ref"]]["stance"]
+        studies = concept_studies(conn, concept, lang)
     result = {
         "query": concept,
         "coverage": "concept",
@@ -135,8 +130,17 @@ def answer_concept(db: Database, concept: str, lang: str = "da") -> dict:
     return result
 
 
-def gathered_concepts(gathered: dict[int, dict]) -> list[str]:
-    return sorted({c for entry in gathered.values() for c in entry["concepts"]})
+def concept_studies(conn: sqlite3.Connection, concept: str, lang: str = "da") -> list[dict]:
+    """The concept's studies as answer documents, with the stance every door shows
+    (concept_studies: its own and its narrower concepts' evidence, both sources)."""
+    gathered = concept_evidence(conn, concept)
+    refs = list(gathered)
+    claims_of = {r: gathered[r]["claim_ids"] for r in refs}
+    family = sorted({c for entry in gathered.values() for c in entry["concepts"]})
+    studies = study_documents(conn, refs, claims_of, family, lang)
+    for s in studies:
+        s["stance"] = gathered[s["ref"]]["stance"]
+    return studies
 
 
 def _frame(question: str, found: Retrieval) -> dict:

@@ -2,10 +2,12 @@
 
 - **Country**: "danske studier", "Norwegian", "i Sverige" → the study's Bilag 2 countries (DK,
   SE, NO, FI); "nordisk"/"Nordic"/"Scandinavian" → any of the four.
-- **Service area**: "psykiatri", "elderly care", "jobcenter", "sygedagpenge", … → Bilag 2's
-  service areas (data/vocabularies.yml). These words are often the topic itself ("en
-  sygehusafdeling", "an after-school job"), so evidence.answer.retrieve applies an area only when
-  the best passage does not use the word itself, and drops it when it would empty the answer.
+- **Service area**: "psykiatri", "elderly care", "jobcenter", "skole", … → Bilag 2's service
+  areas (data/vocabularies.yml). These words are often the topic itself ("en sygehusafdeling",
+  "an after-school job"), so evidence.answer.retrieve applies an area only when the best passage
+  does not use the word itself, and drops it when it would empty the answer; a question of
+  nothing but area words ("psykiatri") asks for the area's studies. Benefits ("sygedagpenge",
+  "kontanthjælp") are topics, not areas.
 - **Design**: qualitative, survey, quantitative/register, case study → Bilag 2's methods;
   randomised/controlled designs → none (the review includes no such study, so such a question is
   answered with no study, and says why through `filters_applied`).
@@ -35,10 +37,10 @@ NORDIC_WORDS = r"nordisk\w*|norden\b|nordic|scandinavi\w*|skandinavi\w*"
 SERVICE_AREA = {
     "psychiatry": r"psykiatri\w*|psykisk\w*|mental\w* health|mentale? sundhed|psychiatr\w*"
     r"|mentalt? syge?",
-    "elderly": r"ældre\w*|elderly|older (?:people|adults|persons|citizens)|eldercare|elder care"
-    r"|aged care|plejehjem\w*|hjemmepleje\w*|home care",
+    "elderly": r"elderly care|elder care|ældrepleje\w*|ældre\w*|elderly|older (?:people|adults|persons"
+    r"|citizens)|eldercare|aged care|plejehjem\w*|hjemmepleje\w*|home care",
     "employment": r"beskæftigelse\w*|jobcent\w*|job cent\w*|employment (?:services?|area|sector)"
-    r"|sygedagpenge\w*|sick(?:ness)? (?:leave|benefits?)|unemploy\w*|ledig\w*|kontanthjælp\w*",
+    r"|unemploy\w*|ledighed\w*",
     "children_youth": r"børne\w*område\w*|child(?:ren)?(?: s)? (?:welfare|services|protection)"
     r"|børn og unge|children and young|young people|youth\b|unge\b|skoleb\w*",
     "health": r"sundhedsområde\w*|health ?care|healthcare|hospital\w*|sygehus\w*"
@@ -78,6 +80,15 @@ YEARS = re.compile(
     rf"|\b({_WORD})\s+(?:år\s+|the year\s+)?{_YEAR}\b(?:\s+({_TAIL}))?"
     rf"|\b{_YEAR}\s+({_TAIL})\b"
 )
+# who the question is about: the review's effects chapters are 6 (citizens) and 7 (staff)
+STAFF = (
+    r"medarbejder\w*|ansatte|personale\w*|fagprofessionel\w*|professionelle|fagfolk\w*"
+    r"|sagsbehandler\w*|staff\w*|employee\w*|workers?|caseworkers?|professionals?|practitioners?"
+)
+CITIZENS = (
+    r"borger\w*|famili\w*|forældre\w*|børn\w*|patient\w*|citizens?|clients?|parents?"
+    r"|children|child|users?|brugere?"
+)
 NEGATIVE = (
     r"hinder\w*|hindr\w*|hæmme\w*|barrier\w*|barriere\w*|obstacle\w*|forhindr\w*|udfordring\w*"
     r"|challeng\w*|negativ\w*|downside\w*|drawback\w*|ulempe\w*|problem\w*|fail\w*|svær\w*"
@@ -96,9 +107,12 @@ def _rx(pattern: str) -> re.Pattern:
 
 COUNTRY_RX = {k: _rx(v) for k, v in COUNTRY.items()}
 NORDIC_RX = _rx(NORDIC_WORDS)
-AREA_RX = {k: _rx(v) for k, v in SERVICE_AREA.items()}
+# an area named with its sector word: "mental health services", "psykiatriområdet"
+AREA_TAIL = r"(?:\s+(?:services?|care|sector|area|field|området|feltet|sektoren))?"
+AREA_RX = {k: _rx(f"(?:{v}){AREA_TAIL}") for k, v in SERVICE_AREA.items()}
 DESIGN_RX = {k: _rx(v) for k, v in DESIGN.items()}
 NEGATIVE_RX, POSITIVE_RX = _rx(NEGATIVE), _rx(POSITIVE)
+STAFF_RX, CITIZENS_RX = _rx(STAFF), _rx(CITIZENS)
 
 
 @dataclass
@@ -116,12 +130,15 @@ class Facets:
     year_from: int | None = None
     year_to: int | None = None
     direction: str | None = None  # "positive" | "negative" | None
+    who: str | None = None  # "staff" | "citizens" | None: whom the question is about
     spans: list[tuple[int, int]] = field(default_factory=list)
+    area_spans: list[tuple[int, int]] = field(default_factory=list)
 
-    def topic(self) -> str:
-        """The question without its country, design and year words: what the topic search reads."""
+    def topic(self, without_areas: bool = False) -> str:
+        """The question without its country, design and year words (and, `without_areas`, its
+        service-area words): what the topic search reads."""
         out, last = [], 0
-        for a, b in sorted(self.spans):
+        for a, b in sorted(self.spans + (self.area_spans if without_areas else [])):
             out.append(self.text[last:a])
             last = max(last, b)
         out.append(self.text[last:])
@@ -164,14 +181,22 @@ def read_facets(question: str) -> Facets:
     f.countries = [k for k, rx in COUNTRY_RX.items() if _take(f, rx)]
     f.nordic = _take(f, NORDIC_RX)
     f.designs = [k for k, rx in DESIGN_RX.items() if _take(f, rx)]
-    for k, rx in AREA_RX.items():
-        found = [m.group(0) for m in rx.finditer(f.text)]
-        if found:
-            f.area_words[k] = found
+    hits = sorted(
+        ((m.start(), -len(m.group(0)), k, m) for k, rx in AREA_RX.items() for m in rx.finditer(f.text)),
+        key=lambda h: (h[1], h[0]),
+    )
+    for _, _, k, m in hits:  # longest first; a shorter match inside it ("health" in "mental health") goes
+        if any(a < m.end() and m.start() < b for a, b in f.area_spans):
+            continue
+        f.area_words.setdefault(k, []).append(m.group(0))
+        f.area_spans.append(m.span())
     f.service_areas = list(f.area_words)
     for m in YEARS.finditer(f.text):
         f.spans.append(m.span())
         _read_years(f, m)
+    staff, citizens = bool(STAFF_RX.search(f.text)), bool(CITIZENS_RX.search(f.text))
+    if staff != citizens:
+        f.who = "staff" if staff else "citizens"
     negative, positive = bool(NEGATIVE_RX.search(f.text)), bool(POSITIVE_RX.search(f.text))
     if negative != positive:
         f.direction = "negative" if negative else "positive"

@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz, process
 from wordfreq import zipf_frequency
 
-from evidence.answer.analyse import Analyser, is_content, words
+from evidence.answer.analyse import ARTICLES, RELATIONS, Analyser, is_content, words
 from evidence.answer.bm25 import BM25Index, QueryWord
 from evidence.answer.facets import Facets, read_facets
 from evidence.answer.passages import Passage, load_passages
@@ -49,6 +49,8 @@ UNKNOWN = 2.0  # weight of a word no passage holds, per Zipf point below ZIPF_CO
 ZIPF_COMMON = 5.0
 TYPO_MIN, TYPO_MIN_LEN = 80, 5
 PRECISE = 90.0
+RELATION_WEIGHT = 0.5  # a relation term's weight in the coverage test, as a share of its idf
+WHO_WEIGHT = 1.5  # chapter 7 (6) against chapter 6 (7) for a question about staff (citizens)
 BOTH = re.compile(r"\b(?:both|både)\b(.+?)\b(?:and|og)\b(.+)", re.IGNORECASE)
 
 
@@ -98,11 +100,18 @@ class PassageIndex:
         return cls(load_passages(conn), studies)
 
     def query_words(self, text: str) -> list[QueryWord]:
-        """The question's content words with their index terms and weights (step 2)."""
+        """The question's content words with their index terms and weights (step 2), and its
+        relation terms ("møder med borgeren" → "mød+med", "med+borger") where passages hold them."""
         out: list[QueryWord] = []
         for w in dict.fromkeys(words(text)):
             if is_content(w):
                 out.append(self._query_word(w))
+        ws = [w for w in words(text) if w not in ARTICLES]
+        for i, w in enumerate(ws):
+            if w in RELATIONS:
+                for t in self.analyser.relation_terms(ws, i):
+                    if t in self.bm25.idf:
+                        out.append(QueryWord(t, (t,), RELATION_WEIGHT * self.bm25.idf[t], "relation"))
         return out
 
     def _query_word(self, w: str) -> QueryWord:
@@ -148,19 +157,27 @@ def retrieve(index: PassageIndex, question: str, precise: list[str] | None = Non
 def _retrieve_one(index: PassageIndex, question: str, precise: list[str] | None) -> Retrieval:
     facets = read_facets(question)
     out = Retrieval(question, facets, index.query_words(facets.topic()))
+    if not index.query_words(facets.topic(without_areas=True)) and facets.applied():
+        return _facets_only(index, out)
+    return _search(index, out, precise)
+
+
+def _search(index: PassageIndex, out: Retrieval, precise: list[str] | None) -> Retrieval:
+    """Steps 3–6 for a question whose words and facets are read."""
+    facets = out.facets
     if not out.query:
-        if facets.applied():  # "psykiatri", "which studies are from Norway"
-            out.studies = {r: 0.0 for r, s in sorted(index.studies.items()) if facets.keep(s)}
-            out.coverage = "facets_only"
         return out
     scores, matched = index.bm25.score(out.query)
     if not scores:
         return out
+    _weigh_chapters(index, scores, facets.who)
     ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
     best_i, best = ranked[0]
     total = sum(q.weight for q in out.query) or 1.0
     out.cover = sum(q.weight for q in out.query if q.word in matched[best_i]) / total
-    if out.cover < MIN_COVER:
+    if out.cover < MIN_COVER:  # the nearest topics: the concepts of the best few passages
+        near = [c for i, _ in ranked[:5] for c in sorted(index.passages[i].concepts)]
+        out.concepts = list(dict.fromkeys(near))
         return out
     out.coverage = "covered"
     chosen = _select(index, ranked, best)
@@ -169,6 +186,46 @@ def _retrieve_one(index: PassageIndex, question: str, precise: list[str] | None)
     _collect(index, out, chosen)
     _filter(index, out, best_i)
     return out
+
+
+def _facets_only(index: PassageIndex, out: Retrieval) -> Retrieval:
+    """A question of nothing but facets ("psykiatri", "which studies are from Norway"): the
+    studies with those facets; for an area named in words the review uses ("school"), also the
+    studies its passages cite for it, within the other facets."""
+    f = out.facets
+    out.studies = {r: 0.0 for r, s in sorted(index.studies.items()) if f.keep(s)}
+    out.coverage = "facets_only"
+    if out.query:  # the area words as a topic, within the other facets
+        topic = Retrieval(out.question, read_facets(out.question), out.query)
+        topic.facets.area_words, topic.facets.service_areas = {}, []
+        topical = _search(index, topic, None)
+        for r, score in topical.studies.items():
+            if _keep_but_areas(f, index.studies[r]):
+                out.studies.setdefault(r, score)
+                out.passages[r] = topical.passages.get(r, [])
+    return out
+
+
+def _keep_but_areas(f: Facets, study: dict) -> bool:
+    areas, f.service_areas = f.service_areas, []
+    try:
+        return f.keep(study)
+    finally:
+        f.service_areas = areas
+
+
+def _weigh_chapters(index: PassageIndex, scores: dict[int, float], who: str | None) -> None:
+    """A question about staff only weighs chapter 7 (effects on staff) up and chapter 6 (effects
+    on citizens) down, and the other way round: "medarbejdernes trivsel" is not the citizens'."""
+    if who is None:
+        return
+    up, down = ("7.", "6.") if who == "staff" else ("6.", "7.")
+    for i in scores:
+        section = index.passages[i].section
+        if section.startswith(up):
+            scores[i] *= WHO_WEIGHT
+        elif section.startswith(down):
+            scores[i] /= WHO_WEIGHT
 
 
 def _select(index: PassageIndex, ranked: list[tuple[int, float]], best: float) -> dict[int, float]:

@@ -40,6 +40,7 @@ from evidence.build.review import (
     create_unresolved_citations,
 )
 from evidence.build.search import create_search_indexes
+from evidence.build.concept_studies import create_concept_studies
 from evidence.build.views import create_views
 from evidence.dataset.csvio import DataError, Problem
 from evidence.dataset.schema import Table, load_schema
@@ -129,6 +130,7 @@ def populate(db: sqlite_utils.Database, data_dir: Path, rows: dict[str, list[dic
         dictionary += create_review_tables(db, data_dir)
         dictionary += create_audit_table(db, data_dir, rows)
         dictionary += create_search_indexes(db, stored)
+        dictionary += create_concept_studies(db)
         dictionary += create_views(db)
         dictionary += create_documents(db, data_dir)
         dictionary += create_meta(db, data_dir)

@@ -180,3 +180,54 @@ def _claim_order(pair: tuple[str, str]) -> tuple:
 def _finding_order(finding_id: str) -> tuple[int, int]:
     ref, seq = finding_id.split("-")
     return (int(ref), int(seq))
+
+
+CODING_FILES = {
+    "claims": ("claim_id", "claims_coder_a.csv", "claims_coder_b.csv", "claims_reconciled.csv"),
+    "findings": (
+        "finding_id", "findings_coder_a.csv", "findings_coder_b.csv", "findings_reconciled.csv"
+    ),
+}
+
+
+def read_codings(data_dir: Path, units: str) -> tuple[dict, dict, dict]:
+    """(coder A, coder B, reconciled) for "claims" or "findings" from data/curation/coding/."""
+    unit, a, b, r = CODING_FILES[units]
+    folder = Path(data_dir) / "curation" / "coding"
+    return (
+        read_coding(folder / a, unit),
+        read_coding(folder / b, unit),
+        read_reconciled(folder / r, unit),
+    )
+
+
+def coding_report(data_dir: Path) -> dict[str, Agreement]:
+    """Agreement before reconciliation, for the claims and for the Bilag 2 findings."""
+    with open(Path(data_dir) / "concepts.csv", newline="", encoding="utf-8") as f:
+        concepts = [r["id"] for r in csv.DictReader(f)]
+    out = {}
+    for units in CODING_FILES:
+        a, b, reconciled = read_codings(data_dir, units)
+        out[units] = agreement(a, b, concepts, len(reconciled))
+    return out
+
+
+def write_final(data_dir: Path) -> dict[str, int]:
+    """Write the final coding to data/curation/{claim_concepts,citation_stances,finding_concepts}.csv
+    (then `evidence extract` carries it into data/); the row counts written."""
+    data_dir = Path(data_dir)
+    with open(data_dir / "studies.csv", newline="", encoding="utf-8") as f:
+        included = {int(r["ref"]) for r in csv.DictReader(f)}
+    claims, overrides = claim_rows(final_coding(*read_codings(data_dir, "claims")), included)
+    findings = finding_rows(final_coding(*read_codings(data_dir, "findings")))
+    files = {
+        "claim_concepts": (claims, ["claim_id", "concept_id", "stance", "note"]),
+        "citation_stances": (overrides, ["claim_id", "ref", "concept_id", "stance", "reason"]),
+        "finding_concepts": (findings, ["finding_id", "concept_id", "stance", "note"]),
+    }
+    for name, (rows, fields) in files.items():
+        with open(data_dir / "curation" / f"{name}.csv", "w", newline="", encoding="utf-8") as f:
+            w = csv.DictWriter(f, fieldnames=fields, lineterminator="\n")
+            w.writeheader()
+            w.writerows(rows)
+    return {name: len(rows) for name, (rows, _) in files.items()}
