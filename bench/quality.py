@@ -162,16 +162,19 @@ def _share(rows: list[dict], system: str) -> float | None:
 
 
 def format_table(result: dict) -> str:
-    head = f"{'set':<7}{'lang':<5}{'n':>4}  " + "  ".join(
-        f"{s + ' P/R/F1':<20}" for s in SYSTEMS
-    ) + "  ask: covered→empty  uncovered→empty"
+    head = (
+        f"{'set':<7}{'lang':<5}{'n':>4}  "
+        + "  ".join(f"{s + ' P/R/F1':<20}" for s in SYSTEMS)
+        + "  ask: covered→empty  uncovered→empty"
+    )
     lines = [head, "-" * len(head)]
     for name, res in result.items():
         for lang, m in res["macro"].items():
             if not m["n"] or (lang != "all" and not any(r["lang"] for r in res["questions"])):
                 continue
             cells = "  ".join(
-                f"{m[s]['precision']:.2f}/{m[s]['recall']:.2f}/{m[s]['f1']:.2f}{'':<6}" for s in SYSTEMS
+                f"{m[s]['precision']:.2f}/{m[s]['recall']:.2f}/{m[s]['f1']:.2f}{'':<6}"
+                for s in SYSTEMS
             )
             a = m["ask"]
             unc = f"{a['uncovered_empty']:.0%} of {m['n_uncovered']}" if m["n_uncovered"] else "–"

@@ -134,26 +134,31 @@ def print_problems(problems: list, summary: str) -> int:
 def print_answer(
     question: str, db: Path | str = settings.db_path, lang: str = "en", out=sys.stdout
 ) -> int:
-    """`evidence ask`: the answer, readably. 0 when answered, 1 when nothing matched."""
+    """`evidence ask`: the answer, readably. 0 when answered, 1 when the review does not cover it."""
     from evidence.answer.ask import answer
     from evidence.read.database import Database
 
     result = answer(Database(Path(db)), question, lang=lang)
     label = "label_en" if lang == "en" else "label_da"
-    if not result["concepts"]:
-        print(f"No concept matches {question!r} well enough.", file=out)
+    understood = result["understood"]
+    words = ", ".join(
+        w["word"] + (f" ({w['how']})" if w["how"] else "") for w in understood["words"]
+    )
+    print(f"Read as: {words or '—'}", file=out)
+    if result["filters_applied"]:
+        print(f"Filters: {result['filters_applied']}", file=out)
+    if understood["direction"]:
+        print(f"Direction: {understood['direction']}", file=out)
+    if result["coverage"] == "not_covered":
+        print(f"The review does not speak to {question!r}.", file=out)
         for s in result["suggestions"]:
-            print(f"  did you mean: {s[label]} ({s['id']}, score {s['score']:.0f})?", file=out)
-        print("Try other words, or list the concepts with `curl …/api/concepts`.", file=out)
+            print(f"  nearest topic: {s[label]} ({s['id']})", file=out)
         return 1
-    for c in result["concepts"]:
-        print(
-            f"Concept: {c[label]} ({c['id']}, score {c['score']:.0f}) — matched {c['matched']}",
-            file=out,
-        )
+    for c in result["concepts"][:3]:
+        print(f"Concept: {c[label]} ({c['id']}) — {c['matched']}", file=out)
     summary = result["summary"]
     stances = ", ".join(f"{n} {k}" for k, n in summary["by_stance"].items())
-    print(f"{summary['n_studies']} studies ({stances})\n", file=out)
+    print(f"{summary['n_studies']} studies ({stances}) — {result['coverage']}\n", file=out)
     print(answer_table(result["studies"], lang), file=out)
     return 0
 
@@ -162,15 +167,15 @@ def answer_table(studies: list[dict], lang: str) -> str:
     """One line per (study, sentence): ref, authors, year, stance, section and the quote."""
     rows = [("ref", "authors", "year", "stance", "section", "quote")]
     for s in studies:
-        for i, ev in enumerate(s["evidence"]):
-            quote = ev["text_en"] if lang == "en" else ev["quote_da"]
+        for i, ev in enumerate(s["evidence"] or s.get("passages") or [{}]):
+            quote = (ev.get("text_en") if lang == "en" else ev.get("quote_da")) or ""
             quote = quote if len(quote) <= 90 else quote[:87] + "..."
             first = (
                 (str(s["ref"]), _cut(s["authors"], 28), str(s["year"]), s["stance"])
                 if i == 0
                 else ("", "", "", "")
             )
-            rows.append((*first, ev["section"], quote))
+            rows.append((*first, ev.get("section", ""), quote))
     widths = [max(len(r[i]) for r in rows) for i in range(5)]
     return "\n".join(
         "  ".join(v.ljust(w) for v, w in zip(r[:5], widths, strict=True)) + "  " + r[5]

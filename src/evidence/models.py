@@ -344,7 +344,8 @@ class Answer(SQLModel):
     studies: list[StudyAnswer]
     summary: Summary
     review_summary: list[PassageMatch] = Field(
-        default_factory=list, description='Matching bullets of the chapters\' "Centrale fund" boxes.'
+        default_factory=list,
+        description='Matching bullets of the chapters\' "Centrale fund" boxes.',
     )
     suggestions: list[Suggestion] = Field(
         default_factory=list, description="The nearest topics, when the question is not covered."

@@ -16,8 +16,8 @@ from evidence.answer.words import normalise, stem
 MIN_PART = 4  # letters in the shortest compound part: "møde", "plan", "børn"
 # Prepositions that turn a topic around ("møder med / uden / om borgeren", "meetings with /
 # without / about the family"): stopwords alone, so each also makes a term with its neighbours.
-RELATIONS = frozenset("med uden om with without about".split())
-ARTICLES = frozenset("the a an den det de en et".split())
+RELATIONS = frozenset(["med", "uden", "om", "with", "without", "about"])
+ARTICLES = frozenset(["the", "a", "an", "den", "det", "de", "en", "et"])
 
 
 def words(text: str) -> list[str]:

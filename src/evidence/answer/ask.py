@@ -100,8 +100,8 @@ def answer(db: Database, question: str = "", concept: str | None = None, lang: s
     for s in studies:
         s["score"] = round(found.studies[s["ref"]], 3)
         s["passages"] = [_passage(p, score) for p, score in found.passages.get(s["ref"], [])]
-    hindering = bool(found.concepts) and index.concepts[found.concepts[0]]["factor"] == "hindering"
-    studies = steer(studies, found.facets.direction, hindering)
+    problem = bool(found.concepts) and index.concepts[found.concepts[0]]["polarity"] == "negative"
+    studies = steer(studies, found.facets.direction, problem)
     result["studies"] = studies
     result["summary"] = summarise(studies, {s["ref"]: s for s in studies})
     result["review_summary"] = [_passage(p, score) for p, score in found.boxes]
@@ -177,15 +177,15 @@ def _matched(index: ConceptIndex, concept_id: str, matches: list[Match], found: 
     return _concept(index, concept_id, m.score if m else 0.0, how)
 
 
-def steer(studies: list[dict], direction: str | None, hindering: bool) -> list[dict]:
+def steer(studies: list[dict], direction: str | None, problem: bool) -> list[dict]:
     """A question with a direction ("what hinders …", "does it work") puts first the studies whose
     stance points that way, best first within each group; it drops none (measured on the dev
     split, dropping the others cost more recall than it gained precision). On a concept that names
-    a problem (factor "hindering"), "supports" means the problem was found, so it points the
+    a problem (polarity "negative"), "supports" means the problem was found, so it points the
     negative way."""
     if direction is None:
         return studies
-    wanted = NEGATIVE if (direction == "negative") != hindering else POSITIVE
+    wanted = NEGATIVE if (direction == "negative") != problem else POSITIVE
     return sorted(studies, key=lambda s: s["stance"] not in wanted)
 
 
@@ -199,5 +199,3 @@ def _passage(p, score: float) -> dict:
         "text_en": p.text_en,
         "score": round(score, 3),
     }
-
-

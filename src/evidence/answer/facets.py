@@ -68,13 +68,33 @@ DESIGN_METHODS = {
     "experimental": set(),  # the review includes no randomised or controlled study
 }
 _YEAR = r"((?:19|20)\d\d)"
-_LATER = ("or later", "or after", "and later", "onwards", "or newer", "og frem", "eller senere",
-          "og senere")
+_LATER = (
+    "or later",
+    "or after",
+    "and later",
+    "onwards",
+    "or newer",
+    "og frem",
+    "eller senere",
+    "og senere",
+)
 _EARLIER = ("or earlier", "or before", "eller tidligere")
 _TAIL = "|".join(_LATER + _EARLIER)
 _FROM = ("efter", "after", "since", "siden", "fra", "from")
-_WORD = "|".join(_FROM + ("før", "before", "prior to", "until", "indtil", "frem til",
-                          "published in", "udgivet i", "in"))
+_WORD = "|".join(
+    _FROM
+    + (
+        "før",
+        "before",
+        "prior to",
+        "until",
+        "indtil",
+        "frem til",
+        "published in",
+        "udgivet i",
+        "in",
+    )
+)
 YEARS = re.compile(
     rf"\b(?:fra |from |between |mellem )?{_YEAR}(?:\s*(?:til|to|and|og)\s*|\s+){_YEAR}\b"
     rf"|\b({_WORD})\s+(?:år\s+|the year\s+)?{_YEAR}\b(?:\s+({_TAIL}))?"
@@ -98,6 +118,7 @@ NEGATIVE = (
 POSITIVE = (
     r"fremme\w*|fremmer|promot\w*|positiv\w*|benefit\w*|fordel\w*|succes\w*|success\w*"
     r"|strengthen\w*|improv\w*|forbedr\w*|virker\b|works?\b|hjælper|helps?\b|gavn\w*"
+    r"|supports?\b|understøtter"
 )
 
 
@@ -182,10 +203,19 @@ def read_facets(question: str) -> Facets:
     f.nordic = _take(f, NORDIC_RX)
     f.designs = [k for k, rx in DESIGN_RX.items() if _take(f, rx)]
     hits = sorted(
-        ((m.start(), -len(m.group(0)), k, m) for k, rx in AREA_RX.items() for m in rx.finditer(f.text)),
+        (
+            (m.start(), -len(m.group(0)), k, m)
+            for k, rx in AREA_RX.items()
+            for m in rx.finditer(f.text)
+        ),
         key=lambda h: (h[1], h[0]),
     )
-    for _, _, k, m in hits:  # longest first; a shorter match inside it ("health" in "mental health") goes
+    for (
+        _,
+        _,
+        k,
+        m,
+    ) in hits:  # longest first; a shorter match inside it ("health" in "mental health") goes
         if any(a < m.end() and m.start() < b for a, b in f.area_spans):
             continue
         f.area_words.setdefault(k, []).append(m.group(0))

@@ -67,8 +67,17 @@ def _claims(conn: sqlite3.Connection) -> list[Passage]:
             [r["sentence_da"], r["text_en"], *expansions[cid], *(terms[c] for c in coded[cid])]
         )
         out.append(
-            Passage(cid, "claim", tuple(cites[cid]), r["section"], r["page"], r["sentence_da"],
-                    r["text_en"], indexed, frozenset(coded[cid]))
+            Passage(
+                cid,
+                "claim",
+                tuple(cites[cid]),
+                r["section"],
+                r["page"],
+                r["sentence_da"],
+                r["text_en"],
+                indexed,
+                frozenset(coded[cid]),
+            )
         )
     return out
 
@@ -90,9 +99,19 @@ def _list(value) -> list[str]:
 
 def _findings(conn: sqlite3.Connection) -> list[Passage]:
     return [
-        Passage(r["finding_id"], "finding", (r["ref"],), "Bilag 2", None, r["text_da"],
-                r["text_en"], f"{r['text_da']} {r['text_en']}")
-        for r in conn.execute("select finding_id, ref, text_da, text_en from findings order by ref, seq")
+        Passage(
+            r["finding_id"],
+            "finding",
+            (r["ref"],),
+            "Bilag 2",
+            None,
+            r["text_da"],
+            r["text_en"],
+            f"{r['text_da']} {r['text_en']}",
+        )
+        for r in conn.execute(
+            "select finding_id, ref, text_da, text_en from findings order by ref, seq"
+        )
     ]
 
 
@@ -105,6 +124,8 @@ def _boxes(conn: sqlite3.Connection) -> list[Passage]:
         bullets = [b.strip(" -\t") for b in r["key_findings_da"].splitlines() if b.strip(" -\t")]
         for n, text in enumerate(bullets, 1):
             out.append(
-                Passage(f"box:{r['section']}-{n}", "box", (), r["section"], r["page"], text, "", text)
+                Passage(
+                    f"box:{r['section']}-{n}", "box", (), r["section"], r["page"], text, "", text
+                )
             )
     return out

@@ -43,10 +43,11 @@ RATIO = 0.5  # a claim within this share of the best claim's score is part of th
 MAX_CLAIMS = 6
 FREE = 0.8  # a claim on other concepts than the best one's must score this share of it
 FINDING_WEIGHT = 0.8  # a Bilag 2 finding's score counts this much against the claims'
-MIN_COVER = 0.3  # share of the question's weight the best passage must hold
+MIN_COVER = 0.35  # share of the question's weight the best passage must hold
 GENERIC_SHARE, GENERIC_WEIGHT = 0.06, 0.6
-UNKNOWN = 2.0  # weight of a word no passage holds, per Zipf point below ZIPF_COMMON
+UNKNOWN = 3.0  # weight of a word no passage holds, per Zipf point below ZIPF_COMMON
 ZIPF_COMMON = 5.0
+UNKNOWN_MIN = 0.0  # Zipf points every unknown word weighs at least
 TYPO_MIN, TYPO_MIN_LEN = 80, 5
 PRECISE = 90.0
 RELATION_WEIGHT = 0.5  # a relation term's weight in the coverage test, as a share of its idf
@@ -95,7 +96,9 @@ class PassageIndex:
     def load(cls, conn: sqlite3.Connection) -> PassageIndex:
         studies = {
             r["ref"]: {k: r[k] for k in ("countries", "service_areas", "methods", "year")}
-            for r in conn.execute("select ref, countries, service_areas, methods, year from studies")
+            for r in conn.execute(
+                "select ref, countries, service_areas, methods, year from studies"
+            )
         }
         return cls(load_passages(conn), studies)
 
@@ -111,7 +114,9 @@ class PassageIndex:
             if w in RELATIONS:
                 for t in self.analyser.relation_terms(ws, i):
                     if t in self.bm25.idf:
-                        out.append(QueryWord(t, (t,), RELATION_WEIGHT * self.bm25.idf[t], "relation"))
+                        out.append(
+                            QueryWord(t, (t,), RELATION_WEIGHT * self.bm25.idf[t], "relation")
+                        )
         return out
 
     def _query_word(self, w: str) -> QueryWord:
@@ -129,12 +134,11 @@ class PassageIndex:
                 how = f"typo of {hit[0]}"
         if not terms:
             zipf = max(zipf_frequency(w, "da"), zipf_frequency(w, "en"))
-            return QueryWord(w, (), UNKNOWN * max(0.0, ZIPF_COMMON - zipf), "unknown")
+            return QueryWord(w, (), UNKNOWN * max(UNKNOWN_MIN, ZIPF_COMMON - zipf), "unknown")
         weight = max(known[t] for t in terms)
         if max(self.bm25.share(t) for t in terms) > GENERIC_SHARE:
             weight *= GENERIC_WEIGHT
         return QueryWord(w, tuple(dict.fromkeys(terms)), weight, how)
-
 
 
 def retrieve(index: PassageIndex, question: str, precise: list[str] | None = None) -> Retrieval:

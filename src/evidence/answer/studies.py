@@ -96,7 +96,8 @@ def _evidence(conn, refs, claims_of, stances, concepts, lang) -> dict[int, list[
         if r["claim_id"] not in claims_of.get(r["ref"], ()):
             continue
         mine = [
-            s for (c, ref, k), s in stances.items()
+            s
+            for (c, ref, k), s in stances.items()
             if c == r["claim_id"] and ref == r["ref"] and (not concepts or k in concepts)
         ]
         out[r["ref"]].append(

@@ -38,9 +38,17 @@ def create_concept_studies(db: sqlite_utils.Database) -> list[dict]:
     rows = gather_concept_evidence(db.conn)
     db["concept_studies"].create(
         {
-            "concept_id": str, "ref": int, "stance": str, "claim_stance": str,
-            "finding_stance": str, "n_claims": int, "n_findings": int, "direct": int,
-            "claim_ids": str, "finding_ids": str, "via_concepts": str,
+            "concept_id": str,
+            "ref": int,
+            "stance": str,
+            "claim_stance": str,
+            "finding_stance": str,
+            "n_claims": int,
+            "n_findings": int,
+            "direct": int,
+            "claim_ids": str,
+            "finding_ids": str,
+            "via_concepts": str,
         },
         pk=("concept_id", "ref"),
         foreign_keys=[("concept_id", "concepts", "id"), ("ref", "studies", "ref")],

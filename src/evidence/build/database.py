@@ -31,6 +31,8 @@ from pathlib import Path
 import sqlite_utils
 import yaml
 
+from evidence.build.coding import create_coding_tables
+from evidence.build.concept_studies import create_concept_studies
 from evidence.build.dictionary import create_data_dictionary, describe_table, described
 from evidence.build.documents import create_documents
 from evidence.build.lookups import create_join_tables, create_lookup_tables
@@ -40,7 +42,6 @@ from evidence.build.review import (
     create_unresolved_citations,
 )
 from evidence.build.search import create_search_indexes
-from evidence.build.concept_studies import create_concept_studies
 from evidence.build.views import create_views
 from evidence.dataset.csvio import DataError, Problem
 from evidence.dataset.schema import Table, load_schema
@@ -131,6 +132,7 @@ def populate(db: sqlite_utils.Database, data_dir: Path, rows: dict[str, list[dic
         dictionary += create_audit_table(db, data_dir, rows)
         dictionary += create_search_indexes(db, stored)
         dictionary += create_concept_studies(db)
+        dictionary += create_coding_tables(db, data_dir)
         dictionary += create_views(db)
         dictionary += create_documents(db, data_dir)
         dictionary += create_meta(db, data_dir)

@@ -135,9 +135,7 @@ def final_coding(
     return out
 
 
-def claim_rows(
-    final: dict[Key, Coded], included: set[int]
-) -> tuple[list[dict], list[dict]]:
+def claim_rows(final: dict[Key, Coded], included: set[int]) -> tuple[list[dict], list[dict]]:
     """The final claim coding as data/curation/claim_concepts.csv rows (the claim's stance: its
     studies' stances aggregated, evidence.read.stances.aggregate_stance) and
     citation_stances.csv rows (each included study whose stance differs from its claim's)."""
@@ -148,7 +146,9 @@ def claim_rows(
         if ref in included:
             per_pair[(claim_id, concept_id)][ref] = coded
     concepts, overrides = [], []
-    for (claim_id, concept_id), by_ref in sorted(per_pair.items(), key=lambda kv: _claim_order(kv[0])):
+    for (claim_id, concept_id), by_ref in sorted(
+        per_pair.items(), key=lambda kv: _claim_order(kv[0])
+    ):
         stance = aggregate_stance(c.stance for c in by_ref.values())
         reasons = Counter(c.reason for c in by_ref.values() if c.stance == stance)
         note = reasons.most_common(1)[0][0] if reasons else ""
@@ -158,8 +158,13 @@ def claim_rows(
         for ref, c in sorted(by_ref.items()):
             if c.stance != stance:
                 overrides.append(
-                    {"claim_id": claim_id, "ref": ref, "concept_id": concept_id,
-                     "stance": c.stance, "reason": c.reason}
+                    {
+                        "claim_id": claim_id,
+                        "ref": ref,
+                        "concept_id": concept_id,
+                        "stance": c.stance,
+                        "reason": c.reason,
+                    }
                 )
     return concepts, overrides
 
@@ -168,7 +173,9 @@ def finding_rows(final: dict[Key, Coded]) -> list[dict]:
     """The final Bilag 2 coding as data/curation/finding_concepts.csv rows."""
     return [
         {"finding_id": f, "concept_id": c, "stance": coded.stance, "note": coded.reason}
-        for (f, c), coded in sorted(final.items(), key=lambda kv: (_finding_order(kv[0][0]), kv[0][1]))
+        for (f, c), coded in sorted(
+            final.items(), key=lambda kv: (_finding_order(kv[0][0]), kv[0][1])
+        )
     ]
 
 
@@ -185,7 +192,10 @@ def _finding_order(finding_id: str) -> tuple[int, int]:
 CODING_FILES = {
     "claims": ("claim_id", "claims_coder_a.csv", "claims_coder_b.csv", "claims_reconciled.csv"),
     "findings": (
-        "finding_id", "findings_coder_a.csv", "findings_coder_b.csv", "findings_reconciled.csv"
+        "finding_id",
+        "findings_coder_a.csv",
+        "findings_coder_b.csv",
+        "findings_reconciled.csv",
     ),
 }
 

@@ -176,7 +176,9 @@ def extract_all(review: Review, data_dir: Path) -> dict[str, list[dict]]:
         "citations": citations,
         "claim_concepts": claim_concepts,
         "citation_stances": stances,
-        "claim_expansions": _curated(data_dir, "claim_expansions", ("claim_id", "lang", "kind", "text")),
+        "claim_expansions": _curated(
+            data_dir, "claim_expansions", ("claim_id", "lang", "kind", "text")
+        ),
         "finding_concepts": _curated(
             data_dir, "finding_concepts", ("finding_id", "concept_id", "stance", "note")
         ),

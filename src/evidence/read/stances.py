@@ -44,8 +44,17 @@ from finding_concepts fc join findings f on f.finding_id = fc.finding_id
 order by f.ref, f.seq
 """
 EVIDENCE_COLUMNS = (
-    "concept_id", "ref", "stance", "claim_stance", "finding_stance", "n_claims", "n_findings",
-    "direct", "claim_ids", "finding_ids", "via_concepts",
+    "concept_id",
+    "ref",
+    "stance",
+    "claim_stance",
+    "finding_stance",
+    "n_claims",
+    "n_findings",
+    "direct",
+    "claim_ids",
+    "finding_ids",
+    "via_concepts",
 )
 
 
@@ -120,8 +129,15 @@ def _by_concept(rows, unit: str) -> dict[str, list[tuple]]:
 
 
 def _empty(concept_id: str, ref: int) -> dict:
-    return {"concept_id": concept_id, "ref": ref, "claim_stances": [], "finding_stances": [],
-            "claim_ids": [], "finding_ids": [], "via": set()}
+    return {
+        "concept_id": concept_id,
+        "ref": ref,
+        "claim_stances": [],
+        "finding_stances": [],
+        "claim_ids": [],
+        "finding_ids": [],
+        "via": set(),
+    }
 
 
 def _row(e: dict) -> dict:
@@ -150,7 +166,10 @@ def concept_evidence(conn: sqlite3.Connection, concept_id: str) -> dict[int, dic
     found = sorted(
         rows,
         key=lambda r: (
-            r["claim_stance"] is None, -r["n_claims"], r["stance"] == "mentions", r["ref"],
+            r["claim_stance"] is None,
+            -r["n_claims"],
+            r["stance"] == "mentions",
+            r["ref"],
         ),
     )
     return {r["ref"]: _decoded(r) for r in found}
