@@ -177,7 +177,12 @@ def test_join_and_lookup_tables(db):
 
 
 def test_concept_evidence_matches_the_csvs(db):
-    for concept in ("single-contact-person", "legislative-frameworks", "quality-goals", "co-location"):
+    for concept in (
+        "single-contact-person",
+        "legislative-frameworks",
+        "quality-goals",
+        "co-location",
+    ):
         refs = {
             r[0]
             for r in db.execute("select ref from concept_evidence where concept_id = ?", [concept])

@@ -138,7 +138,9 @@ def expected_refs(data_dir: Path, concept_id: str) -> set[int]:
         for r in read(data_dir, "citations")
         if r["claim_id"] in claims and int(r["ref"]) in included
     }
-    found = {r["finding_id"] for r in read(data_dir, "finding_concepts") if r["concept_id"] in members}
+    found = {
+        r["finding_id"] for r in read(data_dir, "finding_concepts") if r["concept_id"] in members
+    }
     return cited | {int(r["ref"]) for r in read(data_dir, "findings") if r["finding_id"] in found}
 
 

@@ -37,7 +37,7 @@ RECONCILIATION_COLUMNS = {
 
 def create_coding_tables(db: sqlite_utils.Database, data_dir: Path) -> list[dict]:
     """Write both tables; their data_dictionary rows."""
-    report = coding_report(data_dir)
+    report = coding_report(data_dir, [r[0] for r in db.execute("select id from concepts")])
     figures = []
     for units, a in report.items():
         row = {"units": units, "n_units": a.units, **a.as_dict()}
@@ -46,7 +46,8 @@ def create_coding_tables(db: sqlite_utils.Database, data_dir: Path) -> list[dict
     db["coding_agreement"].insert_all(figures, pk="units")
     rows = []
     for units, (unit, *_files, reconciled) in CODING_FILES.items():
-        with open(Path(data_dir) / "curation" / "coding" / reconciled, newline="", encoding="utf-8") as f:
+        path = Path(data_dir) / "curation" / "coding" / reconciled
+        with open(path, newline="", encoding="utf-8-sig") as f:
             for r in csv.DictReader(f):
                 rows.append(
                     {

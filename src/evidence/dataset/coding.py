@@ -56,7 +56,7 @@ class Agreement:
 def read_coding(path: Path, unit: str) -> dict[Key, Coded]:
     """A coder's file: unit id, concept_id[, ref], stance, reason → {key: Coded}."""
     out = {}
-    with open(path, newline="", encoding="utf-8") as f:
+    with open(path, newline="", encoding="utf-8-sig") as f:
         for r in csv.DictReader(f):
             out[_key(r, unit)] = Coded(r["stance"], r.get("reason", ""))
     return out
@@ -65,7 +65,7 @@ def read_coding(path: Path, unit: str) -> dict[Key, Coded]:
 def read_reconciled(path: Path, unit: str) -> dict[Key, Coded]:
     """The third reviewer's decisions: {key: Coded(final, reason)}; final may be NOT_CODED."""
     out = {}
-    with open(path, newline="", encoding="utf-8") as f:
+    with open(path, newline="", encoding="utf-8-sig") as f:
         for r in csv.DictReader(f):
             out[_key(r, unit)] = Coded(r["final"], r["reason"])
     return out
@@ -211,10 +211,12 @@ def read_codings(data_dir: Path, units: str) -> tuple[dict, dict, dict]:
     )
 
 
-def coding_report(data_dir: Path) -> dict[str, Agreement]:
-    """Agreement before reconciliation, for the claims and for the Bilag 2 findings."""
-    with open(Path(data_dir) / "concepts.csv", newline="", encoding="utf-8") as f:
-        concepts = [r["id"] for r in csv.DictReader(f)]
+def coding_report(data_dir: Path, concepts: list[str] | None = None) -> dict[str, Agreement]:
+    """Agreement before reconciliation, for the claims and for the Bilag 2 findings.
+    `concepts`: every concept id (default: read from data/concepts.csv)."""
+    if concepts is None:
+        with open(Path(data_dir) / "concepts.csv", newline="", encoding="utf-8-sig") as f:
+            concepts = [r["id"] for r in csv.DictReader(f)]
     out = {}
     for units in CODING_FILES:
         a, b, reconciled = read_codings(data_dir, units)
@@ -226,7 +228,7 @@ def write_final(data_dir: Path) -> dict[str, int]:
     """Write the final coding to data/curation/{claim_concepts,citation_stances,finding_concepts}.csv
     (then `evidence extract` carries it into data/); the row counts written."""
     data_dir = Path(data_dir)
-    with open(data_dir / "studies.csv", newline="", encoding="utf-8") as f:
+    with open(data_dir / "studies.csv", newline="", encoding="utf-8-sig") as f:
         included = {int(r["ref"]) for r in csv.DictReader(f)}
     claims, overrides = claim_rows(final_coding(*read_codings(data_dir, "claims")), included)
     findings = finding_rows(final_coding(*read_codings(data_dir, "findings")))
