@@ -4,6 +4,9 @@
 SHELL := /bin/bash
 UV ?= $(shell command -v uv 2>/dev/null || echo python3 -m uv)
 RUN := $(UV) run --frozen
+# Serving runs in an environment of its own without the dev tools: schemathesis brings rich,
+# which changes how Datasette reports errors.
+SERVE := UV_PROJECT_ENVIRONMENT=.venv-serve $(UV) run --frozen --no-dev
 # uv reads the machine's certificate store, as pip and curl do (needed behind a TLS proxy).
 export UV_SYSTEM_CERTS ?= 1
 HOST ?= 127.0.0.1
@@ -12,7 +15,7 @@ DATASETTE_PORT ?= 8001
 
 .PHONY: install browser extract validate audit build run serve test lint bench soak clean
 
-install: ## Python 3.11 environment with the locked dependencies
+install: ## Python 3.11 environment (.python-version) with the locked dependencies
 	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --quiet uv \
 	  || python3 -m pip install --quiet --user uv || python3 -m pip install --quiet --user --break-system-packages uv
 	$(UV) sync --frozen
@@ -37,14 +40,15 @@ build: install ## build/evidence.db from data/ (atomic)
 run: build ## build, then serve the site and the API on localhost
 	@echo "API + docs:   http://$(HOST):$(API_PORT)/docs"
 	@echo "Datasette:    http://$(HOST):$(API_PORT)/browse/  (also http://$(HOST):$(DATASETTE_PORT)/)"
-	$(RUN) evidence serve --host $(HOST) --port $(API_PORT) --datasette-port $(DATASETTE_PORT)
+	$(SERVE) evidence serve --host $(HOST) --port $(API_PORT) --datasette-port $(DATASETTE_PORT)
 
 test: install browser ## the whole test suite, browser tests included
 	$(RUN) pytest -q -n 2 --dist loadfile
 
-lint: install
+lint: install ## ruff (lint and format) and mypy (types, on the package)
 	$(RUN) ruff check .
 	$(RUN) ruff format --check .
+	$(RUN) mypy
 
 bench: build ## speed, scale and answer quality; writes bench/results.json
 	$(RUN) python -m bench.run
@@ -53,4 +57,4 @@ soak: build ## bounded load with a rebuild in the middle (not in CI)
 	$(RUN) python -m bench.soak
 
 clean:
-	rm -rf build .pytest_cache bench/synthetic
+	rm -rf build .pytest_cache bench/synthetic .venv-serve

@@ -26,7 +26,7 @@ from evidence.read.database import Database, DatabaseMissing
 from evidence.read.lists import InvalidFilter, NotFound
 from evidence.settings import settings
 
-from .routes import ask, claims, concepts, handbook, references, review, studies
+from .routes import Responses, ask, claims, concepts, handbook, references, review, studies
 
 log = logging.getLogger("evidence.api")
 CACHE_CONTROL = "public, max-age=60"
@@ -88,7 +88,7 @@ def create_app(db_path: Path | None = None) -> FastAPI:
     )
     app.add_middleware(ETagMiddleware)
     add_error_handlers(app)
-    unavailable = {
+    unavailable: Responses = {
         503: {
             "description": "The database has not been built; run `make build`.",
             "content": {

@@ -27,7 +27,8 @@ def test_commands_are_the_documented_ones():
 
 def test_make_run_serves_through_the_command_line():
     makefile = (README.parent / "Makefile").read_text(encoding="utf-8")
-    assert "$(RUN) evidence serve --host" in makefile
+    assert "evidence serve --host" in makefile
+    assert "--no-dev" in makefile  # served without the dev tools
 
 
 @pytest.mark.parametrize("command", COMMANDS)

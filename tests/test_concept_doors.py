@@ -14,7 +14,6 @@ import csv
 from collections import Counter
 
 import pytest
-
 from test_build import expected_concept_refs
 
 STANCES = ("supports", "contradicts", "mixed", "mentions")
@@ -26,7 +25,9 @@ def truth(evidence_db) -> dict[str, dict[int, str]]:
 
     conn = sqlite3.connect(evidence_db)
     out: dict[str, dict[int, str]] = {r[0]: {} for r in conn.execute("select id from concepts")}
-    for concept_id, ref, stance in conn.execute("select concept_id, ref, stance from concept_studies"):
+    for concept_id, ref, stance in conn.execute(
+        "select concept_id, ref, stance from concept_studies"
+    ):
         out[concept_id][ref] = stance
     return out
 

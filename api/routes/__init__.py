@@ -4,7 +4,11 @@ CSL-JSON)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from evidence.models import SQLModel
+
+Responses = dict[int | str, dict[str, Any]]  # extra OpenAPI responses of a route
 
 
 class ErrorPublic(SQLModel):
@@ -16,18 +20,18 @@ class NotFoundPublic(SQLModel):
     suggestions: list[dict]
 
 
-NOT_FOUND = {
+NOT_FOUND: Responses = {
     404: {
         "model": NotFoundPublic,
         "description": "Unknown id; `suggestions` lists the nearest ones.",
     }
 }
-INVALID = {
+INVALID: Responses = {
     422: {
         "description": "A parameter is malformed, too long or names an unknown value; `detail` says which."
     }
 }
-FILES = {
+FILES: Responses = {
     200: {
         "content": {
             "text/csv": {

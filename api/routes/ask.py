@@ -124,7 +124,10 @@ def export_rows(result: dict, lang: str = "da") -> list[dict]:
         study = {
             "coverage": result["coverage"],
             "concept_ids": ids,
-            **{k: s.get(k) for k in ("ref", "score", "authors", "year", "title", "countries", "stance")},
+            **{
+                k: s.get(k)
+                for k in ("ref", "score", "authors", "year", "title", "countries", "stance")
+            },
             "findings": [f"{f[text]} ({f['stance']})" for f in s["findings"]],
         }
         for ev in s["evidence"] or [{}]:

@@ -19,7 +19,7 @@ from ..deps import (
     page_limit,
 )
 from ..formats import list_response
-from . import FILES, INVALID
+from . import FILES, INVALID, Responses
 
 router = APIRouter(tags=["handbook"])
 
@@ -53,7 +53,7 @@ EXAMPLE = {
     ],
     "count": 1,
 }
-RESPONSES = {
+RESPONSES: Responses = {
     200: {
         **FILES[200],
         "content": {"application/json": {"example": EXAMPLE}, **FILES[200]["content"]},

@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import sqlite3
 
-from evidence.answer.resolve import ConceptIndex, Match
+from evidence.answer.matches import Match
+from evidence.answer.resolve import ConceptIndex
 from evidence.answer.retrieve import PRECISE, PassageIndex, Retrieval, retrieve
 from evidence.answer.studies import study_documents
 from evidence.read.database import Database
@@ -115,19 +116,19 @@ def answer_concept(db: Database, concept: str, lang: str = "da") -> dict:
         raise unknown_concept(db, concept)
     with db.connection() as conn:
         studies = concept_studies(conn, concept, lang)
-    result = {
+    concepts = [_concept(index, concept, 100.0, "concept id given")]
+    understood: dict = {"concepts": concepts, "words": [], "filters_applied": {}, "direction": None}
+    return {
         "query": concept,
         "coverage": "concept",
-        "concepts": [_concept(index, concept, 100.0, "concept id given")],
+        "concepts": concepts,
         "filters_applied": {},
-        "understood": {"concepts": [], "words": [], "filters_applied": {}, "direction": None},
+        "understood": understood,
         "studies": studies,
         "summary": summarise(studies, {s["ref"]: s for s in studies}),
         "review_summary": [],
         "suggestions": [],
     }
-    result["understood"]["concepts"] = result["concepts"]
-    return result
 
 
 def concept_studies(conn: sqlite3.Connection, concept: str, lang: str = "da") -> list[dict]:

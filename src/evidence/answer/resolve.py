@@ -15,8 +15,8 @@
 4. **Scoring a concept.** Recall: how completely its best term is in the question. Precision: how
    much of the question's weight its terms explain between them. The score (0–100) is their
    F-measure, plus up to `FTS_WEIGHT` points when the question's words occur in the review's
-   claims about the concept (a tie-breaker, never an answer alone).
-5. **Choosing.** `choose` keeps the best concept if it scores `ANSWER_MIN` or more, and a second
+   claims about the concept (a tie-breaker, never an answer alone; evidence.answer.fulltext).
+5. **Choosing.** `choose` (evidence.answer.choose) keeps the best concept if it scores `ANSWER_MIN` or more, and a second
    only when it matches almost as well: a near tie, or a term wholly in the question that explains
    a good share of what the best leaves unexplained and is not its broader or narrower concept.
 
@@ -34,10 +34,11 @@ from __future__ import annotations
 import math
 from array import array
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
 
+from evidence.answer.fulltext import Boost, FullText
+from evidence.answer.matches import Match, Term, explain
 from evidence.answer.stopwords import NEGATIONS, STOPWORDS
 from evidence.answer.words import (
     FUZZY_MIN,
@@ -62,37 +63,10 @@ PRESENT_SLACK = 1e-9  # rounding room when picking the terms that may be present
 EXPLAINS = 0.75  # a question word a term meets this well (stem or typo) is explained by it
 FTS_WEIGHT = 5.0  # points the full-text signal can add
 ANSWER_MIN = 55.0  # below this the best concept is a suggestion, not an answer
-SECOND_RATIO = 0.8  # a second concept must score this share of the best, and
-NEAR_TIE = 0.99  # either tie with it,
-SECOND_RECALL = 0.9  # or have a term wholly in the question
-SECOND_GAIN = 0.25  # that explains this share of the question the chosen ones do not
 
 LONG_STOPWORDS = sorted(w for w in STOPWORDS if len(w) >= 4)
 FIELDS = ("label_da", "label_en", "synonyms_da", "synonyms_en")
 UNMET = (None, 0.0, "")
-
-
-@dataclass
-class Term:
-    concept_id: str
-    field: str
-    text: str
-    tokens: list[Token]
-    weights: list[float] = field(default_factory=list)  # of its tokens, set by ConceptIndex
-    positions: tuple[int, ...] = ()  # of its tokens in ConceptIndex.words, set by ConceptIndex
-
-
-@dataclass
-class Match:
-    """A concept a question touches. `explained`: question word → its share of the question's
-    weight, for the words the concept's terms meet; `recall`: how wholly its best term is there."""
-
-    concept_id: str
-    score: float
-    matched: str
-    explained: dict[str, float] = field(default_factory=dict)
-    recall: float = 0.0
-    why: tuple = field(default=(), repr=False, compare=False)  # what `matched` is written from
 
 
 class ConceptIndex:
@@ -226,7 +200,7 @@ class ConceptIndex:
         query += [make_token(a + b, parts=(a, b)) for a, b in zip(words, words[1:], strict=False)]
         content, topical = self.content_weights(question)
         present = {cid: _Present(terms) for cid, terms in self.present_terms(query).items()}
-        boost = _Boost(self.fts, [make_token(w) for w in content])
+        boost = Boost(self.fts, [make_token(w) for w in content])
         out = self._matches(present, content, boost, min_score)
         negations = [w for w in content if w in NEGATIONS]
         if negations and not any(
@@ -240,7 +214,7 @@ class ConceptIndex:
                 m.score = round(m.score * GENERIC_ONLY, 1)
         kept = [m for m in out if m.score >= min_score]
         for m in kept:
-            m.matched = _explain(*m.why) + ("" if topical else "; only common ground")
+            m.matched = explain(*m.why) + ("" if topical else "; only common ground")
         return sorted(kept, key=lambda m: (-m.score, m.concept_id))
 
     def meets(
@@ -291,7 +265,7 @@ class ConceptIndex:
         return sorted(k for k, g in got.items() if g >= need * self.term_weight[k])
 
     def _matches(
-        self, present: dict, content: dict[str, float], boost: _Boost, min_score: float
+        self, present: dict, content: dict[str, float], boost: Boost, min_score: float
     ) -> list[Match]:
         """The concepts with a term present, scored; those that cannot reach `min_score` even with
         the whole full-text signal are left out before it is computed. With no floor above what
@@ -313,7 +287,7 @@ class ConceptIndex:
     def _match(
         cid: str, present: _Present, fit: tuple, content: dict[str, float], fts: float
     ) -> Match:
-        """The concept's score; `matched` is left to `_explain`, for the matches that are kept."""
+        """The concept's score; `matched` is left to `explain`, for the matches that are kept."""
         f, explained, total = fit
         shares = {w: content[w] / total for w, s in explained.items() if s >= EXPLAINS and total}
         recall, term, pairs = present.best
@@ -337,7 +311,9 @@ class _Present:
                     for word in q.words:
                         if s > self.met.get(word, 0.0):
                             self.met[word] = s
-        self.best = max(terms, key=lambda p: (p[0], len(p[1].tokens)), default=(0.0, None, []))
+        self.best: tuple = max(
+            terms, key=lambda p: (p[0], len(p[1].tokens)), default=(0.0, None, [])
+        )
 
     def fit(self, content: dict[str, float], total: float) -> tuple[float, dict, float]:
         """(F-measure of the best term's recall and the share of the question's weight explained,
@@ -349,123 +325,3 @@ class _Present:
         recall = self.best[0]
         f = 2 * recall * precision / (recall + precision) if recall + precision else 0.0
         return f, explained, total
-
-
-class _Boost:
-    """The full-text signal of concepts for one question (FullText.concept_scores), each worked
-    out once, and only when asked for."""
-
-    def __init__(self, fts: FullText, content: list[Token]):
-        self.fts, self.content = fts, content
-        self.known: dict[str, float] = {}
-        self.every: dict[str, float] | None = None
-
-    def of(self, concepts: set[str] | None) -> dict[str, float]:
-        if concepts is None:
-            if self.every is None:
-                self.every = self.fts.concept_scores(self.content)
-            return self.every
-        missing = {c for c in concepts if c not in self.known}
-        if missing:
-            found = self.fts.concept_scores(self.content, missing)
-            self.known |= {c: found.get(c, 0.0) for c in missing}
-        return self.known
-
-
-def _explain(term: Term | None, pairs: list, fts: float) -> str:
-    """`Match.matched`: the concept's best term and how its words met the question's."""
-    parts = []
-    if term is not None:
-        how = [
-            f"{p[0].raw!r}~{p[1].raw!r} ({p[3]})"
-            if p[3] != "stem" or p[0].raw != p[1].raw
-            else repr(p[0].raw)
-            for p in pairs
-            if p[0] is not None and p[2] > 0
-        ]
-        parts.append(f"{term.field} {term.text!r}: " + ", ".join(how))
-    if fts:
-        parts.append(f"full text of claims {fts:.2f}")
-    return "; ".join(parts)
-
-
-class FullText:
-    """A small stemmed index of the review's claims (Danish sentence + English rendering)."""
-
-    def __init__(self, claims: list[dict], links: list[dict]):
-        self.docs = {
-            c["claim_id"]: {
-                s
-                for w in tokens(c["sentence_da"] + " " + (c.get("text_en") or ""))
-                for s in make_token(w).stems
-            }
-            for c in claims
-        }
-        self.concepts = defaultdict(set)  # claim → its concepts
-        self.claims_of: dict[str, list[str]] = defaultdict(list)  # concept → its claims
-        for link in links:
-            self.concepts[link["claim_id"]].add(link["concept_id"])
-            self.claims_of[link["concept_id"]].append(link["claim_id"])
-        self.df = Counter(s for d in self.docs.values() for s in d)
-        self.idf = {s: math.log(1 + len(self.docs) / n) for s, n in self.df.items()}
-        self.having: dict[str, list[str]] = defaultdict(list)  # stem → the claims that contain it
-        for claim_id, stems in self.docs.items():
-            for s in stems:
-                self.having[s].append(claim_id)
-
-    def share(self, stem_: str) -> float:
-        """Share of the claims that contain a stem."""
-        return self.df.get(stem_, 0) / len(self.docs) if self.docs else 0.0
-
-    def concept_scores(
-        self, content: list[Token], concepts: set[str] | None = None
-    ) -> dict[str, float]:
-        """Concept → 0–1: the share of the question's weight that its best claim contains (of
-        `concepts` only, when given). Only claims holding a question word are read."""
-        if not content or not self.docs:
-            return {}
-        weights = [max((self.idf.get(s, 0.0) for s in q.stems), default=0.0) for q in content]
-        total = sum(weights) or 1.0
-        if concepts is None:
-            claims = {c for q in content for s in q.stems for c in self.having.get(s, ())}
-        else:
-            claims = {c for k in concepts for c in self.claims_of.get(k, ()) if c in self.docs}
-        asked = list(zip(weights, [q.stems for q in content], strict=True))
-        out: dict[str, float] = {}
-        for cid in claims:
-            stems = self.docs[cid]
-            got = sum(w for w, q in asked if not q.isdisjoint(stems)) / total
-            if got > 0:
-                for concept in self.concepts.get(cid, ()):
-                    if (concepts is None or concept in concepts) and got > out.get(concept, 0.0):
-                        out[concept] = got
-        return out
-
-
-def choose(matches: list[Match], broader: dict[str, str | None] | None = None) -> list[Match]:
-    """The best concept, plus any that match (almost) as well and explain more of the question.
-
-    A question about two things ("kontaktperson og samlokalisering") gets both. Of a concept and its
-    narrower one, only one answers: the narrower when it qualifies as a second concept ("leisure
-    jobs for young people" is about leisure jobs, not children's wellbeing at large).
-    """
-    if not matches or matches[0].score < ANSWER_MIN:
-        return []
-    broader = broader or {}
-    chosen: list[Match] = []
-    for m in matches:
-        if chosen and m.score < SECOND_RATIO * chosen[0].score:
-            break
-        if not chosen or m.score >= NEAR_TIE * chosen[0].score:
-            chosen.append(m)
-            continue
-        covered = set().union(*(c.explained for c in chosen))
-        gain = sum(share for w, share in m.explained.items() if w not in covered)
-        if m.recall < SECOND_RECALL or gain < SECOND_GAIN:
-            continue
-        wider = [c for c in chosen if broader.get(m.concept_id) == c.concept_id]
-        if wider:  # the narrower concept answers instead of its broader one
-            chosen = [m if c is wider[0] else c for c in chosen]
-        elif not any(broader.get(c.concept_id) == m.concept_id for c in chosen):
-            chosen.append(m)
-    return chosen

@@ -43,7 +43,7 @@ def create_coding_tables(db: sqlite_utils.Database, data_dir: Path) -> list[dict
         row = {"units": units, "n_units": a.units, **a.as_dict()}
         del row["units"]
         figures.append({"units": units, **row})
-    db["coding_agreement"].insert_all(figures, pk="units")
+    db.table("coding_agreement").insert_all(figures, pk="units")
     rows = []
     for units, (unit, *_files, reconciled) in CODING_FILES.items():
         path = Path(data_dir) / "curation" / "coding" / reconciled
@@ -58,7 +58,7 @@ def create_coding_tables(db: sqlite_utils.Database, data_dir: Path) -> list[dict
                         **{k: r[k] for k in ("coder_a", "coder_b", "final", "reason")},
                     }
                 )
-    db["coding_reconciliation"].insert_all(rows, columns={"ref": int})
+    db.table("coding_reconciliation").insert_all(rows, columns={"ref": int})
     source = "data/curation/coding/"
     return described(
         "coding_agreement",

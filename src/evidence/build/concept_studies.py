@@ -36,7 +36,7 @@ COLUMNS = {
 def create_concept_studies(db: sqlite_utils.Database) -> list[dict]:
     """Write `concept_studies` from the data tables; its data_dictionary rows."""
     rows = gather_concept_evidence(db.conn)
-    db["concept_studies"].create(
+    db.table("concept_studies").create(
         {
             "concept_id": str,
             "ref": int,
@@ -53,9 +53,9 @@ def create_concept_studies(db: sqlite_utils.Database) -> list[dict]:
         pk=("concept_id", "ref"),
         foreign_keys=[("concept_id", "concepts", "id"), ("ref", "studies", "ref")],
     )
-    db["concept_studies"].insert_all(
+    db.table("concept_studies").insert_all(
         ({k: r[k] for k in EVIDENCE_COLUMNS} for r in rows), batch_size=1000
     )
-    db["concept_studies"].create_index(["ref"])
-    db["concept_studies"].create_index(["stance"])
+    db.table("concept_studies").create_index(["ref"])
+    db.table("concept_studies").create_index(["stance"])
     return described("concept_studies", DESCRIPTION, COLUMNS, source="build")

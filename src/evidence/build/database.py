@@ -183,7 +183,7 @@ def create_data_tables(
         ready = [fk for fk in fks if fk[1] in db.table_names()]
         deferred += [(name, *fk) for fk in fks if fk not in ready]
         pk = table.key[0] if len(table.key) == 1 else tuple(table.key)
-        db[name].create(
+        db.table(name).create(
             {c.name: sql_type(c) for c in table.columns},
             pk=pk,
             foreign_keys=ready,
@@ -192,12 +192,12 @@ def create_data_tables(
     db.add_foreign_keys(deferred)
     for name in TABLE_ORDER:
         table = schema[name]
-        db[name].insert_all(
+        db.table(name).insert_all(
             ({k: to_sql(v) for k, v in r.items()} for r in rows[name]), batch_size=1000
         )
         indexed = {fk[0] for fk in foreign_keys(table)} | set(EXTRA_INDEXES.get(name, []))
         for column in sorted(indexed - {table.key[0]}):
-            db[name].create_index([column], find_unique_name=True)
+            db.table(name).create_index([column], find_unique_name=True)
 
 
 def dataset_version(data_dir: Path) -> str:
@@ -240,8 +240,8 @@ def create_meta(db: sqlite_utils.Database, data_dir: Path) -> list[dict]:
         if source.is_file()
         else "",
     }
-    db["meta"].create({"key": "TEXT", "value": "TEXT"}, pk="key")
-    db["meta"].insert_all({"key": k, "value": v} for k, v in meta.items())
+    db.table("meta").create({"key": "TEXT", "value": "TEXT"}, pk="key")
+    db.table("meta").insert_all({"key": k, "value": v} for k, v in meta.items())
     return described(
         "meta",
         META_DESCRIPTION,

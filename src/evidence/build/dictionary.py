@@ -75,10 +75,10 @@ def create_data_dictionary(db: sqlite_utils.Database, rows: list[dict]) -> None:
         DICTIONARY_COLUMNS,
         types=dict.fromkeys(DICTIONARY_COLUMNS, "string"),
     )
-    db["data_dictionary"].create(
+    db.table("data_dictionary").create(
         dict.fromkeys(DICTIONARY_COLUMNS, "TEXT"), pk=("table_name", "column_name")
     )
-    db["data_dictionary"].insert_all(_with_types(db, rows + own))
+    db.table("data_dictionary").insert_all(_with_types(db, rows + own))
 
 
 def _with_types(db: sqlite_utils.Database, rows: list[dict]) -> list[dict]:

@@ -58,10 +58,10 @@ def create_documents(db: sqlite_utils.Database, data_dir: Path) -> list[dict]:
         maps = [m for cols in GAP_COLUMNS for m in gap_map_documents(conn, cols)]
     finally:
         conn.row_factory = plain
-    db["study_details"].create({"ref": int, "document": str}, pk="ref")
-    db["study_details"].insert_all(studies)
-    db["gap_maps"].create({"cols": str, "lang": str, "document": str}, pk=("cols", "lang"))
-    db["gap_maps"].insert_all(maps)
+    db.table("study_details").create({"ref": int, "document": str}, pk="ref")
+    db.table("study_details").insert_all(studies)
+    db.table("gap_maps").create({"cols": str, "lang": str, "document": str}, pk=("cols", "lang"))
+    db.table("gap_maps").insert_all(maps)
     return [row for table in DESCRIPTIONS for row in describe(table)]
 
 

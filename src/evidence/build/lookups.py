@@ -56,8 +56,8 @@ def create_lookup_tables(db: sqlite_utils.Database, data_dir: Path) -> list[dict
             columns["bilag2_phrases"] = "TEXT"
         if name == "countries":
             columns["nordic"] = "INTEGER"
-        db[name].create(columns, pk="code", not_null=["code"])
-        db[name].insert_all(rows)
+        db.table(name).create(columns, pk="code", not_null=["code"])
+        db.table(name).insert_all(rows)
         described += _describe(name, description, columns, "data/vocabularies.yml")
     return described
 
@@ -82,7 +82,7 @@ def create_join_tables(
     vocab = load_vocabularies(Path(data_dir))
     described = []
     for column, table in JOINS.items():
-        db[table].create(
+        db.table(table).create(
             {"ref": "INTEGER", "code": "TEXT", "label_da": "TEXT", "label_en": "TEXT"},
             pk=("ref", "code"),
             foreign_keys=[("ref", "studies", "ref"), ("code", column, "code")],
@@ -98,8 +98,8 @@ def create_join_tables(
             for s in studies
             for code in s[column]
         ]
-        db[table].insert_all(rows)
-        db[table].create_index(["code"])
+        db.table(table).insert_all(rows)
+        db.table(table).create_index(["code"])
         description = f"One row per (study, {column[:-1]}): studies.{column} unnested, with labels; for faceting and gap maps."
         described += _describe(
             table,

@@ -102,9 +102,9 @@ def flatten(record: dict, prefix: str = "") -> list[dict]:
 
 def create_review_tables(db: sqlite_utils.Database, data_dir: Path) -> list[dict]:
     review = yaml.safe_load((Path(data_dir) / "review.yml").read_text(encoding="utf-8"))
-    db["review"].create({"key": "TEXT", "value": "TEXT"}, pk="key")
-    db["review"].insert_all(flatten(review))
-    db["screening_flow"].create(
+    db.table("review").create({"key": "TEXT", "value": "TEXT"}, pk="key")
+    db.table("review").insert_all(flatten(review))
+    db.table("screening_flow").create(
         {
             "seq": "INTEGER",
             "stage": "TEXT",
@@ -116,7 +116,7 @@ def create_review_tables(db: sqlite_utils.Database, data_dir: Path) -> list[dict
         },
         pk="seq",
     )
-    db["screening_flow"].insert_all(screening_rows(review["screening"]))
+    db.table("screening_flow").insert_all(screening_rows(review["screening"]))
     return describe("review", "data/review.yml") + describe("screening_flow", "data/review.yml")
 
 
@@ -149,7 +149,7 @@ def screening_rows(s: dict) -> list[dict]:
 def create_audit_table(
     db: sqlite_utils.Database, data_dir: Path, tables: dict[str, list[dict]]
 ) -> list[dict]:
-    db["audit_findings"].create(
+    db.table("audit_findings").create(
         {
             "finding_id": "INTEGER",
             "kind": "TEXT",
@@ -171,8 +171,8 @@ def create_audit_table(
                 },
             }
         )
-    db["audit_findings"].insert_all(rows)
-    db["audit_findings"].create_index(["kind"])
+    db.table("audit_findings").insert_all(rows)
+    db.table("audit_findings").create_index(["kind"])
     return describe("audit_findings", "evidence.audit")
 
 
@@ -191,7 +191,7 @@ def create_unresolved_citations(
         for _, e in read_rows(path, "data/curation/errata.csv")[1]:
             if e.get("kind") == "cited_not_included" and e.get("ref", "").strip():
                 errata[int(e["ref"])] = f"{e['detail']} {e['decision']}".strip()
-    db["unresolved_citations"].create(
+    db.table("unresolved_citations").create(
         {
             "claim_id": "TEXT",
             "position": "INTEGER",
@@ -203,7 +203,7 @@ def create_unresolved_citations(
         pk=("claim_id", "position"),
         foreign_keys=[("claim_id", "claims", "claim_id")],
     )
-    db["unresolved_citations"].insert_all(
+    db.table("unresolved_citations").insert_all(
         {
             **c,
             "chapters": json.dumps(c["chapters"]),

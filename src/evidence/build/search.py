@@ -21,7 +21,7 @@ from evidence.build.dictionary import described
 from evidence.search_text import TOKENIZER, stem_da, stem_en
 
 # table → column → language of its text ("da", "en", or None for names and numbers).
-SEARCHABLE = {
+SEARCHABLE: dict[str, dict[str, str | None]] = {
     "studies": {
         "authors": None,
         "title": "da",

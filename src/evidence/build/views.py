@@ -3,7 +3,8 @@ handbook's advice beside the evidence for its concepts.
 
 A study's stance on a concept is the curated per-study override (citation_stances) where there
 is one, else the claim's (claim_concepts.stance), aggregated over the study's claims for the
-concept as evidence.read.stances.aggregate_stance does: one judged stance → that stance; more than
+concept as evidence.read.stances.aggregate_stance does (the Python reads these views, and combines
+stances over several concepts by the same rule): one judged stance → that stance; more than
 one (or a mixed claim) → mixed; mentions only when nothing else is said.
 """
 
@@ -134,29 +135,17 @@ ORDER BY st.ref
 
 def views(dimensions: list[str]) -> list[tuple[str, str, str, dict]]:
     """(name, sql, description, column descriptions) of every view, in creation order."""
-    gap = []
-    for value, join, lookup in [
-        ("country", "study_countries", "countries"),
-        ("service_area", "study_service_areas", "service_areas"),
-        ("method", "study_methods", "methods"),
-    ]:
-        gap.append(
-            (
-                f"gap_map_{value}",
-                GAP_MAP.format(join=join, lookup=lookup, value=value),
-                f"Gap map, concept × {value}: how many included studies from each {value} the review cites for each concept "
-                f"(0 = a gap), with their stances and reference numbers.",
-                {
-                    **CONCEPT_COLUMNS,
-                    value: f"The {value} code (see {lookup}).",
-                    f"{value}_label_da": "Danish label.",
-                    f"{value}_label_en": "English label.",
-                    "n_studies": "Distinct studies in the cell.",
-                    **STANCE_COLUMNS,
-                    "refs": "Their reference numbers, as a JSON array.",
-                },
-            )
-        )
+    return [
+        *evidence_views(),
+        *concept_summary_views(),
+        *study_views(dimensions),
+        *gap_map_views(),
+        *handbook_views(),
+    ]
+
+
+def evidence_views() -> list[tuple[str, str, str, dict]]:
+    """The evidence per concept: each citation, and each study."""
     return [
         (
             "concept_citations",
@@ -200,6 +189,12 @@ def views(dimensions: list[str]) -> list[tuple[str, str, str, dict]]:
                 "findings_da": "The Bilag 2 findings (Danish, verbatim), as a JSON array.",
             },
         ),
+    ]
+
+
+def concept_summary_views() -> list[tuple[str, str, str, dict]]:
+    """Each concept, counted."""
+    return [
         (
             "concept_summary",
             CONCEPT_SUMMARY,
@@ -217,6 +212,12 @@ def views(dimensions: list[str]) -> list[tuple[str, str, str, dict]]:
                 "refs": "The studies' reference numbers, as a JSON array.",
             },
         ),
+    ]
+
+
+def study_views(dimensions: list[str]) -> list[tuple[str, str, str, dict]]:
+    """Each included study at a glance."""
+    return [
         (
             "study_overview",
             study_overview_sql(dimensions),
@@ -243,7 +244,41 @@ def views(dimensions: list[str]) -> list[tuple[str, str, str, dict]]:
                 "n_outcomes": "Quantitative results the review reports from it.",
             },
         ),
-        *gap,
+    ]
+
+
+def gap_map_views() -> list[tuple[str, str, str, dict]]:
+    """Concept × country, service area and method."""
+    """(name, sql, description, column descriptions) of every view, in creation order."""
+    gap = []
+    for value, join, lookup in [
+        ("country", "study_countries", "countries"),
+        ("service_area", "study_service_areas", "service_areas"),
+        ("method", "study_methods", "methods"),
+    ]:
+        gap.append(
+            (
+                f"gap_map_{value}",
+                GAP_MAP.format(join=join, lookup=lookup, value=value),
+                f"Gap map, concept × {value}: how many included studies from each {value} the review cites for each concept "
+                f"(0 = a gap), with their stances and reference numbers.",
+                {
+                    **CONCEPT_COLUMNS,
+                    value: f"The {value} code (see {lookup}).",
+                    f"{value}_label_da": "Danish label.",
+                    f"{value}_label_en": "English label.",
+                    "n_studies": "Distinct studies in the cell.",
+                    **STANCE_COLUMNS,
+                    "refs": "Their reference numbers, as a JSON array.",
+                },
+            )
+        )
+    return gap
+
+
+def handbook_views() -> list[tuple[str, str, str, dict]]:
+    """The handbook's advice beside the evidence for its concepts."""
+    return [
         (
             "handbook_vs_evidence",
             HANDBOOK_VS_EVIDENCE,

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import csv
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -77,7 +78,7 @@ def _key(row: dict, unit: str) -> Key:
     return (row[unit], row["concept_id"])
 
 
-def kappa(pairs: list[tuple[object, object]]) -> float:
+def kappa(pairs: Sequence[tuple[object, object]]) -> float:
     """Cohen's κ of paired labels: (observed − chance) / (1 − chance); 1.0 when chance is 1."""
     n = len(pairs)
     if not n:

@@ -42,47 +42,11 @@ class DataError(Exception):
 def read_rows(path: Path, label: str | None = None) -> tuple[list[str], list[tuple[int, dict]]]:
     """Header and (line number, row) pairs of a CSV; raises DataError on a broken file."""
     label = label or str(path)
-    try:
-        text = Path(path).read_bytes().decode("utf-8-sig")
-    except FileNotFoundError:
-        raise DataError(
-            [
-                Problem(
-                    label,
-                    None,
-                    "",
-                    "file is missing; run `evidence extract` to regenerate it or restore it from git",
-                )
-            ]
-        ) from None
-    except UnicodeDecodeError as e:
-        line = Path(path).read_bytes()[: e.start].count(b"\n") + 1
-        raise DataError(
-            [
-                Problem(
-                    label,
-                    line,
-                    "",
-                    f"not UTF-8 (byte {e.object[e.start]:#x}); save the file as 'CSV UTF-8' and try again",
-                )
-            ]
-        ) from None
-    if not text.strip():
-        raise DataError([Problem(label, None, "", "file is empty; it needs at least a header row")])
+    text = _read_text(Path(path), label)
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     start = 1  # line where the record being read begins: where an unclosed quote opens
     try:
-        header = [h.strip() for h in next(reader)]
-        twice = sorted({h for h in header if header.count(h) > 1})
-        if twice:
-            raise DataError(
-                [
-                    Problem(
-                        label, 1, f"column '{h}'", "appears more than once in the header; keep one"
-                    )
-                    for h in twice
-                ]
-            )
+        header = _header(next(reader), label)
         rows = []
         while True:
             start = reader.line_num + 1
@@ -90,33 +54,64 @@ def read_rows(path: Path, label: str | None = None) -> tuple[list[str], list[tup
                 values = next(reader)
             except StopIteration:
                 break
-            line = reader.line_num
-            if not any(v.strip() for v in values):
-                continue  # blank line, e.g. trailing ones Excel leaves
-            if len(values) != len(header):
-                raise DataError(
-                    [
-                        Problem(
-                            label,
-                            line,
-                            "",
-                            f"has {len(values)} fields, the header has {len(header)}; check for a stray comma or quote",
-                        )
-                    ]
-                )
-            rows.append((line, dict(zip(header, values, strict=True))))
+            if any(v.strip() for v in values):  # skip blank lines, e.g. trailing ones Excel leaves
+                rows.append((reader.line_num, _row(header, values, label, reader.line_num)))
     except csv.Error as e:
-        raise DataError(
-            [
-                Problem(
-                    label,
-                    start,
-                    "",
-                    f"cannot be parsed as CSV ({e}); check for an unbalanced quote from this line on",
-                )
-            ]
+        raise _problem(
+            label,
+            start,
+            f"cannot be parsed as CSV ({e}); check for an unbalanced quote from this line on",
         ) from None
     return header, rows
+
+
+def _problem(label: str, line: int | None, message: str) -> DataError:
+    return DataError([Problem(label, line, "", message)])
+
+
+def _read_text(path: Path, label: str) -> str:
+    """The file's text (UTF-8, a byte-order mark forgiven); DataError when missing, not UTF-8 or empty."""
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except FileNotFoundError:
+        raise _problem(
+            label,
+            None,
+            "file is missing; run `evidence extract` to regenerate it or restore it from git",
+        ) from None
+    except UnicodeDecodeError as e:
+        line = path.read_bytes()[: e.start].count(b"\n") + 1
+        raise _problem(
+            label,
+            line,
+            f"not UTF-8 (byte {e.object[e.start]:#x}); save the file as 'CSV UTF-8' and try again",
+        ) from None
+    if not text.strip():
+        raise _problem(label, None, "file is empty; it needs at least a header row")
+    return text
+
+
+def _header(values: list[str], label: str) -> list[str]:
+    header = [h.strip() for h in values]
+    twice = sorted({h for h in header if header.count(h) > 1})
+    if twice:
+        raise DataError(
+            [
+                Problem(label, 1, f"column '{h}'", "appears more than once in the header; keep one")
+                for h in twice
+            ]
+        )
+    return header
+
+
+def _row(header: list[str], values: list[str], label: str, line: int) -> dict:
+    if len(values) != len(header):
+        raise _problem(
+            label,
+            line,
+            f"has {len(values)} fields, the header has {len(header)}; check for a stray comma or quote",
+        )
+    return dict(zip(header, values, strict=True))
 
 
 def encode(value) -> str:

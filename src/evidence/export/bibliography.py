@@ -66,21 +66,22 @@ def parse_venue(venue: str | None, kind: str) -> dict:
         return {}
     if kind == "journal_article":
         parts = [p.strip() for p in venue.split(",")]
-        out = {"container": parts[0]}
+        article: dict = {"container": parts[0]}
         for p in parts[1:]:
-            if (m := PAGES.match(p)) and "pages" not in out:
-                out["pages"] = (m.group(1), m.group(2))
-            elif (m := VOLUME.match(p)) and "volume" not in out and len(m.group(1)) <= 4:
-                out["volume"], out["issue"] = m.group(1), m.group(2)
+            if (m := PAGES.match(p)) and "pages" not in article:
+                article["pages"] = (m.group(1), m.group(2))
+            elif (m := VOLUME.match(p)) and "volume" not in article and len(m.group(1)) <= 4:
+                article["volume"], article["issue"] = m.group(1), m.group(2)
             elif p.isdigit():
-                out["number"] = p
-        return {k: v for k, v in out.items() if v}
+                article["number"] = p
+        return {k: v for k, v in article.items() if v}
     out: dict = {}
     if kind == "conference_paper" and ". " in venue:
         head, venue = venue.rsplit(". ", 1)
         bits = [b.strip() for b in head.split(",")]
-        if PAGES.match(bits[-1]):
-            out["pages"] = PAGES.match(bits.pop()).groups()
+        if pages := PAGES.match(bits[-1]):
+            bits.pop()
+            out["pages"] = pages.groups()
         out["container"] = ", ".join(bits)
     m = re.match(r"^(?:(?P<series>.+)\.\s+)?(?P<place>[^.:]+):\s*(?P<publisher>.+)$", venue)
     if m:

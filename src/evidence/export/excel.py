@@ -31,7 +31,8 @@ def flatten(columns: list[str], rows) -> tuple[list[str], list[list]]:
     """Header and rows, with a `<column> (label)` column after each foreign key that has labels."""
     rows = [list(r) for r in rows]
     labelled = {i for r in rows for i, v in enumerate(r) if isinstance(v, dict) and "value" in v}
-    header, out = [], [[] for _ in rows]
+    header: list[str] = []
+    out: list[list] = [[] for _ in rows]
     for i, name in enumerate(columns):
         header.append(name)
         if i in labelled:

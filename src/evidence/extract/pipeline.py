@@ -67,6 +67,7 @@ def _disagreement(study: dict, reference: dict) -> str:
 
 
 def build_studies(review: Review, data_dir: Path) -> tuple[list, list, list]:
+    """Studies, bibliography entries and findings, with vocabularies, curation and links joined on."""
     vocab = load_vocabularies(data_dir)
     studies, findings = extract_studies(review)
     references = extract_references(review)
@@ -74,40 +75,57 @@ def build_studies(review: Review, data_dir: Path) -> tuple[list, list, list]:
     candidates = link_references(studies, references)
     decisions, curated = keyed(data_dir, "reference_links"), keyed(data_dir, "studies")
     for s in studies:
-        where = f"ref={s['ref']}"
-        countries = map_vocabulary(
-            s["bilag2_country_area"],
-            {k: v for k, v in vocab["countries"].items()} | vocab["service_areas"],
-            "country/service area",
-            where,
-        )
-        s["countries"] = [c for c in countries if c in vocab["countries"]]
-        s["service_areas"] = [c for c in countries if c in vocab["service_areas"]]
-        s["methods"] = (
-            map_vocabulary(s["bilag2_method"], vocab["methods"], "method", where)
-            if s["bilag2_method"]
-            else []
-        )
-        s["is_danish"] = "DK" in s["countries"]
+        _map_vocabularies(s, vocab)
         c = curated.get(str(s["ref"]), {})
         s.update({k: c.get(k, "") for k in ("publication_type", "language", "title_en", "note")})
         rid, decision, reason = _chosen_link(s["ref"], candidates[s["ref"]], decisions)
-        s["reference_id"] = rid or None
-        if rid in by_id:
-            ref_row = by_id[rid]
-            s["title"], s["venue"] = ref_row["title"], ref_row["venue"]
-            s["link_score"] = link_score(s, ref_row)
-            disagreement = _disagreement(s, ref_row)
-            s["link_status"] = "linked_with_disagreement" if disagreement else "linked"
-            s["link_note"] = "; ".join(x for x in (disagreement, reason) if x)
-            ref_row.update(
-                ref=s["ref"],
-                role="included_study",
-                link_score=s["link_score"],
-                link_note=s["link_note"],
-            )
-        else:
-            s.update(title="", venue="", link_score=None, link_status="no_entry", link_note=reason)
+        _link(s, by_id.get(rid) if rid else None, rid, reason)
+    _mark_unlinked(references, data_dir)
+    en = keyed(data_dir, "findings_en")
+    labels = {raw: dim for dim, t in vocab["dimensions"].items() for raw in t["raw"]}
+    for f in findings:
+        f["dimension"] = labels.get(f["dimension_label"], "")
+        f["text_en"] = en.get(f["finding_id"], {}).get("text_en", "")
+    return studies, references, findings
+
+
+def _map_vocabularies(s: dict, vocab: dict) -> None:
+    """A study's Bilag 2 country/area and method cells as vocabulary codes."""
+    where = f"ref={s['ref']}"
+    countries = map_vocabulary(
+        s["bilag2_country_area"],
+        {k: v for k, v in vocab["countries"].items()} | vocab["service_areas"],
+        "country/service area",
+        where,
+    )
+    s["countries"] = [c for c in countries if c in vocab["countries"]]
+    s["service_areas"] = [c for c in countries if c in vocab["service_areas"]]
+    s["methods"] = (
+        map_vocabulary(s["bilag2_method"], vocab["methods"], "method", where)
+        if s["bilag2_method"]
+        else []
+    )
+    s["is_danish"] = "DK" in s["countries"]
+
+
+def _link(s: dict, ref_row: dict | None, rid: str | None, reason: str) -> None:
+    """Join a study and its bibliography entry (both in place), or mark it as having none."""
+    s["reference_id"] = rid or None
+    if ref_row is None:
+        s.update(title="", venue="", link_score=None, link_status="no_entry", link_note=reason)
+        return
+    s["title"], s["venue"] = ref_row["title"], ref_row["venue"]
+    s["link_score"] = link_score(s, ref_row)
+    disagreement = _disagreement(s, ref_row)
+    s["link_status"] = "linked_with_disagreement" if disagreement else "linked"
+    s["link_note"] = "; ".join(x for x in (disagreement, reason) if x)
+    ref_row.update(
+        ref=s["ref"], role="included_study", link_score=s["link_score"], link_note=s["link_note"]
+    )
+
+
+def _mark_unlinked(references: list[dict], data_dir: Path) -> None:
+    """Entries no study links to: a duplicate (errata.csv says so) or background literature."""
     duplicates = {
         e["reference_id"].strip(): e
         for e in read_curation(data_dir, "errata")
@@ -122,12 +140,6 @@ def build_studies(review: Review, data_dir: Path) -> tuple[list, list, list]:
                 link_score=None,
                 link_note=dup["detail"] if dup else "",
             )
-    en = keyed(data_dir, "findings_en")
-    labels = {raw: dim for dim, t in vocab["dimensions"].items() for raw in t["raw"]}
-    for f in findings:
-        f["dimension"] = labels.get(f["dimension_label"], "")
-        f["text_en"] = en.get(f["finding_id"], {}).get("text_en", "")
-    return studies, references, findings
 
 
 def build_claims(
@@ -151,11 +163,11 @@ def build_claims(
         {k: r.get(k, "").strip() for k in ("claim_id", "concept_id", "stance", "note")}
         for r in links
     ]
-    stances = [
+    citation_stances = [
         {k: r.get(k, "").strip() for k in ("claim_id", "ref", "concept_id", "stance", "reason")}
         for r in read_curation(data_dir, "citation_stances")
     ]
-    return claims, citations, claim_concepts, stances
+    return claims, citations, claim_concepts, citation_stances
 
 
 def extract_all(review: Review, data_dir: Path) -> dict[str, list[dict]]:

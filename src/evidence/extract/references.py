@@ -58,7 +58,8 @@ def parse_title_venue(rest: str) -> tuple[str, str]:
 
 def extract_references(review: Review) -> list[dict]:
     part = review.part("Litteratur")
-    refs, seen = [], {}
+    refs: list[dict] = []
+    seen: dict = {}
     for para in part.paragraphs:
         raw = para.text.removeprefix("- ").strip()
         m = ENTRY.match(raw)

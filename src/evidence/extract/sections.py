@@ -31,7 +31,8 @@ def toc_pages(review: Review) -> dict[str, int]:
 
 def extract_sections(review: Review) -> list[dict]:
     pages = toc_pages(review)
-    rows, boxes = [], {}
+    rows: list[dict] = []
+    boxes: dict = {}
     for part in review.parts:
         box = BOX.match(part.heading)
         if box:
@@ -40,7 +41,7 @@ def extract_sections(review: Review) -> list[dict]:
         m = NUMBERED.match(part.heading)
         if not m or part.level > 3 or part.line < 180 or int(m.group(1)) > 8:
             continue
-        section, chapter = part.number, int(m.group(1))
+        section, chapter = part.number or "", int(m.group(1))
         row = {
             "section": section,
             "chapter": chapter,

@@ -206,7 +206,8 @@ def gap_map(conn: sqlite3.Connection, cols: str, lang: str = "da") -> dict:
 def gap_map_axes(rows: list[dict], cols: str, lang: str) -> dict:
     """The rows (concepts) and columns of a gap map, labelled in `lang`, from its view's rows."""
     label = f"label_{lang}"
-    concepts, values = {}, {}
+    concepts: dict[str, str] = {}
+    values: dict[str, str] = {}
     for r in rows:
         concepts.setdefault(r["concept_id"], r[f"concept_{label}"])
         values.setdefault(r[cols], r[f"{cols}_{label}"])

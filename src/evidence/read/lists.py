@@ -109,7 +109,8 @@ def list_studies(
     conn: sqlite3.Connection, f: StudyFilters, limit: int | None = None, offset: int = 0
 ) -> tuple[list[dict], int]:
     f.validate(conn)
-    where, params = [], []
+    where: list[str] = []
+    params: list[str | int] = []
     for column, value in (
         ("countries", f.country),
         ("service_areas", f.service_area),
