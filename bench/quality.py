@@ -90,7 +90,7 @@ def bm25_answerer(db_path: Path) -> Callable[[str], set[int]]:
 def resolver_answerer(db_path: Path) -> Callable[[str], set[int]]:
     """The thesaurus resolver alone: the studies of the concepts it chooses."""
     from evidence.answer.ask import concept_index
-    from evidence.answer.resolve import choose
+    from evidence.answer.choose import choose
     from evidence.read.database import Database
 
     db = Database(db_path)

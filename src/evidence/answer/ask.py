@@ -28,6 +28,7 @@ from evidence.read.stances import concept_evidence, summarise
 
 SUGGEST_MIN = 20.0  # nearest concepts shown when nothing matches
 SUGGEST_MAX = 5
+RESOLVE_MAX_WORDS = 3  # content words of a question the thesaurus resolver reads
 NEGATIVE = {"contradicts", "mixed"}  # stances a "what hinders …" question puts first …
 POSITIVE = {"supports", "mixed"}  # … and a "what works …" question
 
@@ -81,10 +82,13 @@ def answer(db: Database, question: str = "", concept: str | None = None, lang: s
     """The answer to a question (or for one concept id), shaped like evidence.models.Answer."""
     if concept is not None:
         return answer_concept(db, concept, lang)
-    index = concept_index(db)
-    matches = index.resolve(question, min_score=SUGGEST_MIN)
+    index, passages = concept_index(db), passage_index(db)
+    # the thesaurus resolver reads a short question (a keyword query) whole: the only kind a
+    # concept matches precisely; a long one is answered by its passages alone
+    short = len(passages.query_words(question)) <= RESOLVE_MAX_WORDS
+    matches = index.resolve(question, min_score=SUGGEST_MIN) if short else []
     precise = [m.concept_id for m in matches if m.score >= PRECISE]
-    found = retrieve(passage_index(db), question, precise)
+    found = retrieve(passages, question, precise)
     result = _frame(question, found)
     if found.coverage == "not_covered":
         nearest = [m.concept_id for m in matches][:SUGGEST_MAX] or found.concepts[:SUGGEST_MAX]

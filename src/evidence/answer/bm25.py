@@ -15,6 +15,8 @@ import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
+import numpy as np
+
 K1 = 1.2
 B = 0.75
 
@@ -45,33 +47,38 @@ class BM25Index:
             for t, ps in self.postings.items()
         }
         self.postings = dict(self.postings)
+        # every term's contribution to every document holding it depends on the documents alone:
+        # worked out here, once, as arrays, so that a question only adds them up
+        self.contributions = {t: self._contributions(t) for t in self.postings}
+        self._empty = (np.zeros(0, dtype=np.int64), np.zeros(0))
 
     def share(self, term: str) -> float:
         """0–1: the share of documents that hold the term."""
         return len(self.postings.get(term, ())) / (self.n or 1)
 
+    def _contributions(self, term: str) -> tuple[np.ndarray, np.ndarray]:
+        """(documents holding the term, its BM25 contribution to each), at query weight 1."""
+        ids = np.array([i for i, _ in self.postings[term]], dtype=np.int64)
+        tf = np.array([n for _, n in self.postings[term]], dtype=np.float64)
+        lengths = np.array([self.lengths[i] for i in ids], dtype=np.float64)
+        norm = K1 * (1 - B + B * lengths / self.avgdl)
+        return ids, self.idf[term] * tf * (K1 + 1) / (tf + norm)
+
     def term_scores(self, term: str) -> dict[int, float]:
         """document → the term's BM25 contribution (at query weight 1)."""
-        idf = self.idf.get(term)
-        if idf is None:
-            return {}
-        out = {}
-        for i, tf in self.postings[term]:
-            norm = K1 * (1 - B + B * self.lengths[i] / self.avgdl)
-            out[i] = idf * tf * (K1 + 1) / (tf + norm)
-        return out
+        ids, scores = self.contributions.get(term, self._empty)
+        return dict(zip(ids.tolist(), scores.tolist(), strict=True))
 
-    def score(self, query: list[QueryWord]) -> tuple[dict[int, float], dict[int, set[str]]]:
-        """(document → score, document → the question words it holds)."""
-        scores: dict[int, float] = defaultdict(float)
-        matched: dict[int, set[str]] = defaultdict(set)
+    def score(self, query: list[QueryWord]) -> tuple[np.ndarray, list[np.ndarray]]:
+        """(every document's score, and per question word its contribution to each document:
+        above 0 where the document holds the word)."""
+        total = np.zeros(self.n)
+        per_word = []
         for qw in query:
-            best: dict[int, float] = {}
+            best = np.zeros(self.n)
             for term in qw.terms:
-                for i, s in self.term_scores(term).items():
-                    if s > best.get(i, 0.0):
-                        best[i] = s
-            for i, s in best.items():
-                scores[i] += s
-                matched[i].add(qw.word)
-        return dict(scores), dict(matched)
+                ids, scores = self.contributions.get(term, self._empty)
+                best[ids] = np.maximum(best[ids], scores)  # a term holds a document once
+            total += best
+            per_word.append(best)
+        return total, per_word

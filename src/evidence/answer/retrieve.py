@@ -31,6 +31,7 @@ import sqlite3
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+import numpy as np
 from rapidfuzz import fuzz, process
 from wordfreq import zipf_frequency
 
@@ -50,6 +51,8 @@ ZIPF_COMMON = 5.0
 UNKNOWN_MIN = 0.0  # Zipf points every unknown word weighs at least
 TYPO_MIN, TYPO_MIN_LEN = 80, 5
 PRECISE = 90.0
+RANK_MAX = 500  # passages read in order of score (selection stops long before)
+QUERY_CACHE = 50_000  # question words whose terms and weight are remembered (data only)
 RELATION_WEIGHT = 0.5  # a relation term's weight in the coverage test, as a share of its idf
 WHO_WEIGHT = 1.5  # chapter 7 (6) against chapter 6 (7) for a question about staff (citizens)
 BOTH = re.compile(r"\b(?:both|både)\b(.+?)\b(?:and|og)\b(.+)", re.IGNORECASE)
@@ -87,6 +90,16 @@ class PassageIndex:
         self.typo_words = sorted(
             {w for p in passages for w in words(p.indexed) if len(w) >= TYPO_MIN_LEN}
         )
+        self._query: dict[str, QueryWord] = {}  # word → its QueryWord, as first worked out
+        self.in_chapter = {  # the passages of the effects chapters (6: citizens, 7: staff)
+            ch: np.array([p.section.startswith(f"{ch}.") for p in passages], dtype=bool)
+            for ch in ("6", "7")
+        }
+        for lang in (
+            "da",
+            "en",
+        ):  # wordfreq reads its word lists on first use: here, not in a request
+            zipf_frequency("og", lang)
         self.claims_of: dict[str, set[int]] = defaultdict(set)  # concept → passage positions
         for i, p in enumerate(passages):
             for c in p.concepts:
@@ -108,7 +121,12 @@ class PassageIndex:
         out: list[QueryWord] = []
         for w in dict.fromkeys(words(text)):
             if is_content(w):
-                out.append(self._query_word(w))
+                known = self._query.get(w)
+                if known is None:
+                    known = self._query_word(w)
+                    if len(self._query) < QUERY_CACHE:
+                        self._query[w] = known
+                out.append(known)
         ws = [w for w in words(text) if w not in ARTICLES]
         for i, w in enumerate(ws):
             if w in RELATIONS:
@@ -171,14 +189,16 @@ def _search(index: PassageIndex, out: Retrieval, precise: list[str] | None) -> R
     facets = out.facets
     if not out.query:
         return out
-    scores, matched = index.bm25.score(out.query)
-    if not scores:
+    scores, per_word = index.bm25.score(out.query)
+    if not scores.any():
         return out
     _weigh_chapters(index, scores, facets.who)
-    ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
+    held = np.flatnonzero(scores)
+    order = held[np.lexsort((held, -scores[held]))][:RANK_MAX]
+    ranked = [(i, float(scores[i])) for i in order.tolist()]
     best_i, best = ranked[0]
     total = sum(q.weight for q in out.query) or 1.0
-    out.cover = sum(q.weight for q in out.query if q.word in matched[best_i]) / total
+    out.cover = sum(q.weight for q, v in zip(out.query, per_word, strict=True) if v[best_i]) / total
     if out.cover < MIN_COVER:  # the nearest topics: the concepts of the best few passages
         near = [c for i, _ in ranked[:5] for c in sorted(index.passages[i].concepts)]
         out.concepts = list(dict.fromkeys(near))
@@ -218,18 +238,14 @@ def _keep_but_areas(f: Facets, study: dict) -> bool:
         f.service_areas = areas
 
 
-def _weigh_chapters(index: PassageIndex, scores: dict[int, float], who: str | None) -> None:
+def _weigh_chapters(index: PassageIndex, scores: np.ndarray, who: str | None) -> None:
     """A question about staff only weighs chapter 7 (effects on staff) up and chapter 6 (effects
     on citizens) down, and the other way round: "medarbejdernes trivsel" is not the citizens'."""
     if who is None:
         return
-    up, down = ("7.", "6.") if who == "staff" else ("6.", "7.")
-    for i in scores:
-        section = index.passages[i].section
-        if section.startswith(up):
-            scores[i] *= WHO_WEIGHT
-        elif section.startswith(down):
-            scores[i] /= WHO_WEIGHT
+    up, down = ("7", "6") if who == "staff" else ("6", "7")
+    scores[index.in_chapter[up]] *= WHO_WEIGHT
+    scores[index.in_chapter[down]] /= WHO_WEIGHT
 
 
 def _select(index: PassageIndex, ranked: list[tuple[int, float]], best: float) -> dict[int, float]:
