@@ -42,15 +42,30 @@ def db(evidence_db):
     conn.close()
 
 
+def family(concept_id: str) -> set[str]:
+    """The concept and every concept below it, from data/concepts.csv's broader column."""
+    below = {concept_id}
+    rows = csv_rows("concepts")
+    while True:
+        more = {r["id"] for r in rows if r["broader"] in below} - below
+        if not more:
+            return below
+        below |= more
+
+
 def expected_concept_refs(concept_id: str) -> set[int]:
-    """Refs the review cites for a concept, straight from the CSVs: claim_concepts → citations → studies."""
-    claims = {r["claim_id"] for r in csv_rows("claim_concepts") if r["concept_id"] == concept_id}
+    """Refs the review gives evidence for on a concept or a narrower one, straight from the CSVs:
+    claim_concepts → citations → studies, and finding_concepts → findings → studies."""
+    members = family(concept_id)
+    claims = {r["claim_id"] for r in csv_rows("claim_concepts") if r["concept_id"] in members}
     included = {int(r["ref"]) for r in csv_rows("studies")}
-    return {
+    cited = {
         int(r["ref"])
         for r in csv_rows("citations")
         if r["claim_id"] in claims and int(r["ref"]) in included
     }
+    found = {r["finding_id"] for r in csv_rows("finding_concepts") if r["concept_id"] in members}
+    return cited | {int(r["ref"]) for r in csv_rows("findings") if r["finding_id"] in found}
 
 
 # --- tables, types and keys -------------------------------------------------------------------
@@ -162,7 +177,12 @@ def test_join_and_lookup_tables(db):
 
 
 def test_concept_evidence_matches_the_csvs(db):
-    for concept in ("single-contact-person", "legislative-frameworks"):
+    for concept in (
+        "single-contact-person",
+        "legislative-frameworks",
+        "quality-goals",
+        "co-location",
+    ):
         refs = {
             r[0]
             for r in db.execute("select ref from concept_evidence where concept_id = ?", [concept])

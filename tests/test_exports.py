@@ -147,10 +147,11 @@ def test_every_list_exports(api_client, path, fmt):
 def test_ask_export_has_a_row_per_study_and_sentence(api_client):
     rows = _rows(api_client.get("/api/ask", params={"q": "kontaktperson", "format": "csv"}).text)
     header = rows[0]
-    assert header[:3] == ["concept_ids", "ref", "authors"]
+    assert header[:4] == ["coverage", "concept_ids", "ref", "score"]
     by_ref = [dict(zip(header, r, strict=True)) for r in rows[1:]]
-    assert len(by_ref) == 3 + 3 + 3 + 2 + 1
+    assert len(by_ref) == 3 + 3 + 3 + 2 + 1  # 631, 751, 924: 2.2-04, 6.4-08/09; 507: 2; 361: 1
     assert {r["concept_ids"] for r in by_ref} == {"single-contact-person"}
+    assert {r["coverage"] for r in by_ref} == {"covered"}
     assert (
         by_ref[0]["ref"] == "631"
         and by_ref[0]["chapters"] == "5, 6, 7"
