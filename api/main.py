@@ -97,6 +97,28 @@ def create_app(db_path: Path | None = None) -> FastAPI:
         lifespan=lifespan,
         openapi_tags=[{"name": t, "description": d} for t, d in TAGS.items()],
     )
+    add_middleware(app)
+    add_error_handlers(app)
+    app.state.landing = "/docs"
+
+    @app.get("/", include_in_schema=False)
+    def landing(request: Request):
+        """The root leads to the site when it is mounted (evidence serve), else to the API's docs."""
+        return RedirectResponse(request.app.state.landing, status_code=307)
+
+    for module in (ask, studies, concepts, claims, review, handbook, references):
+        app.include_router(
+            module.router,
+            prefix="/api",
+            responses={**ERROR_RESPONSES, **INVALID_RESPONSE},
+            dependencies=[Depends(strict_query)],
+        )
+    return app
+
+
+def add_middleware(app: FastAPI) -> None:
+    """CORS for GET and HEAD, ETags, HEAD as GET, public redirects, bounded parameters (the last
+    added runs first)."""
     app.add_middleware(
         CORSMiddleware,
         allow_origins=["*"],
@@ -115,22 +137,6 @@ def create_app(db_path: Path | None = None) -> FastAPI:
     app.add_middleware(HeadAsGet)
     app.add_middleware(PublicRedirects)
     app.add_middleware(BoundedParameters)
-    add_error_handlers(app)
-    app.state.landing = "/docs"
-
-    @app.get("/", include_in_schema=False)
-    def landing(request: Request):
-        """The root leads to the site when it is mounted (evidence serve), else to the API's docs."""
-        return RedirectResponse(request.app.state.landing, status_code=307)
-
-    for module in (ask, studies, concepts, claims, review, handbook, references):
-        app.include_router(
-            module.router,
-            prefix="/api",
-            responses={**ERROR_RESPONSES, **INVALID_RESPONSE},
-            dependencies=[Depends(strict_query)],
-        )
-    return app
 
 
 def freeze_heap() -> None:
