@@ -15,6 +15,8 @@ import sqlite3
 import pytest
 from markupsafe import escape
 
+from evidence.settings import public_url
+
 
 def get(site, path: str, **params):
     return asyncio.run(site.client.get(path, params=params or None))
@@ -55,7 +57,8 @@ def test_study_page_findings_and_sentences_by_concept(site, db):
         assert html.escape(f["text_da"], quote=False) in page
     stances = db.execute(
         "select k.label_da, e.stance, s.label_da as stance_da from concept_evidence e "
-        "join concepts k on k.id = e.concept_id join stances s on s.code = e.stance where e.ref = 924"
+        "join concepts k on k.id = e.concept_id join stances s on s.code = e.stance where e.ref = 924 "
+        "and exists (select 1 from concept_citations x where x.concept_id = e.concept_id and x.ref = 924)"
     ).fetchall()
     assert len(stances) >= 10
     for row in stances:
@@ -178,7 +181,8 @@ def test_offline_map_file_is_self_contained(site):
         "dataset_version"
     ]["value"]
     assert version in page
-    assert map_data(page)["site"]["study"] == "http://localhost/study/"
+    # absolute links name the configured public URL, never the request's Host (issue 11)
+    assert map_data(page)["site"]["study"] == public_url("/browse/study/")
 
 
 def test_prisma_page(site):

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import sqlite3
 
+from evidence.answer.facets import read_facets
 from evidence.answer.matches import Match
 from evidence.answer.resolve import ConceptIndex
 from evidence.answer.retrieve import PRECISE, PassageIndex, Retrieval, retrieve
@@ -85,7 +86,7 @@ def answer(db: Database, question: str = "", concept: str | None = None, lang: s
     index, passages = concept_index(db), passage_index(db)
     # the thesaurus resolver reads a short question (a keyword query) whole: the only kind a
     # concept matches precisely; a long one is answered by its passages alone
-    short = len(passages.query_words(question)) <= RESOLVE_MAX_WORDS
+    short = len(passages.query_words(read_facets(question).topic())) <= RESOLVE_MAX_WORDS
     matches = index.resolve(question, min_score=SUGGEST_MIN) if short else []
     precise = [m.concept_id for m in matches if m.score >= PRECISE]
     found = retrieve(passages, question, precise)

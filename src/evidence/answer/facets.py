@@ -11,7 +11,8 @@
 - **Design**: qualitative, survey, quantitative/register, case study → Bilag 2's methods;
   randomised/controlled designs → none (the review includes no such study, so such a question is
   answered with no study, and says why through `filters_applied`).
-- **Years**: "efter 2020", "since 2018", "2015–2020", "2020 or later" → publication year.
+- **Years**: "efter 2020", "since 2018", "2015–2020", "2020 or later", "from 2019" (that year)
+  → publication year.
 - **Direction**: "hinders", "barrierer", "negative", … or "fremmer", "works", "benefits", …
 
 Country, design and year words are taken out of the text the topic search reads; service-area
@@ -80,21 +81,9 @@ _LATER = (
 )
 _EARLIER = ("or earlier", "or before", "eller tidligere")
 _TAIL = "|".join(_LATER + _EARLIER)
-_FROM = ("efter", "after", "since", "siden", "fra", "from")
-_WORD = "|".join(
-    _FROM
-    + (
-        "før",
-        "before",
-        "prior to",
-        "until",
-        "indtil",
-        "frem til",
-        "published in",
-        "udgivet i",
-        "in",
-    )
-)
+_FROM = ("efter", "after", "since", "siden")
+_IN = ("published in", "udgivet i", "in", "from", "fra")  # "studies from 2019": that year
+_WORD = "|".join(_FROM + _IN + ("før", "before", "prior to", "until", "indtil", "frem til"))
 YEARS = re.compile(
     rf"\b(?:fra |from |between |mellem )?{_YEAR}(?:\s*(?:til|to|and|og)\s*|\s+){_YEAR}\b"
     rf"|\b({_WORD})\s+(?:år\s+|the year\s+)?{_YEAR}\b(?:\s+({_TAIL}))?"
@@ -252,7 +241,7 @@ def _read_years(f: Facets, m: re.Match) -> None:
             f.year_from = y
         else:
             f.year_to = y
-    elif word in ("published in", "udgivet i", "in"):
+    elif word in _IN:
         f.year_from = f.year_to = y
     elif word in _FROM:
         f.year_from = y + (1 if word in ("efter", "after") else 0)

@@ -50,6 +50,7 @@ UNKNOWN = 3.0  # weight of a word no passage holds, per Zipf point below ZIPF_CO
 ZIPF_COMMON = 5.0
 UNKNOWN_MIN = 0.0  # Zipf points every unknown word weighs at least
 TYPO_MIN, TYPO_MIN_LEN = 80, 5
+TYPO_LONG, TYPO_MIN_SHORT = 8, 90  # a word under 8 letters must be closer to count as a typo
 PRECISE = 90.0
 RANK_MAX = 500  # passages read in order of score (selection stops long before)
 QUERY_CACHE = 50_000  # question words whose terms and weight are remembered (data only)
@@ -146,7 +147,8 @@ class PassageIndex:
             terms = [t for p in parts for t in self.analyser.word_terms(p) if t in known]
             how = "compound " + "+".join(parts) if terms else ""
         if not terms and len(w) >= TYPO_MIN_LEN:
-            hit = process.extractOne(w, self.typo_words, scorer=fuzz.ratio, score_cutoff=TYPO_MIN)
+            cutoff = TYPO_MIN if len(w) >= TYPO_LONG else TYPO_MIN_SHORT  # "bread" is not "break"
+            hit = process.extractOne(w, self.typo_words, scorer=fuzz.ratio, score_cutoff=cutoff)
             if hit:
                 terms = [t for t in self.analyser.word_terms(hit[0]) if t in known]
                 how = f"typo of {hit[0]}"

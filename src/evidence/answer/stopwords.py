@@ -41,7 +41,8 @@ e.g ie eg etc vs via per between across among within get gets got getting make m
 FRAMING = _words(
     """
 studie studier studiet studierne studiernes undersøgelse undersøgelser undersøgelsen
-rapport rapporten review reviewet vidensindsamling vidensindsamlingen litteratur
+rapport rapporten review reviewet vidensindsamling vidensindsamlingen litteratur litteraturen
+forskning forskningen forskere forskerne evidensen
 study studies research researcher researchers paper papers article articles literature report reports
 hvilke hvilken hvilket handler handle omhandler omhandle drejer dreje angår angående vedrørende
 which what whose tell list show shows showing give find found finds

@@ -199,3 +199,11 @@ def asgi_wrapper(datasette):
         return guard(follow, datasette)
 
     return wrap
+
+
+@hookimpl
+def register_routes():
+    """The site's own pages: /study/{ref}, /concept/{id}, /map, /map.html, /prisma."""
+    from evidence.site.pages import ROUTES
+
+    return ROUTES
