@@ -13,7 +13,7 @@ HOST ?= 127.0.0.1
 API_PORT ?= 8000
 DATASETTE_PORT ?= 8001
 
-.PHONY: install browser extract validate audit build run serve test lint bench soak clean
+.PHONY: install browser axe office screenshots extract validate audit build run serve test lint bench soak clean
 
 install: ## Python 3.11 environment (.python-version) with the locked dependencies
 	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --quiet uv \
@@ -24,6 +24,14 @@ browser: ## Debian's chromium for the real-browser tests (no browser downloads)
 	@command -v chromium >/dev/null 2>&1 || { \
 	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
 	  $$SUDO apt-get update -q && $$SUDO apt-get install -y -q chromium chromium-driver; }
+
+axe: ## axe-core from the npm registry, for the accessibility checks (package-lock.json)
+	@test -f node_modules/axe-core/axe.min.js || npm ci --no-audit --no-fund
+
+office: ## Debian's LibreOffice Calc: the tests open the exports in it (headless)
+	@command -v soffice >/dev/null 2>&1 || { \
+	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$SUDO apt-get update -q && $$SUDO apt-get install -y -q --no-install-recommends libreoffice-calc; }
 
 extract: install ## regenerate data/*.csv from the review's text and data/curation/
 	$(RUN) evidence extract
@@ -42,7 +50,7 @@ run: build ## build, then serve the site and the API on localhost
 	@echo "Datasette:    http://$(HOST):$(API_PORT)/browse/  (also http://$(HOST):$(DATASETTE_PORT)/)"
 	$(SERVE) evidence serve --host $(HOST) --port $(API_PORT) --datasette-port $(DATASETTE_PORT)
 
-test: install browser ## the whole test suite, browser tests included
+test: install browser axe office ## the whole test suite, browser tests included
 	$(RUN) pytest -q -n 2 --dist loadfile
 
 lint: install ## ruff (lint and format) and mypy (types, on the package)
@@ -56,6 +64,9 @@ bench: build ## speed, scale and answer quality; writes bench/results.json
 soak: build ## bounded load with rebuilds under it, then hostile SQL (loopback; not in CI)
 	$(RUN) python -m bench.soak
 	$(RUN) python -m bench.hostile
+
+screenshots: build browser ## docs/screenshots/*.png: each page type of the site, in Danish and English
+	$(RUN) python -m bench.screenshots
 
 clean:
 	rm -rf build .pytest_cache bench/synthetic .venv-serve

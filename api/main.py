@@ -16,9 +16,11 @@ from contextlib import asynccontextmanager
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi_offline import FastAPIOffline
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -28,6 +30,14 @@ from evidence.settings import settings
 
 from .public import BoundedParameters, PublicRedirects
 from .routes import Responses, ask, claims, concepts, handbook, references, review, studies
+from .strict import (
+    INVALID_RESPONSE,
+    HeadAsGet,
+    InvalidParameter,
+    invalid_response,
+    strict_query,
+    validation_message,
+)
 
 log = logging.getLogger("evidence.api")
 CACHE_CONTROL = "public, max-age=60"
@@ -79,13 +89,36 @@ def create_app(db_path: Path | None = None) -> FastAPI:
             log.warning("%s; every request will answer 503 until it is built", e)
         yield
 
-    app = FastAPI(
+    # /docs and /redoc from the assets of an installed package (fastapi-offline), not a CDN
+    app = FastAPIOffline(
         title="evidens API",
         version=CODE_VERSION,
         description=DESCRIPTION,
         lifespan=lifespan,
         openapi_tags=[{"name": t, "description": d} for t, d in TAGS.items()],
     )
+    add_middleware(app)
+    add_error_handlers(app)
+    app.state.landing = "/docs"
+
+    @app.get("/", include_in_schema=False)
+    def landing(request: Request):
+        """The root leads to the site when it is mounted (evidence serve), else to the API's docs."""
+        return RedirectResponse(request.app.state.landing, status_code=307)
+
+    for module in (ask, studies, concepts, claims, review, handbook, references):
+        app.include_router(
+            module.router,
+            prefix="/api",
+            responses={**ERROR_RESPONSES, **INVALID_RESPONSE},
+            dependencies=[Depends(strict_query)],
+        )
+    return app
+
+
+def add_middleware(app: FastAPI) -> None:
+    """CORS for GET and HEAD, ETags, HEAD as GET, public redirects, bounded parameters (the last
+    added runs first)."""
     app.add_middleware(
         CORSMiddleware,
         allow_origins=["*"],
@@ -101,12 +134,9 @@ def create_app(db_path: Path | None = None) -> FastAPI:
         ],
     )
     app.add_middleware(ETagMiddleware)
+    app.add_middleware(HeadAsGet)
     app.add_middleware(PublicRedirects)
     app.add_middleware(BoundedParameters)
-    add_error_handlers(app)
-    for module in (ask, studies, concepts, claims, review, handbook, references):
-        app.include_router(module.router, prefix="/api", responses=ERROR_RESPONSES)
-    return app
 
 
 def freeze_heap() -> None:
@@ -177,7 +207,15 @@ def add_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(InvalidFilter)
     async def invalid(request: Request, exc: InvalidFilter):
-        return JSONResponse({"detail": str(exc)}, status_code=422)
+        return invalid_response(getattr(exc, "parameter", None), str(exc))
+
+    @app.exception_handler(InvalidParameter)
+    async def invalid_parameter(request: Request, exc: InvalidParameter):
+        return invalid_response(exc.parameter, str(exc))
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, exc: RequestValidationError):
+        return invalid_response(*validation_message(exc))
 
     @app.exception_handler(DatabaseMissing)
     async def missing(request: Request, exc: DatabaseMissing):

@@ -40,6 +40,16 @@ def targets(r: dict) -> list[dict]:
         "≥",
         None if worst is None else worst >= 0.5,
     )
+    from .site_pages import LIMIT, worst_slowdown
+
+    slow = worst_slowdown(r["site_pages"]) if r.get("site_pages") else None
+    add(
+        "site's map, study and concept pages ÷ plain Datasette's table page, time (worst)",
+        slow,
+        LIMIT,
+        "× ≤",
+        None if slow is None else slow <= LIMIT,
+    )
     build = r.get("build", {}).get("median_s")
     add("full build, median", build, 3, "s <", None if build is None else build < 3)
     errors = total_errors(r)
@@ -56,6 +66,7 @@ def total_errors(r: dict) -> int:
         for p in pts.values()
     )
     n += r.get("http", {}).get("_server_logged_errors", 0)
+    n += sum(p.get("errors", 0) for pts in r.get("site_pages", {}).values() for p in pts.values())
     for s in r.get("scale", []):
         n += sum(v.get("errors", 0) for v in s.get("latency", {}).values())
     return n
@@ -72,7 +83,9 @@ def text_table(r: dict) -> str:
     ]
     if "quality_table" in r:
         lines += [
-            "Answer quality: /api/ask against the Datasette full-text baseline (same questions, same run)",
+            "Answer quality: /api/ask beside plain BM25 and the thesaurus resolver (same questions, same run;",
+            "test = never tuned on; P counts acceptable extras as right; 'covered→empty' should be low,",
+            "'uncovered→empty' high)",
             r["quality_table"],
             "",
         ]
@@ -97,6 +110,10 @@ def text_table(r: dict) -> str:
                 for c, p in points.items()
             ]
             lines.append(f"{label:<26} " + " | ".join(cells))
+    if r.get("site_pages"):
+        from .site_pages import lines as site_lines
+
+        lines += ["", *site_lines(r["site_pages"])]
     if r.get("build"):
         b = r["build"]
         lines += [
@@ -174,18 +191,7 @@ def bench_markdown(r: dict) -> str:
             f"| {t['target']} ({t['unit']} {t['limit']}) | {fmt(t['value'])} | {({True: 'yes', False: '**no**', None: 'n/a'})[t['met']]} |"
         )
     if "quality" in r:
-        q = r["quality"]["macro"]
-        out += [
-            "",
-            f"Answer quality, {r['quality']['n_questions']} dev-set questions (macro averages; per question in bench/results.json):",
-            "",
-            "| system | precision | recall | F1 |",
-            "|---|---|---|---|",
-        ]
-        out += [
-            f"| {name} | {v['precision']:.2f} | {v['recall']:.2f} | {v['f1']:.2f} |"
-            for name, v in q.items()
-        ]
+        out += quality_markdown(r["quality"])
     out += [
         "",
         "In-process latency, ms:",
@@ -216,6 +222,24 @@ def bench_markdown(r: dict) -> str:
                     )
                     + " |"
                 )
+    if r.get("site_pages"):
+        out += [
+            "",
+            "The site's own pages beside plain Datasette serving the same database (bench/site_pages.py): "
+            "requests/s, p50/p99 ms, time × plain Datasette's table page, errors:",
+            "",
+            "| page | c=1 | c=8 |",
+            "|---|---|---|",
+        ]
+        for k, pts in r["site_pages"].items():
+            out.append(
+                f"| {k} | "
+                + " | ".join(
+                    f"{p['rps']:.0f}/s, {p['p50']:.1f}/{p['p99']:.1f} ms, {p['slowdown_vs_plain_table']:.2f}×, {p['errors']} err"
+                    for p in pts.values()
+                )
+                + " |"
+            )
     if r.get("build"):
         b = r["build"]
         out += [
@@ -242,3 +266,29 @@ def bench_markdown(r: dict) -> str:
                 f"{s['latency']['/api/studies/{ref}']['p95']:.2f} |"
             )
     return "\n".join(out)
+
+
+def quality_markdown(quality: dict) -> list[str]:
+    """The answer-quality table (bench/quality.py): per set and language, each system's macro
+    P/R/F1 and /api/ask's empty-answer shares."""
+    out = [
+        "",
+        "Answer quality (macro averages; per question in bench/results.json). `test` was never "
+        "tuned on; `dev` was; `tuned` is the first wave's set the thesaurus was tuned on. "
+        "Precision counts a question's acceptable extras as right.",
+        "",
+        "| set | lang | n | ask P | ask R | ask F1 | BM25 F1 | resolver F1 | covered → empty | uncovered → empty |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for name, res in quality.items():
+        for lang, m in res["macro"].items():
+            if not m["n"] or (lang != "all" and not any(q["lang"] for q in res["questions"])):
+                continue
+            a = m["ask"]
+            unc = f"{a['uncovered_empty']:.0%} of {m['n_uncovered']}" if m["n_uncovered"] else "–"
+            out.append(
+                f"| {name} | {lang} | {m['n']} | {a['precision']:.2f} | {a['recall']:.2f} | "
+                f"{a['f1']:.2f} | {m['bm25']['f1']:.2f} | {m['resolver']['f1']:.2f} | "
+                f"{a['covered_empty']:.0%} | {unc} |"
+            )
+    return out

@@ -11,7 +11,7 @@ import sqlite3
 from pathlib import Path
 from urllib.parse import urlencode
 
-from .quality import load_devset
+from .quality import SETS, load_questions
 
 SEARCH_WORDS = [
     "kontaktperson",
@@ -44,7 +44,7 @@ def refs(db_path: Path) -> list[int]:
 
 def api_routes(db_path: Path, max_refs: int = 500) -> dict[str, list[str]]:
     """Route label → URLs of the JSON API."""
-    questions = [item["q"] for item in load_devset()]
+    questions = [item["q"] for item in load_questions(SETS["dev"])]
     return {
         "/api/ask": [f"/api/ask?{urlencode({'q': q})}" for q in questions],
         "/api/studies?filters": [f"/api/studies?{urlencode(f)}" for f in STUDY_FILTERS],

@@ -106,6 +106,7 @@ def run(args) -> dict:
 
     from .inprocess import api_latency, site_latency
     from .scale import run_factor
+    from .site_pages import pages_vs_plain
     from .throughput import http_matrix
     from .timing import median_time
 
@@ -129,6 +130,8 @@ def run(args) -> dict:
             step(f"HTTP on loopback, {args.http_seconds:g} s a point")
             r["http_seconds"] = args.http_seconds
             r["http"] = http_matrix(db, args.http_seconds)
+            step("the site's pages beside plain Datasette (bench/site_pages.py)")
+            r["site_pages"] = pages_vs_plain(db, args.http_seconds)
         step(f"full build, {args.build_runs} runs")
         r["build"] = median_time(
             lambda: build_database(settings.data_dir, work / "rebuilt.db"), args.build_runs

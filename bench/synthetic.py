@@ -240,6 +240,24 @@ def synth_copy(t: dict[str, list[dict]], c: Copy, w: Writer) -> dict[str, list[d
             }
             for r in t["citation_stances"]
         ],
+        "claim_expansions": [
+            {
+                **r,
+                "claim_id": c.claim(r["claim_id"]),
+                # numbered: two random sentences of one claim may come out the same
+                "text": f"{(s if r['lang'] == 'da' else w.en.sentence)(rng, 16)} {i}",
+            }
+            for i, r in enumerate(t["claim_expansions"])
+        ],
+        "finding_concepts": [
+            {
+                **r,
+                "finding_id": f"{c.ref(r['finding_id'].rpartition('-')[0])}-"
+                f"{r['finding_id'].rpartition('-')[2]}",
+                "concept_id": c.slug(r["concept_id"]),
+            }
+            for r in t["finding_concepts"]
+        ],
         "concepts": [synth_concept(r, c, w) for r in t["concepts"]],
         "references": [synth_reference(r, c, w) for r in t["references"]],
         "sections": [

@@ -1,12 +1,13 @@
-"""Answering questions: concept resolution, the answer's studies and stances, the dev set's quality."""
+"""Answering questions: passages, facets, coverage, stances; the issue's examples; the dev floor."""
 
 from __future__ import annotations
 
 import io
+from collections import Counter
 
 import pytest
 
-from bench.quality import evaluate, scores
+from bench.quality import SETS, evaluate, scores
 from evidence.answer.ask import answer
 from evidence.cli import print_answer
 from evidence.read.database import Database
@@ -14,6 +15,7 @@ from evidence.read.stances import aggregate_stance
 
 SINGLE_CONTACT = {361, 507, 631, 751, 924}
 CO_LOCATION = {22, 314, 507, 631, 712, 741, 876, 1002}
+MEETINGS_WITH_CITIZEN = {304, 361, 410, 427, 506, 507, 617, 631, 793, 907, 938}  # §4.1
 
 
 @pytest.fixture(scope="module")
@@ -36,79 +38,160 @@ def concept_ids(result: dict) -> list[str]:
         "Hvilke studier understøtter én kontaktperson?",
         "kontaktpersn",
         "tovholder",
-        "Do families benefit from having one coordinator?",
     ],
 )
 def test_single_contact_person_in_any_wording(db, question):
     result = answer(db, question)
-    assert concept_ids(result) == ["single-contact-person"]
+    assert concept_ids(result)[0] == "single-contact-person"
     assert refs(result) == SINGLE_CONTACT
 
 
-def test_answer_lists_stance_evidence_and_findings(db):
+def test_each_study_carries_its_passages_evidence_and_findings_apart(db):
     result = answer(db, "kontaktperson")
-    first = result["studies"][0]
-    assert [s["ref"] for s in result["studies"]] == [631, 751, 924, 507, 361]  # most claims first
-    assert first == {
-        "ref": 631,
-        "authors": "Villumsen, A. M.",
-        "year": 2018,
-        "title": first["title"],
-        "countries": ["DK"],
+    by_ref = {s["ref"]: s for s in result["studies"]}
+    s631 = by_ref[631]
+    assert s631["stance"] == "supports" and s631["score"] > 0
+    assert {ev["claim_id"] for ev in s631["evidence"]} >= {"2.2-04"}
+    ev = next(e for e in s631["evidence"] if e["claim_id"] == "2.2-04")
+    assert ev["quote_da"].startswith("Endelig peger flere danske studier af helhedsorienterede")
+    assert (ev["section"], ev["page"], ev["chapters"]) == ("2.2", 16, [5, 6, 7])
+    # Bilag 2 is a second source, kept apart and coded: 631-05 "Det giver værdi for borgeren …"
+    assert {
+        "finding_id": "631-05",
+        "text_da": "Det giver værdi for borgeren at have én kontaktperson.",
+        "text_en": s631["findings"][0]["text_en"],
+        "concept_id": "single-contact-person",
         "stance": "supports",
-        "evidence": first["evidence"],
-        "findings": ["Det giver værdi for borgeren at have én kontaktperson."],
-    }
-    assert [e["claim_id"] for e in first["evidence"]] == ["2.2-04", "6.4-08", "6.4-09"]
-    assert first["evidence"][0]["chapters"] == [5, 6, 7]
-    assert first["evidence"][0]["section_title"] == "Modeller med en tværfaglig organisering"
-    s361 = result["studies"][-1]
-    assert (
-        s361["evidence"][0]["quote_da"]
-        == "Det første eksempel er et dansk studie af støtte til mennesker med debuterende psykose i Danmark (361)."
-    )
-    assert s361["findings"] == []
-    assert result["summary"] == {
-        "n_studies": 5,
-        "by_stance": {"supports": 5},
-        "by_country": {"DK": 5},
-    }
-    assert "kontaktperson" in result["concepts"][0]["matched"]
+    } in s631["findings"]
+    p = s631["passages"][0]
+    assert p["kind"] == "claim" and p["quote_da"] and p["score"] > 0
+    # 507 only says the study worked with one primary contact person: mentions (hard case ii)
+    assert by_ref[507]["stance"] == "mentions"
 
 
-def test_english_labels_and_findings_with_lang_en(db):
-    result = answer(db, "kontaktperson", lang="en")
-    s631 = next(s for s in result["studies"] if s["ref"] == 631)
-    assert s631["evidence"][0]["section_title"] == "Models with interdisciplinary organisation"
-    assert s631["findings"] and all(f.isascii() for f in s631["findings"])
+def test_understood_says_how_the_question_was_read(db):
+    result = answer(db, "kontaktpersn i danske studier")
+    words = {w["word"]: w for w in result["understood"]["words"]}
+    assert words["kontaktpersn"]["how"].startswith("typo of kontaktperson")
+    assert result["filters_applied"] == {"country": ["DK"]}
+    assert all("DK" in s["countries"] for s in result["studies"])
 
 
-def test_stopwords_and_framing_are_stripped(db):
-    result = answer(db, "Hvilke studier handler om fysisk samlokalisering?")
-    assert concept_ids(result) == ["co-location"]
-    assert refs(result) == CO_LOCATION
+def test_meetings_with_the_citizen_are_mostly_positive(db):
+    # §4.1 and box 4.1 are mostly positive about involving the citizen in meetings; the first wave
+    # answered with the five studies of one critical sentence, all "contradicts"
+    for q in ("møder med borgeren", "meetings with the citizen", "tværfaglige møder med borgeren"):
+        result = answer(db, q)
+        stances = Counter(s["stance"] for s in result["studies"])
+        assert stances["supports"] > stances["contradicts"] + stances["mentions"], q
+        assert len(refs(result) & MEETINGS_WITH_CITIZEN) >= 8, q
+        ids = concept_ids(result)
+        assert "meetings-without-citizen" not in ids[:1], q
+
+
+def test_with_and_without_the_citizen_are_told_apart(db):
+    without = answer(db, "møder uden borgeren")
+    assert concept_ids(without)[0] == "meetings-without-citizen"
+    assert 729 in refs(without) and 793 not in refs(without)
+
+
+@pytest.mark.parametrize("question", ["staff wellbeing", "medarbejdernes trivsel"])
+def test_staff_wellbeing_is_the_staffs_not_the_citizens(db, question):
+    result = answer(db, question)
+    assert concept_ids(result)[0] == "staff-motivation"
+    assert refs(result) == {66, 353, 935, 938}  # 7.1-01/02: engagement and motivation
+
+
+@pytest.mark.parametrize(
+    ("question", "area", "n", "named"),
+    # 712 and 907 are psychiatry in the review's text, though Bilag 2 files them elsewhere
+    [
+        ("psykiatri", "psychiatry", 15, {712, 907}),
+        ("mental health services", "psychiatry", 15, set()),
+        ("elderly care", "elderly", 6, set()),
+    ],
+)
+def test_a_service_area_alone_answers_with_its_studies(db, question, area, n, named):
+    result = answer(db, question)
+    assert result["coverage"] == "facets_only"
+    assert result["filters_applied"] == {"service_area": [area]}
+    with db.connection() as conn:
+        filed = {
+            r["ref"]
+            for r in conn.execute("select ref, service_areas from studies")
+            if area in r["service_areas"]
+        }
+    assert len(filed) == n and filed <= refs(result)
+    assert refs(result) - filed <= named
+
+
+def test_school_finds_the_schools_not_leisure_jobs(db):
+    result = answer(db, "school")
+    assert result["filters_applied"] == {"service_area": ["education"]}
+    assert {304, 876} <= refs(result)  # 304: education area; 876: school and social services
+
+
+def test_sick_leave_benefit_is_study_933(db):
+    assert refs(answer(db, "sygedagpenge")) == {933}
+
+
+def test_which_studies_are_from_norway(db, evidence_db):
+    result = answer(db, "which studies are from Norway")
+    assert result["coverage"] == "facets_only" and result["filters_applied"] == {"country": ["NO"]}
+    assert len(result["studies"]) == 12 and all("NO" in s["countries"] for s in result["studies"])
+
+
+def test_danish_and_support_are_read(db):
+    result = answer(db, "Which Danish studies support co-location?")
+    assert result["filters_applied"] == {"country": ["DK"]}
+    assert result["understood"]["direction"] == "positive"
+    assert refs(result) == {507, 631}  # the Danish co-location studies; neither finds it works
     assert {s["stance"] for s in result["studies"]} == {"mentions"}
 
 
-def test_citation_stances_override_the_claims_stance(db):
-    """6.1-05 is 'mixed' for the claim; citation_stances split it: 751 contradicts, 506 and 924 support."""
-    result = answer(db, concept="parents-functioning-wellbeing")
-    assert {s["ref"]: s["stance"] for s in result["studies"]} == {
-        506: "supports",
-        751: "contradicts",
-        924: "supports",
-    }
-    assert result["summary"]["by_stance"] == {"supports": 2, "contradicts": 1}
+def test_both_x_and_y_asks_for_the_overlap(db):
+    result = answer(db, "studier om både kontaktperson og samlokalisering")
+    assert refs(result) and refs(result) <= SINGLE_CONTACT & CO_LOCATION
 
 
-def test_supports_and_contradicts_make_mixed(db):
-    result = answer(db, concept="joint-action-plan")
-    assert {s["ref"]: s["stance"] for s in result["studies"]} == {
-        363: "mixed",
-        506: "supports",
-        631: "supports",
-        924: "supports",
-    }
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Icelandic studies on interdisciplinary collaboration",
+        "Får medarbejderne i tværfaglige teams et løntillæg for den ekstra koordinering?",
+        "What were the results of Housing First programmes for homeless people?",
+    ],
+)
+def test_not_covered_is_said_not_guessed(db, question):
+    result = answer(db, question)
+    assert result["coverage"] == "not_covered"
+    assert result["studies"] == [] and result["summary"]["n_studies"] == 0
+
+
+@pytest.mark.parametrize(
+    ("question", "direction"),
+    [
+        ("hvad hæmmer samarbejdet om handleplaner", "negative"),
+        ("virker en fast kontaktperson", "positive"),
+    ],
+)
+def test_direction_puts_the_studies_that_stand_that_way_first(db, question, direction):
+    result = answer(db, question)
+    assert result["understood"]["direction"] == direction
+    with db.connection() as conn:
+        top = result["concepts"][0]["id"]
+        polarity = conn.execute("select polarity from concepts where id = ?", [top]).fetchone()
+    negative_way = (direction == "negative") != (polarity["polarity"] == "negative")
+    wanted = {"contradicts", "mixed"} if negative_way else {"supports", "mixed"}
+    order = [s["stance"] in wanted for s in result["studies"]]
+    assert any(order) and order == sorted(order, reverse=True)
+
+
+def test_a_concept_id_answers_with_the_concept_and_its_narrower_concepts(db):
+    result = answer(db, concept="quality-goals")
+    # §3.2 is about quality goals, coded to its narrower concepts; the first wave showed none
+    assert result["coverage"] == "concept" and len(result["studies"]) == 20
+    assert {290, 506, 507, 632, 699, 876, 935} <= refs(result)
 
 
 @pytest.mark.parametrize(
@@ -116,8 +199,7 @@ def test_supports_and_contradicts_make_mixed(db):
     [
         (["supports", "supports"], "supports"),
         (["supports", "contradicts"], "mixed"),
-        (["supports", "mentions"], "supports"),
-        (["mentions", "contradicts", "mentions"], "contradicts"),
+        (["mentions", "supports"], "supports"),
         (["mentions"], "mentions"),
         (["mixed", "supports"], "mixed"),
     ],
@@ -126,120 +208,27 @@ def test_aggregate_stance(stances, expected):
     assert aggregate_stance(stances) == expected
 
 
-def test_with_and_without_the_citizen_are_told_apart(db):
-    assert concept_ids(answer(db, "møder med borgeren")) == ["meetings-with-citizen"]
-    assert concept_ids(answer(db, "møder uden borgeren")) == ["meetings-without-citizen"]
-    assert concept_ids(
-        answer(db, "Hvilke studier viser at borgerne ikke føler sig inddraget?")
-    ) == ["done-to-not-with"]
-
-
-def test_a_question_about_two_things_gets_both(db):
-    result = answer(db, "kontaktperson og samlokalisering")
-    assert sorted(concept_ids(result)) == ["co-location", "single-contact-person"]
-    assert refs(result) == SINGLE_CONTACT | CO_LOCATION
-    assert {s["ref"] for s in result["studies"][:2]} == {
-        507,
-        631,
-    }  # the two cited for both come first
-
-
-def test_one_concept_does_not_drag_in_its_relatives(db):
-    assert concept_ids(answer(db, "conflicting goals between sectors")) == ["competing-goals"]
-    assert concept_ids(answer(db, "samlet ledelse")) == ["single-leadership"]
-
-
-@pytest.mark.parametrize(
-    "question", ["What does the review say about climate change?", "hunde og katte", "xyzzy"]
-)
-def test_no_guess_when_nothing_matches(db, question):
-    result = answer(db, question)
-    assert result["studies"] == [] and result["concepts"] == []
-    assert result["summary"]["n_studies"] == 0
-
-
-def test_common_ground_alone_gets_suggestions_not_an_answer(db):
-    result = answer(db, "tværfagligt samarbejde")
-    assert result["studies"] == []
-    assert result["suggestions"] and {"id", "label_da", "label_en", "score"} <= set(
-        result["suggestions"][0]
-    )
-
-
 def test_print_answer(evidence_db):
     out = io.StringIO()
-    assert print_answer("kontaktpersn", db=evidence_db, lang="en", out=out) == 0
+    assert print_answer("kontaktperson", evidence_db, out=out) == 0
     text = out.getvalue()
-    assert "Single contact person (single-contact-person" in text
-    assert "ref  authors" in text and "631" in text and "2.2" in text and "supports" in text
+    assert "single-contact-person" in text and "631" in text and "2.2" in text
     out = io.StringIO()
-    assert print_answer("climate change", db=evidence_db, out=out) == 1
-    assert "No concept matches" in out.getvalue()
+    assert print_answer("Icelandic studies on collaboration", evidence_db, out=out) == 1
+    assert "does not speak to" in out.getvalue()
 
 
 def test_scores():
-    assert scores({1, 2}, {2, 3}) == {"precision": 0.5, "recall": 0.5, "f1": 0.5}
+    assert scores({1, 2}, {1, 3}) == {"precision": 0.5, "recall": 0.5, "f1": 0.5}
+    assert scores({1, 2}, {1, 3}, {2}) == {"precision": 1.0, "recall": 0.5, "f1": 0.6667}
     assert scores(set(), set()) == {"precision": 1.0, "recall": 1.0, "f1": 1.0}
-    assert scores({1}, set())["f1"] == 0.0 and scores(set(), {1})["f1"] == 0.0
+    assert scores({1}, set())["f1"] == 0.0
 
 
-def test_devset_quality_is_high_and_far_above_full_text_search(evidence_db):
-    result = evaluate(evidence_db)
-    macro = result["macro"]
-    assert result["n_questions"] >= 20
-    assert macro["ask"]["f1"] >= 0.9, [q["q"] for q in result["questions"] if q["ask"]["f1"] < 1]
-    assert macro["ask"]["f1"] >= max(macro["fts_all"]["f1"], macro["fts_any"]["f1"]) + 0.3
-
-
-def test_a_grouping_concept_answers_with_its_narrower_concepts(api_client, data_dir):
-    """causes-of-staff-effects has no claim of its own: its answer is the studies of the
-    concepts below it, computed here from the CSVs."""
-    import csv
-
-    def rows(name):
-        with open(data_dir / f"{name}.csv", encoding="utf-8") as f:
-            return list(csv.DictReader(f))
-
-    children: dict[str, list[str]] = {}
-    for c in rows("concepts"):
-        children.setdefault(c["broader"], []).append(c["id"])
-    claimed = {r["concept_id"] for r in rows("claim_concepts")}
-    assert "causes-of-staff-effects" not in claimed
-    below, todo = set(), ["causes-of-staff-effects"]
-    while todo:
-        for k in children.get(todo.pop(), []):
-            below.add(k)
-            todo.append(k)
-    claims = {r["claim_id"] for r in rows("claim_concepts") if r["concept_id"] in below}
-    included = {r["ref"] for r in rows("studies")}
-    expected = {
-        int(r["ref"]) for r in rows("citations") if r["claim_id"] in claims and r["ref"] in included
-    }
-    body = api_client.get("/api/ask", params={"concept": "causes-of-staff-effects"}).json()
-    assert {s["ref"] for s in body["studies"]} == expected
-    assert len(expected) > 10
-
-
-def test_one_stance_rule_in_python_and_in_the_database(evidence_db):
-    """aggregate_stance (over several concepts) and the concept_evidence view (over one concept's
-    claims) are one rule: for every study and concept the two agree."""
-    import sqlite3
-    from collections import defaultdict
-
-    from evidence.read.stances import aggregate_stance
-
-    conn = sqlite3.connect(evidence_db)
-    claims = defaultdict(list)
-    for ref, concept_id, stance in conn.execute(
-        "select ref, concept_id, stance from concept_citations"
-    ):
-        claims[(ref, concept_id)].append(stance)
-    view = {
-        (ref, concept_id): stance
-        for ref, concept_id, stance in conn.execute(
-            "select ref, concept_id, stance from concept_evidence"
-        )
-    }
-    assert len(view) == 386
-    assert {k: aggregate_stance(v) for k, v in claims.items()} == view
-    assert {"supports", "contradicts", "mixed", "mentions"} <= set(view.values())
+def test_dev_split_quality_holds_its_floor(evidence_db):
+    # a floor on the split the answering code may be tuned on, so that regressions fail; the test
+    # split's figures are reported by `make bench` (docs/benchmarks.md), never asserted or tuned on
+    result = evaluate(evidence_db, {"dev": SETS["dev"]})["dev"]["macro"]["all"]
+    assert result["ask"]["f1"] >= 0.74
+    assert result["ask"]["f1"] >= result["bm25"]["f1"] + 0.2
+    assert result["ask"]["uncovered_empty"] >= 0.75

@@ -147,10 +147,11 @@ def test_every_list_exports(api_client, path, fmt):
 def test_ask_export_has_a_row_per_study_and_sentence(api_client):
     rows = _rows(api_client.get("/api/ask", params={"q": "kontaktperson", "format": "csv"}).text)
     header = rows[0]
-    assert header[:3] == ["concept_ids", "ref", "authors"]
+    assert header[:4] == ["coverage", "concept_ids", "ref", "score"]
     by_ref = [dict(zip(header, r, strict=True)) for r in rows[1:]]
-    assert len(by_ref) == 3 + 3 + 3 + 2 + 1
+    assert len(by_ref) == 3 + 3 + 3 + 2 + 1  # 631, 751, 924: 2.2-04, 6.4-08/09; 507: 2; 361: 1
     assert {r["concept_ids"] for r in by_ref} == {"single-contact-person"}
+    assert {r["coverage"] for r in by_ref} == {"covered"}
     assert (
         by_ref[0]["ref"] == "631"
         and by_ref[0]["chapters"] == "5, 6, 7"
@@ -163,7 +164,7 @@ def test_gap_map_export_keeps_the_gaps(api_client):
     header = rows[0]
     cells = [dict(zip(header, r, strict=True)) for r in rows[1:]]
     n_concepts = api_client.get("/api/concepts", params={"limit": 1000}).json()["count"]
-    assert len(cells) == n_concepts * 10
+    assert len(cells) == n_concepts * (10 + 1)  # ten countries and not_reported
     scp = next(c for c in cells if c["concept_id"] == "single-contact-person" and c["col"] == "DK")
     assert (
         scp["count"] == "5"
@@ -196,7 +197,7 @@ def test_cells_and_dialects():
     assert cell(40.0, decimal_comma=True) == "40"
     rows = [{"a": "x;y", "b": 1.5}]
     assert to_csv(rows, ["a", "b"]) == b"a,b\r\nx;y,1.5\r\n"
-    assert to_excel_csv_da(rows, ["a", "b"]) == '\ufeffa;b\r\n"x;y";1,5\r\n'.encode()
+    assert to_excel_csv_da(rows, ["a", "b"]) == '\ufeff"a";"b"\r\n"x;y";1,5\r\n'.encode()
     about = About(
         "studies", "http://x/api/studies?country=DK", {"country": "DK"}, "abcdef0123456789"
     )

@@ -8,6 +8,8 @@ from typing import Any
 
 from evidence.models import SQLModel
 
+from ..strict import INVALID_RESPONSE
+
 Responses = dict[int | str, dict[str, Any]]  # extra OpenAPI responses of a route
 
 
@@ -26,11 +28,7 @@ NOT_FOUND: Responses = {
         "description": "Unknown id; `suggestions` lists the nearest ones.",
     }
 }
-INVALID: Responses = {
-    422: {
-        "description": "A parameter is malformed, too long or names an unknown value; `detail` says which."
-    }
-}
+INVALID: Responses = INVALID_RESPONSE  # one shape for every 422 (api/strict.py)
 FILES: Responses = {
     200: {
         "content": {

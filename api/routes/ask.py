@@ -18,8 +18,10 @@ from . import FILES, INVALID, NOT_FOUND
 router = APIRouter(tags=["ask"])
 
 COLUMNS = [
+    "coverage",
     "concept_ids",
     "ref",
+    "score",
     "authors",
     "year",
     "title",
@@ -41,13 +43,16 @@ COLUMN_DOCS = {
     "quote_da": "The sentence, verbatim.",
     "text_en": "English rendering of the sentence.",
     "chapters": "Anthology chapters cited (study 631).",
-    "findings": "The study's Bilag 2 findings that relate to the concept.",
+    "findings": "The study's Bilag 2 findings coded to the answer's concepts, with their stance.",
+    "coverage": "covered, not_covered, facets_only or concept (see /docs).",
+    "score": "Retrieval score of the study's best matching passage.",
+    "page": "First page of the sentence's section in the review's PDF.",
 }
 
 
 def warm(database: Database) -> None:
-    """Build the concept index at startup, so the first question is as fast as the rest."""
-    asking.concept_index(database)
+    """Build the indexes at startup, so the first question is as fast as the rest."""
+    asking.warm(database)
 
 
 @router.get(
@@ -56,11 +61,15 @@ def warm(database: Database) -> None:
     responses={**FILES, **NOT_FOUND, **INVALID},
     summary="Answer a question from the evidence",
     description=(
-        "Resolves a free-text question (Danish or English; typos tolerated) to concepts of the thesaurus and lists "
-        "every included study the review cites for them, with its stance, the review's sentences (quoted, with "
-        "section) and its Bilag 2 findings on the concept. `concepts[].matched` explains each match. When nothing "
-        "matches well the answer has no studies and `suggestions` names the nearest concepts. One row per "
-        "(study, sentence) in the file formats."
+        "Finds the passages of the review that answer a free-text question (Danish or English; everyday words, "
+        "typos and compounds tolerated): BM25 over every synthesis sentence with its curated paraphrases, every "
+        "Bilag 2 finding and the 'Centrale fund' boxes, fused with the thesaurus. Facets in the question "
+        "(country, service area, design, years) are applied as filters (`filters_applied`); direction words "
+        "('hinders', 'virker') put the studies that stand that way first. Each study comes with its stance, the "
+        "review's sentences that cite it (`evidence`), its Bilag 2 findings (`findings`), kept apart, and the "
+        "passages that matched with their scores. `understood` says how the question was read. When the review "
+        "does not speak to the question, `coverage` is `not_covered`, `studies` is empty and `suggestions` names "
+        "the nearest topics. One row per (study, sentence) in the file formats."
     ),
 )
 def get_ask(
@@ -94,29 +103,33 @@ def get_ask(
     result = asking.answer(database, q or "", concept=concept, lang=lang)
     if format == "json":
         return result
-    rows = export_rows(result)
+    rows = export_rows(result, lang)
     filters = {
         "q": q,
         "concept": concept or ",".join(c["id"] for c in result["concepts"]),
         "lang": lang,
+        **{k: v for k, v in result["filters_applied"].items() if k != "design"},
     }
     return file_response(
         format, rows, COLUMNS, about_for(request, database, "ask", filters, COLUMN_DOCS), about
     )
 
 
-def export_rows(result: dict) -> list[dict]:
-    """One row per (study, sentence citing it)."""
+def export_rows(result: dict, lang: str = "da") -> list[dict]:
+    """One row per (study, sentence citing it); a study known only from Bilag 2 gets one row."""
     ids = [c["id"] for c in result["concepts"]]
-    return [
-        {
+    text = "text_en" if lang == "en" else "text_da"
+    rows = []
+    for s in result["studies"]:
+        study = {
+            "coverage": result["coverage"],
             "concept_ids": ids,
             **{
-                k: s[k]
-                for k in ("ref", "authors", "year", "title", "countries", "stance", "findings")
+                k: s.get(k)
+                for k in ("ref", "score", "authors", "year", "title", "countries", "stance")
             },
-            **ev,
+            "findings": [f"{f[text]} ({f['stance']})" for f in s["findings"]],
         }
-        for s in result["studies"]
-        for ev in s["evidence"]
-    ]
+        for ev in s["evidence"] or [{}]:
+            rows.append({**study, **{k: v for k, v in ev.items() if k != "page"}})
+    return rows

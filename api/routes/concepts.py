@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Path, Query, Request, Response
 from fastapi.responses import HTMLResponse, PlainTextResponse
 
-from evidence.answer.ask import assemble_studies, concept_index, unknown_concept
+from evidence.answer.ask import concept_studies, unknown_concept
 from evidence.export.briefs import render_brief
 from evidence.models import ConceptProfile, ConceptPublic, ConceptsPublic
 from evidence.read.documents import concept_profile, find_concept, review_record, section_pages
@@ -103,7 +103,7 @@ def _profile(database, conn, concept_id: str, lang: str) -> dict:
     concept = find_concept(conn, concept_id)
     if concept is None:
         raise unknown_concept(database, concept_id)
-    studies = assemble_studies(conn, concept_index(database), [concept_id], lang)
+    studies = concept_studies(conn, concept_id, lang)
     return concept_profile(conn, concept, studies)
 
 

@@ -54,6 +54,28 @@ def audit(args) -> int:
     return 0
 
 
+def coding(args) -> int:
+    from evidence.dataset.coding import coding_report, write_final
+
+    if args.write:
+        for name, n in write_final(args.data).items():
+            print(f"data/curation/{name}.csv: {n} rows")
+        print("Run `evidence extract` to carry them into data/.")
+        return 0
+    report = coding_report(args.data)
+    if args.json:
+        print(json.dumps({k: v.as_dict() for k, v in report.items()}, indent=2))
+        return 0
+    for units, a in report.items():
+        print(
+            f"{units}: {a.units} units coded by two coders; concept sets equal {a.sets_equal:.0%}, "
+            f"mean Jaccard {a.jaccard:.2f}, kappa (concept presence) {a.kappa_concepts:.2f}; "
+            f"stance agreement {a.stance_observed:.0%} over {a.stance_pairs} pairs, "
+            f"kappa {a.kappa_stance:.2f}; {a.disputed} disagreements reconciled"
+        )
+    return 0
+
+
 def build(args) -> int:
     from evidence.build.database import build_database
 
@@ -118,26 +140,31 @@ def print_problems(problems: list, summary: str) -> int:
 def print_answer(
     question: str, db: Path | str = settings.db_path, lang: str = "en", out=sys.stdout
 ) -> int:
-    """`evidence ask`: the answer, readably. 0 when answered, 1 when nothing matched."""
+    """`evidence ask`: the answer, readably. 0 when answered, 1 when the review does not cover it."""
     from evidence.answer.ask import answer
     from evidence.read.database import Database
 
     result = answer(Database(Path(db)), question, lang=lang)
     label = "label_en" if lang == "en" else "label_da"
-    if not result["concepts"]:
-        print(f"No concept matches {question!r} well enough.", file=out)
+    understood = result["understood"]
+    words = ", ".join(
+        w["word"] + (f" ({w['how']})" if w["how"] else "") for w in understood["words"]
+    )
+    print(f"Read as: {words or '—'}", file=out)
+    if result["filters_applied"]:
+        print(f"Filters: {result['filters_applied']}", file=out)
+    if understood["direction"]:
+        print(f"Direction: {understood['direction']}", file=out)
+    if result["coverage"] == "not_covered":
+        print(f"The review does not speak to {question!r}.", file=out)
         for s in result["suggestions"]:
-            print(f"  did you mean: {s[label]} ({s['id']}, score {s['score']:.0f})?", file=out)
-        print("Try other words, or list the concepts with `curl …/api/concepts`.", file=out)
+            print(f"  nearest topic: {s[label]} ({s['id']})", file=out)
         return 1
-    for c in result["concepts"]:
-        print(
-            f"Concept: {c[label]} ({c['id']}, score {c['score']:.0f}) — matched {c['matched']}",
-            file=out,
-        )
+    for c in result["concepts"][:3]:
+        print(f"Concept: {c[label]} ({c['id']}) — {c['matched']}", file=out)
     summary = result["summary"]
     stances = ", ".join(f"{n} {k}" for k, n in summary["by_stance"].items())
-    print(f"{summary['n_studies']} studies ({stances})\n", file=out)
+    print(f"{summary['n_studies']} studies ({stances}) — {result['coverage']}\n", file=out)
     print(answer_table(result["studies"], lang), file=out)
     return 0
 
@@ -146,15 +173,15 @@ def answer_table(studies: list[dict], lang: str) -> str:
     """One line per (study, sentence): ref, authors, year, stance, section and the quote."""
     rows = [("ref", "authors", "year", "stance", "section", "quote")]
     for s in studies:
-        for i, ev in enumerate(s["evidence"]):
-            quote = ev["text_en"] if lang == "en" else ev["quote_da"]
+        for i, ev in enumerate(s["evidence"] or s.get("passages") or [{}]):
+            quote = (ev.get("text_en") if lang == "en" else ev.get("quote_da")) or ""
             quote = quote if len(quote) <= 90 else quote[:87] + "..."
             first = (
                 (str(s["ref"]), _cut(s["authors"], 28), str(s["year"]), s["stance"])
                 if i == 0
                 else ("", "", "", "")
             )
-            rows.append((*first, ev["section"], quote))
+            rows.append((*first, ev.get("section", ""), quote))
     widths = [max(len(r[i]) for r in rows) for i in range(5)]
     return "\n".join(
         "  ".join(v.ljust(w) for v, w in zip(r[:5], widths, strict=True)) + "  " + r[5]
@@ -190,6 +217,10 @@ COMMANDS = {
     "extract": ("regenerate data/*.csv from the review's text plus data/curation/", []),
     "validate": ("check data/*.csv against data/schema.yml; exit 1 on any problem", []),
     "audit": ("report the review's own inconsistencies, computed from the data", []),
+    "coding": (
+        "the double coding: agreement before reconciliation (Cohen's kappa); --write the final",
+        [],
+    ),
     "build": (
         "build the SQLite database from data/ (atomic; the old one stays on failure)",
         ["db"],
@@ -218,6 +249,12 @@ def parser() -> argparse.ArgumentParser:
         "--json",
         action="store_true",
         help="print a JSON list of {kind, location, stated, observed, detail}",
+    )
+    commands["coding"].add_argument("--json", action="store_true", help="print the figures as JSON")
+    commands["coding"].add_argument(
+        "--write",
+        action="store_true",
+        help="write the final coding (agreed + reconciled) to data/curation/",
     )
     commands["ask"].add_argument(
         "question", nargs="+", help='e.g. "which studies support a single contact person"'

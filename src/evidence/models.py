@@ -12,8 +12,19 @@ from typing import Any, Literal
 
 from sqlmodel import Field, SQLModel
 
-Stance = Literal["supports", "contradicts", "mixed", "mentions"]
-
+from evidence.answer.models import (  # noqa: F401  (the API imports them from here)
+    Answer,
+    ConceptMatch,
+    Evidence,
+    FindingEvidence,
+    PassageMatch,
+    QueryWord,
+    Stance,
+    StudyAnswer,
+    Suggestion,
+    Summary,
+    Understanding,
+)
 
 # --- studies -----------------------------------------------------------------------------
 
@@ -198,8 +209,17 @@ class ConceptBase(SQLModel):
     dimension: str
     broader: str | None = None
     factor: str | None = None
+    polarity: Literal["positive", "negative", "grouping"] = Field(
+        default="positive",
+        description="positive: a practice, goal or outcome; negative: a problem (supports = it "
+        "was found); grouping: a container (docs/coding-manual.md §2.1).",
+    )
     definition_da: str
     definition_en: str
+    summary_only: str | None = Field(
+        default=None,
+        description="For a concept the review names only in its uncited summaries: that sentence.",
+    )
 
 
 class ConceptPublic(ConceptBase):
@@ -210,63 +230,6 @@ class ConceptPublic(ConceptBase):
 class ConceptsPublic(SQLModel):
     data: list[ConceptPublic]
     count: int
-
-
-# --- answers (/api/ask) ------------------------------------------------------------------
-
-
-class ConceptMatch(SQLModel):
-    id: str
-    label_da: str
-    label_en: str
-    score: float = Field(description="0–100: how well the question matches the concept.")
-    matched: str = Field(
-        description='What matched, e.g. \'synonym_da "tovholder" ~ "tovholdr" (fuzzy 92)\'.'
-    )
-
-
-class Suggestion(SQLModel):
-    id: str
-    label_da: str
-    label_en: str
-    score: float
-
-
-class Evidence(SQLModel):
-    claim_id: str
-    section: str
-    section_title: str
-    quote_da: str = Field(description="The review's sentence, verbatim.")
-    text_en: str
-    chapters: list[int] = Field(default_factory=list)
-    stance: str | None = None
-
-
-class StudyAnswer(SQLModel):
-    ref: int
-    authors: str
-    year: int
-    title: str | None = None
-    countries: list[str]
-    stance: Stance
-    evidence: list[Evidence]
-    findings: list[str] = Field(
-        description="The study's Bilag 2 findings that relate to the concept."
-    )
-
-
-class Summary(SQLModel):
-    n_studies: int
-    by_stance: dict[str, int]
-    by_country: dict[str, int]
-
-
-class Answer(SQLModel):
-    query: str
-    concepts: list[ConceptMatch]
-    studies: list[StudyAnswer]
-    summary: Summary
-    suggestions: list[Suggestion] = Field(default_factory=list)
 
 
 class HandbookNote(SQLModel):

@@ -81,6 +81,11 @@ def _alternatives(ws: list[str], prefix: bool) -> list[str]:
     )
 
 
+def term_count(user_text: str | None) -> int:
+    """How many terms (words, phrases, prefixes) `fts_query` would read from the text."""
+    return sum(1 for t in _terms(user_text or "") if t != "OR")
+
+
 def fts_query(user_text: str | None) -> str:
     """An FTS5 MATCH expression for what a person typed; never an SQLite syntax error.
 

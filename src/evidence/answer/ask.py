@@ -1,59 +1,68 @@
 """Answer a question from the evidence: which studies the review cites for what is asked.
 
-`answer` resolves the question to concepts (evidence.answer.resolve: thesaurus terms, stemming, typo
-tolerance, full text), then lists every included study the review cites for the chosen
-concept(s) with its stance, the review's sentences (quoted verbatim, with section) and the
-study's Bilag 2 findings that speak to the concept. When nothing matches well enough the answer
-is empty and `suggestions` names the nearest concepts: a guess is never presented as an answer.
+A question goes through passage retrieval (evidence.answer.retrieve: facets, Danish and English
+stems, compound parts, typo tolerance, BM25 over every claim sentence with its curated
+expansions, every Bilag 2 finding and the "Centrale fund" boxes), fused with the thesaurus
+resolver (evidence.answer.resolve: a precise concept match brings the concept's whole evidence).
+The answer lists each study with its stance, the review's sentences that cite it and its Bilag 2
+findings kept apart (evidence.answer.studies), the passages that matched with their scores, and
+how the question was understood (`understood`: words, expansions, concepts, filters, direction).
+When the best passage explains too little of the question, `coverage` is "not_covered", the
+studies are empty and `suggestions` names the nearest topics: a guess is never an answer.
+
+A concept id (`concept=`) skips retrieval and answers with the concept's whole evidence
+(evidence.read.stances.concept_evidence, the one implementation every door uses).
 """
 
 from __future__ import annotations
 
 import sqlite3
 
-from evidence.answer.choose import choose
 from evidence.answer.matches import Match
 from evidence.answer.resolve import ConceptIndex
+from evidence.answer.retrieve import PRECISE, PassageIndex, Retrieval, retrieve
+from evidence.answer.studies import study_documents
 from evidence.read.database import Database
 from evidence.read.lists import NotFound
-from evidence.read.stances import studies_for_concepts, summarise
+from evidence.read.stances import concept_evidence, summarise
 
 SUGGEST_MIN = 20.0  # nearest concepts shown when nothing matches
 SUGGEST_MAX = 5
-FINDING_MIN = 0.8  # share of a term's weight a Bilag 2 finding must contain to relate to it
+RESOLVE_MAX_WORDS = 3  # content words of a question the thesaurus resolver reads
+NEGATIVE = {"contradicts", "mixed"}  # stances a "what hinders …" question puts first …
+POSITIVE = {"supports", "mixed"}  # … and a "what works …" question
 
 
 def concept_index(db: Database) -> ConceptIndex:
     """The thesaurus index for the database's current build (cached until it is rebuilt)."""
-    return db.cached("concept_index", _load_index)
+    return db.cached("concept_index", _load_concept_index)
 
 
-def _load_index(conn: sqlite3.Connection) -> ConceptIndex:
-    index = ConceptIndex(
+def _load_concept_index(conn: sqlite3.Connection) -> ConceptIndex:
+    return ConceptIndex(
         conn.execute("select * from concepts order by id").fetchall(),
         conn.execute("select claim_id, sentence_da, text_en from claims").fetchall(),
         conn.execute("select claim_id, concept_id from claim_concepts").fetchall(),
-        [
-            f"{r['text_da']} {r['text_en']}"
-            for r in conn.execute("select text_da, text_en from findings")
-        ],
+        [f"{r['text_da']} {r['text_en']}" for r in conn.execute("select * from findings")],
     )
-    return index
 
 
-def resolve_concepts(db: Database, question: str) -> tuple[list[Match], list[Match]]:
-    """(chosen concepts, every concept scoring `SUGGEST_MIN` or more, best first) for a question.
-    Concepts below that are neither chosen nor suggested: `choose` wants `ANSWER_MIN`."""
-    index = concept_index(db)
-    matches = index.resolve(question, min_score=SUGGEST_MIN)
-    return choose(matches, index.broader), matches
+def passage_index(db: Database) -> PassageIndex:
+    """The passage index for the database's current build (cached until it is rebuilt)."""
+    return db.cached("passage_index", PassageIndex.load)
+
+
+def warm(db: Database) -> None:
+    """Build both indexes, so the first question is as fast as the rest."""
+    concept_index(db)
+    passage_index(db)
 
 
 def suggest(db: Database, text: str, limit: int = SUGGEST_MAX) -> list[dict]:
     """The concepts nearest to `text` (a question or a mistyped id), as suggestions."""
     index = concept_index(db)
     matches = index.resolve(text.replace("-", " "), min_score=SUGGEST_MIN)
-    return [_suggestion(index, m) for m in matches][:limit]
+    return [_concept(index, m.concept_id, m.score) for m in matches][:limit]
 
 
 def unknown_concept(db: Database, concept_id: str) -> NotFound:
@@ -63,144 +72,135 @@ def unknown_concept(db: Database, concept_id: str) -> NotFound:
     )
 
 
-def _suggestion(index: ConceptIndex, m: Match) -> dict:
-    c = index.concepts[m.concept_id]
-    return {"id": c["id"], "label_da": c["label_da"], "label_en": c["label_en"], "score": m.score}
+def _concept(index: ConceptIndex, concept_id: str, score: float, matched: str = "") -> dict:
+    c = index.concepts[concept_id]
+    out = {"id": c["id"], "label_da": c["label_da"], "label_en": c["label_en"], "score": score}
+    return out | ({"matched": matched} if matched else {})
 
 
 def answer(db: Database, question: str = "", concept: str | None = None, lang: str = "da") -> dict:
     """The answer to a question (or for one concept id), shaped like evidence.models.Answer."""
-    index = concept_index(db)
     if concept is not None:
-        if concept not in index.concepts:
-            raise unknown_concept(db, concept)
-        chosen = [Match(concept, 100.0, "concept id given")]
-        ranked = chosen
-    else:
-        chosen, ranked = resolve_concepts(db, question)
-    result: dict = {
-        "query": question or concept,
-        "concepts": [_concept_match(index, m) for m in chosen],
-        "studies": [],
-        "summary": {"n_studies": 0, "by_stance": {}, "by_country": {}},
-        "suggestions": [],
-    }
-    if not chosen:
-        result["suggestions"] = [_suggestion(index, m) for m in ranked if m.score >= SUGGEST_MIN][
-            :SUGGEST_MAX
-        ]
+        return answer_concept(db, concept, lang)
+    index, passages = concept_index(db), passage_index(db)
+    # the thesaurus resolver reads a short question (a keyword query) whole: the only kind a
+    # concept matches precisely; a long one is answered by its passages alone
+    short = len(passages.query_words(question)) <= RESOLVE_MAX_WORDS
+    matches = index.resolve(question, min_score=SUGGEST_MIN) if short else []
+    precise = [m.concept_id for m in matches if m.score >= PRECISE]
+    found = retrieve(passages, question, precise)
+    result = _frame(question, found)
+    if found.coverage == "not_covered":
+        nearest = [m.concept_id for m in matches][:SUGGEST_MAX] or found.concepts[:SUGGEST_MAX]
+        result["suggestions"] = [_concept(index, c, _score(matches, c)) for c in nearest]
         return result
+    result["concepts"] = [_matched(index, c, matches, found) for c in found.concepts[:8]]
+    result["understood"]["concepts"] = result["concepts"]
+    refs = list(found.studies)
+    claims_of = {
+        r: [p.passage_id for p, _ in found.passages.get(r, []) if p.kind == "claim"] for r in refs
+    }
     with db.connection() as conn:
-        ids = expand_groupings(index, [m.concept_id for m in chosen])
-        result["studies"] = assemble_studies(conn, index, ids, lang)
-        meta = {s["ref"]: s for s in result["studies"]}
-    result["summary"] = summarise(result["studies"], meta)
-    taken = {m.concept_id for m in chosen}
-    near = [
-        m
-        for m in ranked
-        if m.concept_id not in taken and m.score >= max(SUGGEST_MIN, 0.5 * chosen[0].score)
-    ]
-    result["suggestions"] = [_suggestion(index, m) for m in near[:3]]
+        studies = study_documents(conn, refs, claims_of, found.concepts, lang)
+    for s in studies:
+        s["score"] = round(found.studies[s["ref"]], 3)
+        s["passages"] = [_passage(p, score) for p, score in found.passages.get(s["ref"], [])]
+    problem = bool(found.concepts) and index.concepts[found.concepts[0]]["polarity"] == "negative"
+    studies = steer(studies, found.facets.direction, problem)
+    result["studies"] = studies
+    result["summary"] = summarise(studies, {s["ref"]: s for s in studies})
+    result["review_summary"] = [_passage(p, score) for p, score in found.boxes]
     return result
 
 
-def expand_groupings(index: ConceptIndex, ids: list[str]) -> list[str]:
-    """A grouping concept (no claim of its own, e.g. causes-of-staff-effects) stands for its
-    narrower concepts; every other concept stands for itself alone."""
-    claimed = index.fts.claims_of
-    out: list[str] = []
-    for cid in ids:
-        found = [cid] if cid in claimed else [d for d in _descendants(index, cid) if d in claimed]
-        out += [c for c in found if c not in out]
-    return out
-
-
-def _descendants(index: ConceptIndex, concept_id: str) -> list[str]:
-    below, todo = [], [concept_id]
-    while todo:
-        parent = todo.pop()
-        kids = index.narrower.get(parent, [])
-        below += kids
-        todo += kids
-    return below
-
-
-def _concept_match(index: ConceptIndex, m: Match) -> dict:
-    c = index.concepts[m.concept_id]
+def answer_concept(db: Database, concept: str, lang: str = "da") -> dict:
+    """Every study the review cites for a concept (and its narrower concepts), with stances."""
+    index = concept_index(db)
+    if concept not in index.concepts:
+        raise unknown_concept(db, concept)
+    with db.connection() as conn:
+        studies = concept_studies(conn, concept, lang)
+    concepts = [_concept(index, concept, 100.0, "concept id given")]
+    understood: dict = {"concepts": concepts, "words": [], "filters_applied": {}, "direction": None}
     return {
-        "id": c["id"],
-        "label_da": c["label_da"],
-        "label_en": c["label_en"],
-        "score": m.score,
-        "matched": m.matched,
+        "query": concept,
+        "coverage": "concept",
+        "concepts": concepts,
+        "filters_applied": {},
+        "understood": understood,
+        "studies": studies,
+        "summary": summarise(studies, {s["ref"]: s for s in studies}),
+        "review_summary": [],
+        "suggestions": [],
     }
 
 
-def assemble_studies(
-    conn: sqlite3.Connection, index: ConceptIndex, concept_ids: list[str], lang: str = "da"
-) -> list[dict]:
-    """Every included study cited for the concepts: metadata, stance, evidence, related findings."""
-    cited = studies_for_concepts(conn, concept_ids)
-    if not cited:
-        return []
-    refs = [c["ref"] for c in cited]
-    marks = ", ".join("?" for _ in refs)
-    meta = {
-        r["ref"]: r
-        for r in conn.execute(
-            f"select ref, authors, year, title, countries from studies where ref in ({marks})", refs
-        )
+def concept_studies(conn: sqlite3.Connection, concept: str, lang: str = "da") -> list[dict]:
+    """The concept's studies as answer documents, with the stance every door shows
+    (concept_studies: its own and its narrower concepts' evidence, both sources)."""
+    gathered = concept_evidence(conn, concept)
+    refs = list(gathered)
+    claims_of = {r: gathered[r]["claim_ids"] for r in refs}
+    family = sorted({c for entry in gathered.values() for c in entry["concepts"]})
+    studies = study_documents(conn, refs, claims_of, family, lang)
+    for s in studies:
+        s["stance"] = gathered[s["ref"]]["stance"]
+    return studies
+
+
+def _frame(question: str, found: Retrieval) -> dict:
+    filters = found.facets.applied()
+    return {
+        "query": question,
+        "coverage": found.coverage,
+        "concepts": [],
+        "filters_applied": filters,
+        "understood": {
+            "concepts": [],
+            "words": [
+                {"word": q.word, "terms": list(q.terms), "weight": round(q.weight, 3), "how": q.how}
+                for q in found.query
+            ],
+            "filters_applied": filters,
+            "direction": found.facets.direction,
+            "cover": round(found.cover, 3),
+        },
+        "studies": [],
+        "summary": {"n_studies": 0, "by_stance": {}, "by_country": {}},
+        "review_summary": [],
+        "suggestions": [],
     }
-    findings: dict[int, list[dict]] = {}
-    for f in conn.execute(f"select * from findings where ref in ({marks}) order by ref, seq", refs):
-        findings.setdefault(f["ref"], []).append(f)
-    if lang == "en":
-        translate_section_titles(conn, [ev for c in cited for ev in c["evidence"]])
-    every = [f for c in cited for f in findings.get(c["ref"], [])]
-    related = {
-        f["finding_id"]
-        for f, yes in zip(every, relates(index, every, concept_ids), strict=True)
-        if yes
+
+
+def _score(matches: list[Match], concept_id: str) -> float:
+    return next((m.score for m in matches if m.concept_id == concept_id), 0.0)
+
+
+def _matched(index: ConceptIndex, concept_id: str, matches: list[Match], found: Retrieval) -> dict:
+    m = next((m for m in matches if m.concept_id == concept_id), None)
+    how = f"thesaurus: {m.matched}" if m else "coded to the passages that answer the question"
+    return _concept(index, concept_id, m.score if m else 0.0, how)
+
+
+def steer(studies: list[dict], direction: str | None, problem: bool) -> list[dict]:
+    """A question with a direction ("what hinders …", "does it work") puts first the studies whose
+    stance points that way, best first within each group; it drops none (measured on the dev
+    split, dropping the others cost more recall than it gained precision). On a concept that names
+    a problem (polarity "negative"), "supports" means the problem was found, so it points the
+    negative way."""
+    if direction is None:
+        return studies
+    wanted = NEGATIVE if (direction == "negative") != problem else POSITIVE
+    return sorted(studies, key=lambda s: s["stance"] not in wanted)
+
+
+def _passage(p, score: float) -> dict:
+    return {
+        "kind": p.kind,
+        "id": p.passage_id,
+        "section": p.section,
+        "page": p.page,
+        "quote_da": p.quote_da,
+        "text_en": p.text_en,
+        "score": round(score, 3),
     }
-    out = []
-    for c in cited:
-        m = meta[c["ref"]]
-        out.append(
-            {
-                "ref": c["ref"],
-                "authors": m["authors"],
-                "year": m["year"],
-                "title": m["title"],
-                "countries": m["countries"],
-                "stance": c["stance"],
-                "evidence": c["evidence"],
-                "findings": [
-                    f["text_en" if lang == "en" else "text_da"]
-                    for f in findings.get(c["ref"], [])
-                    if f["finding_id"] in related
-                ],
-            }
-        )
-    return out
-
-
-def translate_section_titles(conn: sqlite3.Connection, evidence: list[dict]) -> None:
-    """The English titles of the evidence's sections, in place."""
-    sections = sorted({ev["section"] for ev in evidence})
-    marks = ", ".join("?" for _ in sections)
-    titles = {
-        r["section"]: r["title_en"]
-        for r in conn.execute(
-            f"select section, title_en from sections where section in ({marks})", sections
-        )
-    }
-    for ev in evidence:
-        ev["section_title"] = titles.get(ev["section"], ev["section_title"])
-
-
-def relates(index: ConceptIndex, findings: list[dict], concept_ids: list[str]) -> list[bool]:
-    """For each Bilag 2 finding: does it (Danish or English) contain a label or synonym of a
-    concept, `FINDING_MIN` of the term's weight or more?"""
-    texts = [f"{f['text_da']} {f['text_en']}" for f in findings]
-    return index.holding(texts, concept_ids, FINDING_MIN)

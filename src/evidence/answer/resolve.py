@@ -34,7 +34,6 @@ from __future__ import annotations
 import math
 from array import array
 from collections import Counter, defaultdict
-from collections.abc import Iterable
 
 from rapidfuzz import fuzz, process
 
@@ -43,7 +42,6 @@ from evidence.answer.matches import Match, Term, explain
 from evidence.answer.stopwords import NEGATIONS, STOPWORDS
 from evidence.answer.words import (
     FUZZY_MIN,
-    Offer,
     Token,
     WordIndex,
     all_words,
@@ -107,10 +105,6 @@ class ConceptIndex:
         for t in self.terms:
             t.weights = [self.weight(tok) for tok in t.tokens]
         self._index_words()
-        self.word_offers = {
-            w: self.words.offers(make_token(w))
-            for w in dict.fromkeys(w for ws in self.text_words.values() for w in ws)
-        }
 
     def _index_words(self) -> None:
         """Every distinct term word once (evidence.answer.words.WordIndex), each term's words by their
@@ -269,43 +263,6 @@ class ConceptIndex:
                 got[k] += w
         need = PRESENT_MIN - PRESENT_SLACK
         return sorted(k for k, g in got.items() if g >= need * self.term_weight[k])
-
-    def holding(self, texts: Iterable[str], concept_ids, min_recall: float) -> list[bool]:
-        """For each text (a Bilag 2 finding): does it hold a term of one of the concepts, with
-        `min_recall` of the term's weight or more (as `present_terms` measures it)? How the
-        findings' words meet the thesaurus is known from the index's build; other text's is
-        worked out here."""
-        terms = [self.terms[k] for c in concept_ids for k in self.terms_of.get(c, ())]
-        using: dict[int, list[Term]] = defaultdict(list)  # word position → the terms using it
-        for t in terms:
-            for i in dict.fromkeys(t.positions):
-                using[i].append(t)
-        need = max(min_recall, PRESENT_MIN)
-        out = []
-        for text in texts:
-            met: dict[int, float] = {}
-            for word in self._words_of(text):
-                for i, s, _ in self._offers_of(word):
-                    if s > met.get(i, 0.0) and i in using:
-                        met[i] = s
-            touched = {id(t): t for i in met for t in using[i]}.values()
-            out.append(
-                any(
-                    sum(w * met.get(i, 0.0) for w, i in zip(t.weights, t.positions, strict=True))
-                    / sum(t.weights)
-                    >= need
-                    for t in touched
-                )
-            )
-        return out
-
-    def _words_of(self, text: str) -> tuple[str, ...]:
-        known = self.text_words.get(text)
-        return known if known is not None else tuple(dict.fromkeys(tokens(text)))
-
-    def _offers_of(self, word: str) -> list[Offer]:
-        known = self.word_offers.get(word)
-        return known if known is not None else self.words.offers(make_token(word))
 
     def _matches(
         self, present: dict, content: dict[str, float], boost: Boost, min_score: float

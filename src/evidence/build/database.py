@@ -31,6 +31,8 @@ from pathlib import Path
 import sqlite_utils
 
 from evidence.build.atomic import stop_on_sigterm, temporary_file
+from evidence.build.coding import create_coding_tables
+from evidence.build.concept_studies import create_concept_studies
 from evidence.build.dictionary import create_data_dictionary, describe_table, described
 from evidence.build.documents import create_documents
 from evidence.build.lookups import create_join_tables, create_lookup_tables
@@ -59,6 +61,8 @@ TABLE_ORDER = [
     "findings",
     "claim_concepts",
     "citation_stances",
+    "claim_expansions",
+    "finding_concepts",
     "outcomes",
     "handbook_advice",
 ]
@@ -72,6 +76,8 @@ EXTRA_INDEXES = {
     "findings": ["dimension"],
     "claim_concepts": ["concept_id", "stance"],
     "citation_stances": ["ref", "concept_id"],
+    "claim_expansions": ["claim_id"],
+    "finding_concepts": ["concept_id", "stance"],
     "concepts": ["dimension", "factor"],
     "outcomes": ["direction"],
     "handbook_advice": ["topic"],
@@ -128,6 +134,8 @@ def populate(db: sqlite_utils.Database, data_dir: Path, rows: dict[str, list[dic
         dictionary += create_review_tables(db, data_dir)
         dictionary += create_audit_table(db, data_dir, rows)
         dictionary += create_search_indexes(db, stored)
+        dictionary += create_concept_studies(db)
+        dictionary += create_coding_tables(db, data_dir)
         dictionary += create_views(db)
         dictionary += create_documents(db, data_dir)
         dictionary += create_meta(db, data_dir)

@@ -31,20 +31,21 @@ LEFT JOIN citation_stances cs
 ORDER BY cc.concept_id, ci.ref, c.chapter, c.source_line, c.claim_id
 """
 
-JUDGED = "nullif(x.stance, 'mentions')"
-CONCEPT_EVIDENCE = f"""
+CONCEPT_EVIDENCE = """
 SELECT x.concept_id, k.label_da AS concept_label_da, k.label_en AS concept_label_en, k.dimension,
-  x.ref, st.bilag2_authors_year AS study, st.year,
-  CASE count(DISTINCT {JUDGED}) WHEN 0 THEN 'mentions' WHEN 1 THEN max({JUDGED}) ELSE 'mixed' END AS stance,
-  count(*) AS n_claims,{STANCE_COUNTS.format(e="x")},
-  json_group_array(x.claim_id) AS claim_ids,
-  json_group_array(DISTINCT x.section) AS sections,
-  json_group_array(x.sentence_da) AS quotes_da,
-  json_group_array(x.text_en) AS quotes_en
-FROM concept_citations x
+  x.ref, st.bilag2_authors_year AS study, st.year, x.stance, x.claim_stance, x.finding_stance,
+  x.n_claims, x.n_findings, x.direct, x.claim_ids, x.finding_ids, x.via_concepts,
+  (SELECT json_group_array(DISTINCT c.section) FROM json_each(x.claim_ids) j
+     JOIN claims c ON c.claim_id = j.value) AS sections,
+  (SELECT json_group_array(c.sentence_da) FROM json_each(x.claim_ids) j
+     JOIN claims c ON c.claim_id = j.value) AS quotes_da,
+  (SELECT json_group_array(c.text_en) FROM json_each(x.claim_ids) j
+     JOIN claims c ON c.claim_id = j.value) AS quotes_en,
+  (SELECT json_group_array(f.text_da) FROM json_each(x.finding_ids) j
+     JOIN findings f ON f.finding_id = j.value) AS findings_da
+FROM concept_studies x
 JOIN concepts k ON k.id = x.concept_id
 JOIN studies st ON st.ref = x.ref
-GROUP BY x.concept_id, x.ref
 ORDER BY x.concept_id, x.ref
 """
 
@@ -73,9 +74,16 @@ ORDER BY h.rowid, j.key
 
 # Each cell's refs come from a window over the cells (joined, so SQLite indexes it on the fly),
 # not from a subquery per cell, which reads every cell for every cell: minutes at 100× the review.
+# A study with no code on the axis (6 studies have no method coded) sits in the column
+# 'not_reported', so every gap map accounts for every study the review cites for a concept.
 GAP_MAP = """
 WITH cell AS MATERIALIZED (
-  SELECT e.concept_id, j.code, e.ref, e.stance FROM concept_evidence e JOIN {join} j ON j.ref = e.ref
+  SELECT e.concept_id, coalesce(j.code, 'not_reported') AS code, e.ref, e.stance
+  FROM concept_evidence e LEFT JOIN {join} j ON j.ref = e.ref
+),
+axis AS (
+  SELECT code, label_da, label_en, sort_order FROM {lookup}
+  UNION ALL SELECT 'not_reported', 'ikke oplyst', 'not reported', 1000000
 ),
 cell_refs AS MATERIALIZED (
   SELECT DISTINCT concept_id, code, json_group_array(ref) OVER (
@@ -89,7 +97,7 @@ SELECT k.id AS concept_id, k.label_da AS concept_label_da, k.label_en AS concept
   coalesce(sum(cell.stance = 'supports'), 0) AS n_supports, coalesce(sum(cell.stance = 'contradicts'), 0) AS n_contradicts,
   coalesce(sum(cell.stance = 'mixed'), 0) AS n_mixed, coalesce(sum(cell.stance = 'mentions'), 0) AS n_mentions,
   coalesce(max(r.refs), '[]') AS refs
-FROM concepts k CROSS JOIN {lookup} v
+FROM concepts k CROSS JOIN axis v
 LEFT JOIN cell ON cell.concept_id = k.id AND cell.code = v.code
 LEFT JOIN cell_refs r ON r.concept_id = k.id AND r.code = v.code
 GROUP BY k.id, v.code
@@ -166,20 +174,26 @@ def evidence_views() -> list[tuple[str, str, str, dict]]:
         (
             "concept_evidence",
             CONCEPT_EVIDENCE,
-            "Concept × study: every included study the review cites for a concept, its stance aggregated over the claims "
-            "(supports, contradicts, mixed, mentions), the claims, sections and the review's own sentences.",
+            "Concept × study (concept_studies, readable): every included study the review gives evidence for on a concept "
+            "or a narrower one, its stance in the synthesis chapters and in Bilag 2, and the review's own sentences.",
             {
                 **CONCEPT_COLUMNS,
                 "ref": "The study.",
                 "study": "Author(s) and year as in Bilag 2.",
                 "year": "Publication year.",
-                "stance": "The study's stance on the concept, aggregated over its claims.",
-                "n_claims": "Claims citing the study for the concept.",
-                **STANCE_COLUMNS,
+                "stance": "The study's stance (concept_studies.stance).",
+                "claim_stance": "Its stance in the synthesis chapters.",
+                "finding_stance": "Its stance in its Bilag 2 findings.",
+                "n_claims": "Claims citing the study for the concept or a narrower one.",
+                "n_findings": "Bilag 2 findings coded to the concept or a narrower one.",
+                "direct": "1 when coded to the concept itself, 0 when only to narrower ones.",
                 "claim_ids": "The claims, as a JSON array.",
-                "sections": "Their sections, as a JSON array.",
+                "finding_ids": "The Bilag 2 findings, as a JSON array.",
+                "via_concepts": "The concepts the evidence is coded to, as a JSON array.",
+                "sections": "The claims' sections, as a JSON array.",
                 "quotes_da": "The review's sentences (Danish, verbatim), as a JSON array.",
                 "quotes_en": "Their English renderings, as a JSON array.",
+                "findings_da": "The Bilag 2 findings (Danish, verbatim), as a JSON array.",
             },
         ),
     ]
@@ -257,7 +271,7 @@ def gap_map_views() -> list[tuple[str, str, str, dict]]:
                 f"(0 = a gap), with their stances and reference numbers.",
                 {
                     **CONCEPT_COLUMNS,
-                    value: f"The {value} code (see {lookup}).",
+                    value: f"The {value} code (see {lookup}); not_reported: studies with none coded.",
                     f"{value}_label_da": "Danish label.",
                     f"{value}_label_en": "English label.",
                     "n_studies": "Distinct studies in the cell.",

@@ -11,6 +11,13 @@ volume, issue and pages or place and publisher, and the publication type mapped:
 
 The review's reference number travels with every entry: RIS `N1` and `KW`, BibTeX `note` and
 `keywords`, CSL `note` — "VIVE 2024 review, study 924".
+
+Fields split as a reference manager expects them: a chapter's or paper's book ("I: J. Näslund &
+S. Jern (red.)") leaves the title for the editors (RIS `A3`, BibTeX `editor`, CSL
+`container-author`... `editor`); trailing punctuation leaves titles; an article number is an
+article number (RIS `M1`, BibTeX `eid`, CSL `number`), never the issue (BibTeX `number`). A study
+the review gives no title for (study 5: no bibliography entry) says so in its note, and is
+never exported as a blank, untitled item.
 """
 
 from __future__ import annotations
@@ -33,8 +40,29 @@ PAGES = re.compile(r"^(\d+)\s*[-–]\s*(\d+)$")
 VOLUME = re.compile(r"^(\d+)(?:\(([^)]+)\))?$")
 
 
+IN_BOOK = re.compile(
+    r"^(?P<title>.+?)[.,]?\s+(?:I|In):\s+(?P<editors>.+?)\s*\((?:red|eds?|Eds?|Hrsg|toim)\.?\)\s*[,.:]?$"
+)
+NO_TITLE = "the review gives no title for this study (no bibliography entry of its own)"
+
+
 def note(ref: int) -> str:
     return f"VIVE 2024 review, study {ref}"
+
+
+def split_title(text: str | None) -> tuple[str, list[dict]]:
+    """(title, editors of the book it is in): 'Title? I: J. Näslund & S. Jern (red.),' →
+    ('Title?', [{'family': 'Näslund', 'given': 'J.'}, {'family': 'Jern', 'given': 'S.'}])."""
+    text = (text or "").strip()
+    editors: list[dict] = []
+    if m := IN_BOOK.match(text):
+        text = m.group("title")
+        for name in re.split(r"\s*(?:,|&|\bog\b|\band\b)\s*", m.group("editors")):
+            if n := re.match(r"^((?:[A-ZÆØÅÄÖÜ]\.[\s-]*)+)\s*(.+)$", name.strip()):
+                editors.append({"family": n.group(2).strip(), "given": n.group(1).strip()})
+            elif name.strip():
+                editors.append({"literal": name.strip()})
+    return text.rstrip(" ,;:"), editors
 
 
 def split_authors(text: str) -> list[dict]:
@@ -95,17 +123,18 @@ def entry(study: dict, reference: dict | None) -> dict:
     """One study as a neutral record the three writers share."""
     kind = study["publication_type"] if study["publication_type"] in TYPES else "unknown"
     authors = split_authors(reference["authors"] if reference else study["authors"])
+    title, editors = split_title((reference or {}).get("title") or study.get("title"))
     return {
         "ref": study["ref"],
         "key": (reference or {}).get("reference_id") or f"study-{study['ref']}",
         "kind": kind,
         "authors": authors,
-        "title": (reference or {}).get("title") or study.get("title") or "",
+        "editors": editors,
+        "title": title,
         "year": (reference or {}).get("year") or study["year"],
         "venue": parse_venue((reference or {}).get("venue"), kind),
         "language": study.get("language"),
-        "note": note(study["ref"])
-        + ("" if reference else "; the review's bibliography has no entry of its own"),
+        "note": note(study["ref"]) + ("" if title else f"; {NO_TITLE}"),
     }
 
 
@@ -120,6 +149,7 @@ def to_ris(entries: list[dict]) -> str:
         lines.append(f"TY  - {TYPES[e['kind']][0]}")
         tag = "A2" if e["kind"] == "anthology" else "AU"
         lines += [f"{tag}  - {_name(a)}" for a in e["authors"]]
+        lines += [f"A3  - {_name(a)}" for a in e["editors"]]
         lines += [f"TI  - {e['title']}"] if e["title"] else []
         lines.append(f"PY  - {e['year']}")
         fields = [
@@ -163,7 +193,9 @@ def to_bibtex(entries: list[dict]) -> str:
             ("year", e["year"]),
             ("journal" if e["kind"] == "journal_article" else "booktitle", v.get("container")),
             ("volume", v.get("volume")),
-            ("number", v.get("issue") or v.get("number")),
+            ("editor", " and ".join(_bib(_name(a)) for a in e["editors"])),
+            ("number", v.get("issue")),
+            ("eid", v.get("number")),  # an article number (biblatex), not the issue
             ("pages", "--".join(v["pages"]) if "pages" in v else ""),
             ("series", v.get("series")),
             ("address", v.get("place")),
@@ -194,6 +226,7 @@ def to_csl(entries: list[dict]) -> list[dict]:
             "title": e["title"] or None,
             "issued": {"date-parts": [[e["year"]]]},
             "editor" if e["kind"] == "anthology" else "author": e["authors"],
+            **({"editor": e["editors"]} if e["editors"] else {}),
             "container-title": v.get("container"),
             "volume": v.get("volume"),
             "issue": v.get("issue"),

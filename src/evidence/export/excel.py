@@ -1,23 +1,16 @@
-"""Exports for spreadsheets: an .xlsx workbook and CSV as Danish Excel reads it.
+"""The site's spreadsheet exports (`.excelcsv`, `.xlsx`), written by the API's exporter.
 
-Danish Excel opens a CSV by double-click only when it is UTF-8 with a byte-order mark (else
-æ, ø, å break), separated by `;` (the comma is the decimal sign) and with CRLF line ends;
-numbers need a decimal comma. A cell that starts with = + - or @ would be read as a formula,
-so it gets a leading apostrophe (OWASP's advice against CSV injection); in the workbook such
-cells are typed as text instead.
+Datasette hands an output renderer its columns and rows (a foreign key with `?_labels=on` as
+{'value', 'label'}); this module turns them into the rows evidence.export.files writes, so a row
+exported from the site and the same row from the API are the same cells: decimal commas, text
+quoted and guarded against formulas, booleans, and a workbook whose provenance sheet is "about".
 """
 
 from __future__ import annotations
 
-import csv
-import io
+import json
 
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, TYPE_STRING
-from openpyxl.styles import Font
-
-FORMULA_START = ("=", "+", "-", "@")
-MAX_WIDTH = 60
+from evidence.export.files import About, to_excel_csv_da, to_xlsx
 
 
 def _split(value):
@@ -45,67 +38,40 @@ def flatten(columns: list[str], rows) -> tuple[list[str], list[list]]:
     return header, out
 
 
-def _excel_text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "1" if value else "0"
-    if isinstance(value, float):
-        return repr(value).replace(".", ",")
-    text = str(value)
-    if text.startswith(FORMULA_START) and not _is_number(text):
-        return "'" + text
-    return text
+def typed(value, kind: str | None):
+    """A stored value as the API's models type it: a boolean column's 0/1 as False/True, a
+    list column's JSON text as a list."""
+    if kind == "boolean" and value in (0, 1):
+        return bool(value)
+    if kind and kind.startswith("list") and isinstance(value, str) and value.startswith("["):
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    return value
 
 
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
-
-
-def excel_csv(columns: list[str], rows) -> bytes:
-    """CSV for Danish Excel: UTF-8 with BOM, ';', CRLF, decimal commas."""
+def records(
+    columns: list[str], rows, types: dict[str, str] | None = None
+) -> tuple[list[str], list[dict]]:
+    """Header and rows as dicts, typed by the data dictionary's `types` (column → type)."""
     header, data = flatten(columns, rows)
-    buf = io.StringIO()
-    writer = csv.writer(buf, delimiter=";", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
-    writer.writerow(header)
-    writer.writerows([_excel_text(v) for v in row] for row in data)
-    return buf.getvalue().encode("utf-8-sig")
+    types = types or {}
+    return header, [
+        {h: typed(v, types.get(h)) for h, v in zip(header, row, strict=True)} for row in data
+    ]
 
 
-def _clean(value):
-    """A cell value openpyxl accepts: control characters (illegal in XLSX) removed."""
-    return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
+def excel_csv(columns: list[str], rows, types: dict[str, str] | None = None) -> bytes:
+    """The Danish-Excel CSV of Datasette's rows (evidence.export.files.to_excel_csv_da)."""
+    header, data = records(columns, rows, types)
+    return to_excel_csv_da(data, header)
 
 
-def xlsx_workbook(name: str, columns: list[str], rows, provenance: list[tuple[str, str]]) -> bytes:
-    """A workbook: sheet `name` with the rows (bold, frozen header), sheet 'kilde' with provenance."""
-    header, data = flatten(columns, rows)
-    wb = Workbook()
-    ws = wb.active
-    ws.title = name[:31]
-    ws.append(header)
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    widths = [len(h) for h in header]
-    for row in data:
-        ws.append([_clean(v) for v in row])
-        for i, v in enumerate(row):
-            widths[i] = max(widths[i], min(MAX_WIDTH, len(str(v)) if v is not None else 0))
-    for row in ws.iter_rows(min_row=2):
-        for cell in row:
-            if isinstance(cell.value, str) and cell.value.startswith("="):
-                cell.data_type = TYPE_STRING
-    ws.freeze_panes = "A2"
-    for i, w in enumerate(widths, start=1):
-        ws.column_dimensions[ws.cell(row=1, column=i).column_letter].width = max(8, w + 2)
-    source = wb.create_sheet("kilde")
-    source.append(["key", "value"])
-    for key, value in provenance:
-        source.append([_clean(key), _clean(value)])
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+def xlsx_workbook(
+    columns: list[str], rows, about: About, types: dict[str, str] | None = None
+) -> bytes:
+    """The workbook of Datasette's rows: the rows, and the sheet "about" (evidence.export.files.to_xlsx)."""
+    header, data = records(columns, rows, types)
+    about.n_rows = len(data)
+    return to_xlsx(data, header, about)

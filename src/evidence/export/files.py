@@ -18,6 +18,19 @@ Danish Excel opens a `.csv` by double-click only when it is UTF-8 with a byte-or
 by semicolons, with CRLF line ends and decimal commas; `csv-excel-da` writes exactly that (whole
 numbers stay as they are, so ref 924 and year 2021 are never "924,0"). Lists in cells are joined
 with ", ".
+
+One exporter for both doors: the API's `format=csv|csv-excel-da|xlsx` and the site's `.excelcsv`
+and `.xlsx` (evidence.site.plugin, through evidence.export.excel) write the same cells.
+
+- **Text stays text.** A spreadsheet re-types what looks like a number or a date: LibreOffice's
+  Danish import reads the citation "(507)" as −507 and "1.234" as 1234. The Danish CSV quotes
+  every text cell and leaves numbers and ISO dates bare, so an import with "Format quoted field
+  as text" (LibreOffice's CSV option, `--infilter` token 7) gives every text back as written,
+  every number as a number, every date as a date (tests/test_clients.py checks it with
+  LibreOffice itself). In the workbook every text cell is typed as text.
+- **No formulas** (OWASP, CSV injection): a text cell that starts with `=`, `+`, `-`, `@`, a tab
+  or a carriage return and is not a number gets a leading apostrophe in both CSVs; in the
+  workbook it is a text cell, shown exactly as written.
 """
 
 from __future__ import annotations
@@ -98,6 +111,25 @@ def _slug(text) -> str:
     return "-".join(p for p in out.split("-") if p)[:60]
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def guard(text: str) -> str:
+    """Text a spreadsheet would run as a formula, with OWASP's leading apostrophe; else as is."""
+    if text.startswith(FORMULA_START) and not _is_number(text):
+        return "'" + text
+    return text
+
+
 def cell(value, decimal_comma: bool = False) -> str:
     """A value as text: lists joined with ', ', booleans true/false, None empty."""
     if value is None:
@@ -113,7 +145,13 @@ def cell(value, decimal_comma: bool = False) -> str:
 
 
 def table(rows: list[dict], columns: list[str], decimal_comma: bool = False) -> list[list[str]]:
-    return [list(columns)] + [[cell(r.get(c), decimal_comma) for c in columns] for r in rows]
+    """Header and rows as text, formula-like text guarded."""
+    return [list(columns)] + [[_guarded(r.get(c), decimal_comma) for c in columns] for r in rows]
+
+
+def _guarded(value, decimal_comma: bool = False) -> str:
+    text = cell(value, decimal_comma)
+    return text if isinstance(value, int | float) else guard(text)
 
 
 def to_csv(rows: list[dict], columns: list[str]) -> bytes:
@@ -123,13 +161,23 @@ def to_csv(rows: list[dict], columns: list[str]) -> bytes:
     return buf.getvalue().encode("utf-8")
 
 
+def _da_field(value) -> str:
+    """One field of the Danish CSV: numbers (decimal comma) and ISO dates bare, text quoted."""
+    if value is None:
+        return ""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return cell(value, decimal_comma=True)
+    text = _guarded(value, decimal_comma=True)
+    if isinstance(value, str) and ISO_DATE.fullmatch(text):
+        return text
+    return '"' + text.replace('"', '""') + '"'
+
+
 def to_excel_csv_da(rows: list[dict], columns: list[str]) -> bytes:
-    """CSV for Danish Excel: UTF-8 with BOM, semicolon, CRLF, decimal comma."""
-    buf = io.StringIO()
-    csv.writer(buf, delimiter=";", lineterminator="\r\n").writerows(
-        table(rows, columns, decimal_comma=True)
-    )
-    return "\ufeff".encode() + buf.getvalue().encode("utf-8")
+    """CSV for Danish Excel: UTF-8 with BOM, semicolon, CRLF, decimal comma, text quoted."""
+    lines = [";".join(_da_field(c) for c in columns)]
+    lines += [";".join(_da_field(r.get(c)) for c in columns) for r in rows]
+    return "\ufeff".encode() + ("\r\n".join(lines) + "\r\n").encode("utf-8")
 
 
 def about_csv(about: About, excel_da: bool = False) -> bytes:
@@ -149,6 +197,7 @@ def to_xlsx(rows: list[dict], columns: list[str], about: About) -> bytes:
     ws.append([_xlsx_value(c) for c in columns])
     for r in rows:
         ws.append([_xlsx_value(r.get(c)) for c in columns])
+    _as_text(ws)
     for c in ws[1]:
         c.font = Font(bold=True)
     ws.freeze_panes = "A2"
@@ -156,6 +205,7 @@ def to_xlsx(rows: list[dict], columns: list[str], about: About) -> bytes:
     info.append(["key", "value"])
     for k, v in about.rows():
         info.append([_xlsx_value(k), _xlsx_value(v)])
+    _as_text(info)
     info.column_dimensions["A"].width = 24
     info.column_dimensions["B"].width = 120
     stamp = _timestamp(about.built_at)
@@ -194,6 +244,14 @@ def _xlsx_value(value):
     if isinstance(value, list | tuple):
         value = cell(value)
     return CONTROL.sub("\ufffd", value) if isinstance(value, str) else value
+
+
+def _as_text(ws) -> None:
+    """Every text cell a text cell: openpyxl makes a string that starts with '=' a formula."""
+    for row in ws.iter_rows():
+        for c in row:
+            if isinstance(c.value, str):
+                c.data_type = "s"
 
 
 def _timestamp(text: str) -> datetime:

@@ -31,6 +31,8 @@ WRITTEN = [
     "citations",
     "claim_concepts",
     "citation_stances",
+    "claim_expansions",
+    "finding_concepts",
 ]
 
 
@@ -186,7 +188,18 @@ def extract_all(review: Review, data_dir: Path) -> dict[str, list[dict]]:
         "citations": citations,
         "claim_concepts": claim_concepts,
         "citation_stances": stances,
+        "claim_expansions": _curated(
+            data_dir, "claim_expansions", ("claim_id", "lang", "kind", "text")
+        ),
+        "finding_concepts": _curated(
+            data_dir, "finding_concepts", ("finding_id", "concept_id", "stance", "note")
+        ),
     }
+
+
+def _curated(data_dir: Path, name: str, columns: tuple[str, ...]) -> list[dict]:
+    """A curation file written through as its data table (validation checks its keys)."""
+    return [{k: r.get(k, "").strip() for k in columns} for r in read_curation(data_dir, name)]
 
 
 def write_all(tables: dict[str, list[dict]], data_dir: Path) -> None:

@@ -129,7 +129,7 @@ def section_pages(conn: sqlite3.Connection, lang: str = "da") -> dict[str, dict]
 
 
 def concept_profile(conn: sqlite3.Connection, concept: dict, studies: list[dict]) -> dict:
-    """A concept's evidence profile: its studies (from ask.assemble_studies) counted every way, and the
+    """A concept's evidence profile: its studies (answer.ask.concept_studies) counted every way, and the
     Cabi handbook's advice about it (practice guidance, kept apart from the evidence)."""
     refs = [s["ref"] for s in studies]
     marks = ", ".join("?" for _ in refs) or "null"

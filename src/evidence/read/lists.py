@@ -13,12 +13,17 @@ from dataclasses import asdict, dataclass
 from functools import lru_cache
 
 from evidence.read.stances import study_concept_stances
+from evidence.search_text import MAX_TERMS, fts_query, term_count
 
 STANCES = ("supports", "contradicts", "mixed", "mentions")
 
 
 class InvalidFilter(ValueError):
-    """A filter value that can match nothing because it is not a known value."""
+    """A filter value that can match nothing because it is not a known value; `parameter` names it."""
+
+    def __init__(self, message: str, parameter: str | None = None):
+        super().__init__(message)
+        self.parameter = parameter
 
 
 class NotFound(LookupError):
@@ -37,12 +42,18 @@ def page(rows: list[dict], limit: int | None, offset: int) -> tuple[list[dict], 
 def _check(name: str, value: str | None, allowed) -> None:
     if value is not None and value not in allowed:
         raise InvalidFilter(
-            f"{name}={value!r} is not a known value; use one of: {', '.join(sorted(allowed))}"
+            f"{name}={value!r} is not a known value; use one of: {', '.join(sorted(allowed))}",
+            name,
         )
 
 
-def _fold(text: str) -> str:
-    return re.sub(r"\s+", " ", (text or "").casefold())
+def search_keys(conn: sqlite3.Connection, table: str, key: str, q: str) -> set:
+    """Keys of the rows of `table` whose full-text index matches `q`, as the site's search box
+    matches (evidence.search_text.fts_query: words as typed or stemmed, punctuation ignored)."""
+    if term_count(q) > MAX_TERMS:
+        raise InvalidFilter(f"q has {term_count(q)} terms; at most {MAX_TERMS} are searched", "q")
+    sql = f"select t.[{key}] as k from [{table}_fts] f join [{table}] t on t.rowid = f.rowid where [{table}_fts] match ?"
+    return {r["k"] for r in conn.execute(sql, [fts_query(q)])}
 
 
 @dataclass
@@ -64,6 +75,15 @@ class StudyFilters:
         return {k: v for k, v in asdict(self).items() if v not in (None, "")}
 
     def validate(self, conn: sqlite3.Connection) -> None:
+        if (
+            self.year_from is not None
+            and self.year_to is not None
+            and self.year_from > self.year_to
+        ):
+            raise InvalidFilter(
+                f"year_from={self.year_from} is after year_to={self.year_to}: no year is both",
+                "year_from",
+            )
         _check("country", self.country, codes(conn, "countries"))
         _check("service_area", self.service_area, codes(conn, "service_areas"))
         _check("method", self.method, codes(conn, "methods"))
@@ -98,18 +118,6 @@ def _dimension_refs(conn: sqlite3.Connection, dimension: str) -> set[int]:
     return refs | {r["ref"] for r in rows}
 
 
-def _text_of(conn: sqlite3.Connection) -> dict[int, str]:
-    out = {
-        r["ref"]: " ".join(
-            str(r[k] or "") for k in ("authors", "title", "title_en", "venue", "bilag2_findings")
-        )
-        for r in conn.execute("select * from studies")
-    }
-    for r in conn.execute("select ref, text_en from findings"):
-        out[r["ref"]] = out.get(r["ref"], "") + " " + r["text_en"]
-    return {k: _fold(v) for k, v in out.items()}
-
-
 def list_studies(
     conn: sqlite3.Connection, f: StudyFilters, limit: int | None = None, offset: int = 0
 ) -> tuple[list[dict], int]:
@@ -140,9 +148,8 @@ def list_studies(
     if keep is not None:
         rows = [r for r in rows if r["ref"] in keep]
     if f.q:
-        text = _text_of(conn)
-        words = _fold(f.q).split()
-        rows = [r for r in rows if all(w in text.get(r["ref"], "") for w in words)]
+        refs = search_keys(conn, "studies", "ref", f.q) | search_keys(conn, "findings", "ref", f.q)
+        rows = [r for r in rows if r["ref"] in refs]
     return page(rows, limit, offset)
 
 
@@ -182,10 +189,8 @@ def list_concepts(
         [dimension] if dimension else [],
     ).fetchall()
     if q:
-        words = _fold(q).split()
-        rows = [
-            r for r in rows if all(w in _fold(" ".join(str(v) for v in r.values())) for w in words)
-        ]
+        ids = search_keys(conn, "concepts", "id", q)
+        rows = [r for r in rows if r["id"] in ids]
     return page(rows, limit, offset)
 
 

@@ -20,6 +20,8 @@ from pathlib import Path
 
 import yaml
 from datasette.app import Datasette
+from datasette.url_builder import Urls
+from datasette.utils import PrefixedUrlString
 
 from evidence.settings import ROOT, public_url, settings
 from evidence.site.rebuilds import follow_rebuilds
@@ -36,6 +38,9 @@ SETTINGS = {
     "allow_download": True,
     "default_allow_sql": True,  # arbitrary SQL stays on: the database is opened immutable
 }
+
+
+ATTRIBUTION = ("source", "source_url", "license", "license_url")
 
 
 def dictionary(db_path: Path) -> dict[str, dict]:
@@ -71,6 +76,12 @@ def site_metadata(db_path: Path, metadata_path: Path | None = None, base_url: st
         entry = tables.setdefault(table, {})
         entry["description"] = described.get("description", "")
         entry["columns"] = {**described["columns"], **entry.get("columns", {})}
+    for query in db_meta.get("queries", {}).values():
+        # Datasette lets a table inherit the instance's licence and source, but not a canned
+        # query: say on every query page whose words it quotes (VIVE asks for clear attribution).
+        for key in ATTRIBUTION:
+            if key in meta:
+                query.setdefault(key, meta[key])
     if name != "evidence":
         _rename_dashboard_db(meta, name)
     meta["databases"][name] = db_meta
@@ -84,6 +95,27 @@ def _rename_dashboard_db(meta: dict, name: str) -> None:
                 item["db"] = name
 
 
+class MountedUrls(Urls):
+    """Datasette's URL builder, for a site served under a prefix (base_url) that sees its full
+    paths. Datasette writes some links as base_url + the request's path (sort, export, JSON links)
+    and others from the request's path alone (facets' toggles, "…" for more facet values, array
+    facets): under a mount one kind named the prefix twice (/browse/browse/…, datasette issues
+    1519 and 1590) or, with the prefix stripped, the other kind lost it. A path that already
+    starts with base_url is taken as prefixed, so both kinds are right."""
+
+    def path(self, path, format=None):
+        base_url = self.ds.setting("base_url")
+        if base_url != "/" and isinstance(path, str) and path.startswith(base_url):
+            path = PrefixedUrlString(path)
+        return super().path(path, format=format)
+
+
+class SiteDatasette(Datasette):
+    @property
+    def urls(self):
+        return MountedUrls(self)
+
+
 def datasette_app(
     db_path: Path | None = None, base_url: str = "/", public_root: str | None = None
 ) -> Datasette:
@@ -94,7 +126,7 @@ def datasette_app(
         raise FileNotFoundError(
             f"{db_path} does not exist; run `evidence build` (or `make build`) first"
         )
-    ds = Datasette(
+    ds = SiteDatasette(
         immutables=[str(db_path)],
         metadata=site_metadata(db_path, base_url=base_url),
         template_dir=str(TEMPLATES),

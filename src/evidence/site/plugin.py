@@ -5,9 +5,10 @@
   evidence.search_text.fts_query, so the box searches Danish and English stems and never
   raises an FTS syntax error. It also adds the SQL functions `fts_query`, `stem_da` and
   `stem_en` for canned queries and for anyone writing SQL.
-- Exports: `.xlsx` (a workbook with the rows and a "kilde" sheet saying where they come
+- Exports: `.xlsx` (a workbook with the rows and an "about" sheet saying where they come
   from) and `.excelcsv`, CSV for Danish Excel: UTF-8 with a byte-order mark, `;` between
-  fields, CRLF line ends and decimal commas. Both export every row, not just one page.
+  fields, CRLF line ends, decimal commas, text quoted. Both export every row, not just one
+  page, and both are written by the API's exporter (evidence.export.files).
 - `extra_template_vars`: the build's meta table and row counts, for the landing page.
 """
 
@@ -19,7 +20,9 @@ from datasette import hookimpl
 from datasette.utils.asgi import Response
 
 from evidence.export.excel import excel_csv, xlsx_workbook
+from evidence.export.files import About
 from evidence.search_text import fts_query, stem_da, stem_en
+from evidence.site.errors import error_response, replace_default_handler
 from evidence.site.guard import guard
 from evidence.site.limits import bound
 from evidence.site.rebuilds import follow_rebuilds
@@ -36,7 +39,7 @@ def prepare_connection(conn):
     conn.create_function("stem_en", 1, stem_en, deterministic=True)
 
 
-def _all_rows_redirect(request, data) -> Response | None:
+def _all_rows_redirect(datasette, request, data) -> Response | None:
     """Send a paginated table export to the same URL with _size=max, so it has every row."""
     if data.get("next") and request.args.get("_size") != "max":
         args = [
@@ -44,8 +47,11 @@ def _all_rows_redirect(request, data) -> Response | None:
             for k, v in urllib.parse.parse_qsl(request.query_string, keep_blank_values=True)
             if k not in ("_size", "_next")
         ]
+        # urls.path adds base_url: the site sees its paths without the /browse prefix
         return Response.redirect(
-            request.path + "?" + urllib.parse.urlencode([*args, ("_size", "max")])
+            datasette.urls.path(request.path)
+            + "?"
+            + urllib.parse.urlencode([*args, ("_size", "max")])
         )
     return None
 
@@ -54,41 +60,71 @@ def _name(database, table, query_name) -> str:
     return table or query_name or database or "query"
 
 
-async def _provenance(datasette, database, request) -> list[tuple[str, str]]:
-    rows = [("url", datasette.absolute_url(request, request.full_path) if request else "")]
+async def _about(datasette, database, request, name: str) -> tuple[About, dict[str, str]]:
+    """What made the export (as the API's About) and the data dictionary's boolean and list
+    columns (column → type), to type the cells as the API does."""
+    meta, types = {}, {}
+    db = datasette.get_database(database)
     try:
-        meta = await datasette.get_database(database).execute(
-            "select key, value from meta order by key"
+        meta = {
+            r["key"]: r["value"] for r in (await db.execute("select key, value from meta")).rows
+        }
+        result = await db.execute(
+            "select column_name, type from data_dictionary "
+            "where type = 'boolean' or type like 'list%' group by column_name"
         )
-        rows += [(r["key"], r["value"]) for r in meta.rows]
-    except Exception:  # a database without our meta table
+        types = {r["column_name"]: r["type"] for r in result.rows}
+    except Exception:  # a database without our meta and data_dictionary tables
         pass
-    return rows
+    about = About(
+        resource=name,
+        url=datasette.absolute_url(request, request.full_path),
+        filters={
+            k: v for k, v in urllib.parse.parse_qsl(request.query_string) if not k.startswith("_")
+        },
+        dataset_version=meta.get("dataset_version", "unknown"),
+        built_at=meta.get("built_at", ""),
+        citation_da=meta.get("review_citation", ""),
+        citation_en=meta.get("review_citation_en", ""),
+        licence=meta.get("review_licence", ""),
+    )
+    return about, types
 
 
 async def render_xlsx(datasette, columns, rows, request, data, database, table, query_name):
-    redirect = _all_rows_redirect(request, data)
+    redirect = _all_rows_redirect(datasette, request, data)
     if redirect:
         return redirect
     name = _name(database, table, query_name)
-    body = xlsx_workbook(name, columns, rows, await _provenance(datasette, database, request))
+    about, types = await _about(datasette, database, request, name)
     return Response(
-        body,
+        xlsx_workbook(columns, rows, about, types),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         headers={"content-disposition": f'attachment; filename="{name}.xlsx"'},
     )
 
 
-async def render_excel_csv(request, columns, rows, data, database, table, query_name):
-    redirect = _all_rows_redirect(request, data)
+async def render_excel_csv(datasette, request, columns, rows, data, database, table, query_name):
+    redirect = _all_rows_redirect(datasette, request, data)
     if redirect:
         return redirect
     name = _name(database, table, query_name)
+    _, types = await _about(datasette, database, request, name)
     return Response(
-        excel_csv(columns, rows),
+        excel_csv(columns, rows, types),
         content_type="text/csv; charset=utf-8",
         headers={"content-disposition": f'attachment; filename="{name}.csv"'},
     )
+
+
+@hookimpl
+def startup(datasette):
+    replace_default_handler()
+
+
+@hookimpl
+def handle_exception(datasette, request, exception):
+    return error_response(datasette, request, exception)
 
 
 @hookimpl
@@ -126,11 +162,27 @@ def extra_template_vars(template, datasette):
                 "audit_findings",
             ):
                 counts[t] = (await db.execute(f"select count(*) from [{t}]")).first()[0]
+            pages = await _landing_lists(db)
         except Exception:
             return {"evidence_db": db_name}
-        return {"evidence_db": db_name, "evidence_meta": meta, "evidence_counts": counts}
+        return {"evidence_db": db_name, "evidence_meta": meta, "evidence_counts": counts, **pages}
 
     return inner
+
+
+async def _landing_lists(db) -> dict:
+    """Every study and every concept (by dimension), for the landing page's links to their pages."""
+    studies = await db.execute(
+        "select ref, bilag2_authors_year from studies order by bilag2_authors_year"
+    )
+    concepts = await db.execute(
+        "select k.id, k.label_da, k.label_en, d.label_da as dim_da, d.label_en as dim_en "
+        "from concepts k join section_dimensions d on d.code = k.dimension order by d.sort_order, k.label_da"
+    )
+    return {
+        "evidence_studies": [dict(r) for r in studies],
+        "evidence_concepts": [dict(r) for r in concepts],
+    }
 
 
 @hookimpl

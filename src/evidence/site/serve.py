@@ -24,6 +24,7 @@ def create_app(db_path: Path | None = None):
     db_path = Path(db_path or settings.db_path)
     app = create_api(db_path)
     ds = datasette_app(db_path, base_url=f"{MOUNT}/")
+    app.state.landing = f"{MOUNT}/"
     app.mount(MOUNT, ds.app(), name="browse")
     api_lifespan = app.router.lifespan_context
 

@@ -1,0 +1,260 @@
+"""Facets and direction read from a question: which studies it asks about, and which way.
+
+- **Country**: "danske studier", "Norwegian", "i Sverige" → the study's Bilag 2 countries (DK,
+  SE, NO, FI); "nordisk"/"Nordic"/"Scandinavian" → any of the four.
+- **Service area**: "psykiatri", "elderly care", "jobcenter", "skole", … → Bilag 2's service
+  areas (data/vocabularies.yml). These words are often the topic itself ("en sygehusafdeling",
+  "an after-school job"), so evidence.answer.retrieve applies an area only when the best passage
+  does not use the word itself, and drops it when it would empty the answer; a question of
+  nothing but area words ("psykiatri") asks for the area's studies. Benefits ("sygedagpenge",
+  "kontanthjælp") are topics, not areas.
+- **Design**: qualitative, survey, quantitative/register, case study → Bilag 2's methods;
+  randomised/controlled designs → none (the review includes no such study, so such a question is
+  answered with no study, and says why through `filters_applied`).
+- **Years**: "efter 2020", "since 2018", "2015–2020", "2020 or later" → publication year.
+- **Direction**: "hinders", "barrierer", "negative", … or "fremmer", "works", "benefits", …
+
+Country, design and year words are taken out of the text the topic search reads; service-area
+and direction words stay in it (they carry topic too).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from evidence.answer.words import normalise
+
+NORDIC = ("DK", "SE", "NO", "FI")
+
+COUNTRY = {
+    "DK": r"dansk\w*|danmark\w*|denmark|danish|danes?\b",
+    "SE": r"svensk\w*|sverige\w*|sweden|swedish|swedes?\b",
+    "NO": r"norsk\w*|norge\w*|norway|norwegian\w*",
+    "FI": r"finsk\w*|finland\w*|finnish",
+}
+NORDIC_WORDS = r"nordisk\w*|norden\b|nordic|scandinavi\w*|skandinavi\w*"
+SERVICE_AREA = {
+    "psychiatry": r"psykiatri\w*|psykisk\w*|mental\w* health|mentale? sundhed|psychiatr\w*"
+    r"|mentalt? syge?",
+    "elderly": r"elderly care|elder care|ældrepleje\w*|ældre\w*|elderly|older (?:people|adults|persons"
+    r"|citizens)|eldercare|aged care|plejehjem\w*|hjemmepleje\w*|home care",
+    "employment": r"beskæftigelse\w*|jobcent\w*|job cent\w*|employment (?:services?|area|sector)"
+    r"|unemploy\w*|ledighed\w*",
+    "children_youth": r"børne\w*område\w*|child(?:ren)?(?: s)? (?:welfare|services|protection)"
+    r"|børn og unge|children and young|young people|youth\b|unge\b|skoleb\w*",
+    "health": r"sundhedsområde\w*|health ?care|healthcare|hospital\w*|sygehus\w*"
+    r"|health (?:services?|sector)",
+    "disability": r"handicap\w*|disabilit\w*|funktionsnedsættelse\w*",
+    "crime": r"kriminalitet\w*|kriminel\w*|crime\w*|criminal\w*",
+    "education": r"skole\w*|school\w*|uddannelsesområde\w*|education (?:sector|area)",
+    "vulnerable_adults": r"udsatte voksne|vulnerable adults",
+}
+DESIGN = {
+    "qualitative": r"kvalitativ\w*|qualitative|interview\w*|fokusgruppe\w*|focus groups?"
+    r"|observation\w*|etnografi\w*|ethnograph\w*",
+    "survey": r"survey\w*|spørgeskema\w*|questionnaire\w*",
+    "quantitative": r"kvantitativ\w*|quantitative|register\w*|statisti\w*",
+    "case_studies": r"case ?stud\w*|casestud\w*|casebesøg\w*",
+    "experimental": r"randomi[sz]\w*|rct\w*|kontrolgruppe\w*|control groups?|lodtrækning\w*"
+    r"|experimental\w*|quasi\w*",
+}
+# design → the Bilag 2 method codes (data/vocabularies.yml) that count as it
+DESIGN_METHODS = {
+    "qualitative": {"qualitative_interviews", "focus_groups", "observation", "ethnography"},
+    "survey": {"survey"},
+    "quantitative": {"quantitative_data", "survey"},
+    "case_studies": {"case_studies"},
+    "experimental": set(),  # the review includes no randomised or controlled study
+}
+_YEAR = r"((?:19|20)\d\d)"
+_LATER = (
+    "or later",
+    "or after",
+    "and later",
+    "onwards",
+    "or newer",
+    "og frem",
+    "eller senere",
+    "og senere",
+)
+_EARLIER = ("or earlier", "or before", "eller tidligere")
+_TAIL = "|".join(_LATER + _EARLIER)
+_FROM = ("efter", "after", "since", "siden", "fra", "from")
+_WORD = "|".join(
+    _FROM
+    + (
+        "før",
+        "before",
+        "prior to",
+        "until",
+        "indtil",
+        "frem til",
+        "published in",
+        "udgivet i",
+        "in",
+    )
+)
+YEARS = re.compile(
+    rf"\b(?:fra |from |between |mellem )?{_YEAR}(?:\s*(?:til|to|and|og)\s*|\s+){_YEAR}\b"
+    rf"|\b({_WORD})\s+(?:år\s+|the year\s+)?{_YEAR}\b(?:\s+({_TAIL}))?"
+    rf"|\b{_YEAR}\s+({_TAIL})\b"
+)
+# who the question is about: the review's effects chapters are 6 (citizens) and 7 (staff)
+STAFF = (
+    r"medarbejder\w*|ansatte|personale\w*|fagprofessionel\w*|professionelle|fagfolk\w*"
+    r"|sagsbehandler\w*|staff\w*|employee\w*|workers?|caseworkers?|professionals?|practitioners?"
+)
+CITIZENS = (
+    r"borger\w*|famili\w*|forældre\w*|børn\w*|patient\w*|citizens?|clients?|parents?"
+    r"|children|child|users?|brugere?"
+)
+NEGATIVE = (
+    r"hinder\w*|hindr\w*|hæmme\w*|barrier\w*|barriere\w*|obstacle\w*|forhindr\w*|udfordring\w*"
+    r"|challeng\w*|negativ\w*|downside\w*|drawback\w*|ulempe\w*|problem\w*|fail\w*|svær\w*"
+    r"|difficult\w*|risk\w*|risici|modstand\w*|does not work|virker ikke|ikke virker|går galt"
+    r"|goes wrong|harm\w*|skade\w*|bagside\w*"
+)
+POSITIVE = (
+    r"fremme\w*|fremmer|promot\w*|positiv\w*|benefit\w*|fordel\w*|succes\w*|success\w*"
+    r"|strengthen\w*|improv\w*|forbedr\w*|virker\b|works?\b|hjælper|helps?\b|gavn\w*"
+    r"|supports?\b|understøtter"
+)
+
+
+def _rx(pattern: str) -> re.Pattern:
+    return re.compile(r"(?<!\w)(?:" + pattern + r")")
+
+
+COUNTRY_RX = {k: _rx(v) for k, v in COUNTRY.items()}
+NORDIC_RX = _rx(NORDIC_WORDS)
+# an area named with its sector word: "mental health services", "psykiatriområdet"
+AREA_TAIL = r"(?:\s+(?:services?|care|sector|area|field|området|feltet|sektoren))?"
+AREA_RX = {k: _rx(f"(?:{v}){AREA_TAIL}") for k, v in SERVICE_AREA.items()}
+DESIGN_RX = {k: _rx(v) for k, v in DESIGN.items()}
+NEGATIVE_RX, POSITIVE_RX = _rx(NEGATIVE), _rx(POSITIVE)
+STAFF_RX, CITIZENS_RX = _rx(STAFF), _rx(CITIZENS)
+
+
+@dataclass
+class Facets:
+    """What a question says about which studies and which way. `text`: the question normalised
+    (evidence.answer.words.normalise); `spans`: where in it the country, design and year words
+    stand; `area_words`: service area → the words that named it."""
+
+    text: str
+    countries: list[str] = field(default_factory=list)
+    nordic: bool = False
+    area_words: dict[str, list[str]] = field(default_factory=dict)
+    service_areas: list[str] = field(default_factory=list)
+    designs: list[str] = field(default_factory=list)
+    year_from: int | None = None
+    year_to: int | None = None
+    direction: str | None = None  # "positive" | "negative" | None
+    who: str | None = None  # "staff" | "citizens" | None: whom the question is about
+    spans: list[tuple[int, int]] = field(default_factory=list)
+    area_spans: list[tuple[int, int]] = field(default_factory=list)
+
+    def topic(self, without_areas: bool = False) -> str:
+        """The question without its country, design and year words (and, `without_areas`, its
+        service-area words): what the topic search reads."""
+        out, last = [], 0
+        for a, b in sorted(self.spans + (self.area_spans if without_areas else [])):
+            out.append(self.text[last:a])
+            last = max(last, b)
+        out.append(self.text[last:])
+        return " ".join(" ".join(out).split())
+
+    def applied(self) -> dict:
+        """The filters in force, as /api/studies names its parameters."""
+        out: dict = {}
+        if self.countries or self.nordic:
+            out["country"] = self.countries or list(NORDIC)
+        if self.service_areas:
+            out["service_area"] = self.service_areas
+        if self.designs:
+            out["method"] = sorted(set().union(*(DESIGN_METHODS[d] for d in self.designs)))
+            out["design"] = self.designs
+        if self.year_from:
+            out["year_from"] = self.year_from
+        if self.year_to:
+            out["year_to"] = self.year_to
+        return out
+
+    def keep(self, study: dict) -> bool:
+        """Does a study (its `countries`, `service_areas`, `methods` lists and `year`) pass?"""
+        f = self.applied()
+        checks = [
+            ("country", study["countries"]),
+            ("service_area", study["service_areas"]),
+            ("method", study["methods"]),
+        ]
+        if any(key in f and not set(f[key]) & set(values) for key, values in checks):
+            return False
+        if self.year_from and study["year"] < self.year_from:
+            return False
+        return not (self.year_to and study["year"] > self.year_to)
+
+
+def read_facets(question: str) -> Facets:
+    """The facets and direction of a question (see the module's docstring)."""
+    f = Facets(normalise(question).replace("_", " "))
+    f.countries = [k for k, rx in COUNTRY_RX.items() if _take(f, rx)]
+    f.nordic = _take(f, NORDIC_RX)
+    f.designs = [k for k, rx in DESIGN_RX.items() if _take(f, rx)]
+    hits = sorted(
+        (
+            (m.start(), -len(m.group(0)), k, m)
+            for k, rx in AREA_RX.items()
+            for m in rx.finditer(f.text)
+        ),
+        key=lambda h: (h[1], h[0]),
+    )
+    for (
+        _,
+        _,
+        k,
+        m,
+    ) in hits:  # longest first; a shorter match inside it ("health" in "mental health") goes
+        if any(a < m.end() and m.start() < b for a, b in f.area_spans):
+            continue
+        f.area_words.setdefault(k, []).append(m.group(0))
+        f.area_spans.append(m.span())
+    f.service_areas = list(f.area_words)
+    for m in YEARS.finditer(f.text):
+        f.spans.append(m.span())
+        _read_years(f, m)
+    staff, citizens = bool(STAFF_RX.search(f.text)), bool(CITIZENS_RX.search(f.text))
+    if staff != citizens:
+        f.who = "staff" if staff else "citizens"
+    negative, positive = bool(NEGATIVE_RX.search(f.text)), bool(POSITIVE_RX.search(f.text))
+    if negative != positive:
+        f.direction = "negative" if negative else "positive"
+    return f
+
+
+def _take(f: Facets, rx: re.Pattern) -> bool:
+    hits = [m.span() for m in rx.finditer(f.text)]
+    f.spans += hits
+    return bool(hits)
+
+
+def _read_years(f: Facets, m: re.Match) -> None:
+    if m.group(1):  # a range
+        f.year_from, f.year_to = sorted((int(m.group(1)), int(m.group(2))))
+        return
+    word, year, tail = m.group(3), m.group(4), m.group(5)
+    if m.group(6):
+        word, year, tail = None, m.group(6), m.group(7)
+    y = int(year)
+    if tail:
+        if tail in _LATER:
+            f.year_from = y
+        else:
+            f.year_to = y
+    elif word in ("published in", "udgivet i", "in"):
+        f.year_from = f.year_to = y
+    elif word in _FROM:
+        f.year_from = y + (1 if word in ("efter", "after") else 0)
+    else:
+        f.year_to = y - (1 if word in ("før", "before", "prior to") else 0)

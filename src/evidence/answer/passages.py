@@ -1,0 +1,131 @@
+"""The passages an answer stands on, read from the built database.
+
+Three kinds, each with where the review says it:
+- `claim`: a sentence of chapters 2–7 with its citation group (claims), Danish verbatim and in
+  English; indexed together with its curated expansions (claim_expansions: plain-language
+  paraphrases and questions it answers, Danish and English, as doc2query does but written and
+  reviewed by people) and the labels and synonyms of the concepts it is coded to (claim_concepts,
+  concepts). Its studies are the included studies it cites (citations).
+- `finding`: one Bilag 2 main finding of one study (findings), Danish verbatim and in English.
+- `box`: one bullet of a chapter's "Centrale fund" box (sections.key_findings_da); the review's
+  own summary, which cites no study.
+
+`quote_da` / `text_en` are what an answer shows; `indexed` is what retrieval reads.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections import defaultdict
+from dataclasses import dataclass
+
+KINDS = ("claim", "finding", "box")
+
+
+@dataclass(frozen=True)
+class Passage:
+    """One retrievable passage. `refs`: the included studies it speaks for (a box: none)."""
+
+    passage_id: str  # claim_id, finding_id, or "box:<section>-<n>"
+    kind: str  # one of KINDS
+    refs: tuple[int, ...]
+    section: str
+    page: int | None
+    quote_da: str
+    text_en: str
+    indexed: str
+    concepts: frozenset[str] = frozenset()
+
+
+def load_passages(conn: sqlite3.Connection) -> list[Passage]:
+    """Every claim, Bilag 2 finding and box bullet of the build, in the review's order."""
+    return _claims(conn) + _findings(conn) + _boxes(conn)
+
+
+def _claims(conn: sqlite3.Connection) -> list[Passage]:
+    cites: dict[str, list[int]] = defaultdict(list)
+    for r in conn.execute(
+        "select ci.claim_id, ci.ref from citations ci join studies s on s.ref = ci.ref "
+        "order by ci.claim_id, ci.position"
+    ):
+        cites[r["claim_id"]].append(r["ref"])
+    expansions: dict[str, list[str]] = defaultdict(list)
+    for r in conn.execute("select claim_id, text from claim_expansions order by rowid"):
+        expansions[r["claim_id"]].append(r["text"])
+    terms = _concept_terms(conn)
+    coded: dict[str, list[str]] = defaultdict(list)
+    for r in conn.execute("select claim_id, concept_id from claim_concepts"):
+        coded[r["claim_id"]].append(r["concept_id"])
+    out = []
+    for r in conn.execute(
+        "select claim_id, section, page, sentence_da, text_en from claims "
+        "order by chapter, source_line, claim_id"
+    ):
+        cid = r["claim_id"]
+        indexed = " ".join(
+            [r["sentence_da"], r["text_en"], *expansions[cid], *(terms[c] for c in coded[cid])]
+        )
+        out.append(
+            Passage(
+                cid,
+                "claim",
+                tuple(cites[cid]),
+                r["section"],
+                r["page"],
+                r["sentence_da"],
+                r["text_en"],
+                indexed,
+                frozenset(coded[cid]),
+            )
+        )
+    return out
+
+
+def _concept_terms(conn: sqlite3.Connection) -> dict[str, str]:
+    """concept id → its labels and synonyms, Danish and English, as one text."""
+    out = {}
+    for c in conn.execute("select id, label_da, label_en, synonyms_da, synonyms_en from concepts"):
+        synonyms = [s for col in ("synonyms_da", "synonyms_en") for s in _list(c[col])]
+        out[c["id"]] = " ".join([c["label_da"], c["label_en"], *synonyms])
+    return out
+
+
+def _list(value) -> list[str]:
+    if isinstance(value, list):
+        return value
+    return json.loads(value) if value else []
+
+
+def _findings(conn: sqlite3.Connection) -> list[Passage]:
+    return [
+        Passage(
+            r["finding_id"],
+            "finding",
+            (r["ref"],),
+            "Bilag 2",
+            None,
+            r["text_da"],
+            r["text_en"],
+            f"{r['text_da']} {r['text_en']}",
+        )
+        for r in conn.execute(
+            "select finding_id, ref, text_da, text_en from findings order by ref, seq"
+        )
+    ]
+
+
+def _boxes(conn: sqlite3.Connection) -> list[Passage]:
+    out = []
+    for r in conn.execute(
+        "select section, page, key_findings_da from sections "
+        "where coalesce(key_findings_da, '') != '' order by chapter, source_line"
+    ):
+        bullets = [b.strip(" -\t") for b in r["key_findings_da"].splitlines() if b.strip(" -\t")]
+        for n, text in enumerate(bullets, 1):
+            out.append(
+                Passage(
+                    f"box:{r['section']}-{n}", "box", (), r["section"], r["page"], text, "", text
+                )
+            )
+    return out

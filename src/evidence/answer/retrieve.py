@@ -1,0 +1,306 @@
+"""Question → studies, through the passages that answer it: analyse → index → score → select.
+
+1. **Facets** (evidence.answer.facets): country, design and years become filters and leave the
+   text; service-area and direction words stay in it.
+2. **Question words** (evidence.answer.analyse): each content word with its stems and compound
+   parts; a word the passages never use is looked up as a typo of one they do (rapidfuzz ratio ≥
+   80, five letters or more). Each word weighs its idf; one held by more than `GENERIC_SHARE` of
+   the passages ("tværfagligt", "samarbejde", "citizen") weighs `GENERIC_WEIGHT` of that; a word
+   no passage holds weighs by how rare it is in everyday Danish or English (wordfreq's Zipf
+   scale): "overvejer" (4.5) weighs little, "løntillæg" (0) or "Icelandic" (3.3) a lot, so that a
+   question about something the review does not cover is not answered from its common words.
+3. **Score**: BM25 (evidence.answer.bm25) over every passage (evidence.answer.passages).
+4. **Covered or not**: the best passage must hold `MIN_COVER` of the question's weight; otherwise
+   the answer is `not_covered` with no study (the nearest topics are suggested instead).
+5. **Select**: the best claim, and the claims scoring `RATIO` of it or more (at most
+   `MAX_CLAIMS`), if they share a concept with the best one or score `FREE` of it; a Bilag 2
+   finding adds its study when it scores as high as the best passage, and otherwise strengthens
+   a study already chosen. A precise thesaurus match (evidence.answer.resolve, score ≥
+   `PRECISE`) adds every study the review cites for that concept.
+6. **Filter**: the facets; a service area only when the best passage does not itself use the
+   word, and not when it would leave nothing. "Både X og Y" / "both X and Y" asks for the overlap.
+
+The constants were set on the development split of tests/questions_dev.yml only; the test split
+is never used to set them (bench/quality.py reports both).
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+import numpy as np
+from rapidfuzz import fuzz, process
+from wordfreq import zipf_frequency
+
+from evidence.answer.analyse import ARTICLES, RELATIONS, Analyser, is_content, words
+from evidence.answer.bm25 import BM25Index, QueryWord
+from evidence.answer.facets import Facets, read_facets
+from evidence.answer.passages import Passage, load_passages
+
+RATIO = 0.5  # a claim within this share of the best claim's score is part of the answer
+MAX_CLAIMS = 6
+FREE = 0.8  # a claim on other concepts than the best one's must score this share of it
+FINDING_WEIGHT = 0.8  # a Bilag 2 finding's score counts this much against the claims'
+MIN_COVER = 0.35  # share of the question's weight the best passage must hold
+GENERIC_SHARE, GENERIC_WEIGHT = 0.06, 0.6
+UNKNOWN = 3.0  # weight of a word no passage holds, per Zipf point below ZIPF_COMMON
+ZIPF_COMMON = 5.0
+UNKNOWN_MIN = 0.0  # Zipf points every unknown word weighs at least
+TYPO_MIN, TYPO_MIN_LEN = 80, 5
+PRECISE = 90.0
+RANK_MAX = 500  # passages read in order of score (selection stops long before)
+QUERY_CACHE = 50_000  # question words whose terms and weight are remembered (data only)
+RELATION_WEIGHT = 0.5  # a relation term's weight in the coverage test, as a share of its idf
+WHO_WEIGHT = 1.5  # chapter 7 (6) against chapter 6 (7) for a question about staff (citizens)
+BOTH = re.compile(r"\b(?:both|både)\b(.+?)\b(?:and|og)\b(.+)", re.IGNORECASE)
+
+
+@dataclass
+class Retrieval:
+    """What retrieval found. `studies`: ref → score (best first); `passages`: ref → the passages
+    that speak for it with their scores; `boxes`: matched "Centrale fund" bullets; `coverage`:
+    "covered" | "not_covered" | "facets_only"; `cover`: 0–1 (step 4)."""
+
+    question: str
+    facets: Facets
+    query: list[QueryWord] = field(default_factory=list)
+    studies: dict[int, float] = field(default_factory=dict)
+    passages: dict[int, list[tuple[Passage, float]]] = field(default_factory=dict)
+    boxes: list[tuple[Passage, float]] = field(default_factory=list)
+    coverage: str = "not_covered"
+    cover: float = 0.0
+    concepts: list[str] = field(default_factory=list)  # of the chosen claims, most weight first
+
+
+class PassageIndex:
+    """Every passage of one build, analysed and indexed once (evidence.answer.ask caches it)."""
+
+    def __init__(self, passages: list[Passage], studies: dict[int, dict]):
+        self.passages = passages
+        self.studies = studies  # ref → {countries, service_areas, methods, year}
+        plain = Analyser()
+        vocabulary = frozenset(t for p in passages for t in plain.terms(p.indexed, split=False))
+        self.analyser = Analyser(vocabulary)
+        counts = [Counter(self.analyser.terms(p.indexed)) for p in passages]
+        self.bm25 = BM25Index(counts)
+        self.terms_of = [frozenset(c) for c in counts]
+        self.typo_words = sorted(
+            {w for p in passages for w in words(p.indexed) if len(w) >= TYPO_MIN_LEN}
+        )
+        self._query: dict[str, QueryWord] = {}  # word → its QueryWord, as first worked out
+        self.in_chapter = {  # the passages of the effects chapters (6: citizens, 7: staff)
+            ch: np.array([p.section.startswith(f"{ch}.") for p in passages], dtype=bool)
+            for ch in ("6", "7")
+        }
+        for lang in (
+            "da",
+            "en",
+        ):  # wordfreq reads its word lists on first use: here, not in a request
+            zipf_frequency("og", lang)
+        self.claims_of: dict[str, set[int]] = defaultdict(set)  # concept → passage positions
+        for i, p in enumerate(passages):
+            for c in p.concepts:
+                self.claims_of[c].add(i)
+
+    @classmethod
+    def load(cls, conn: sqlite3.Connection) -> PassageIndex:
+        studies = {
+            r["ref"]: {k: r[k] for k in ("countries", "service_areas", "methods", "year")}
+            for r in conn.execute(
+                "select ref, countries, service_areas, methods, year from studies"
+            )
+        }
+        return cls(load_passages(conn), studies)
+
+    def query_words(self, text: str) -> list[QueryWord]:
+        """The question's content words with their index terms and weights (step 2), and its
+        relation terms ("møder med borgeren" → "mød+med", "med+borger") where passages hold them."""
+        out: list[QueryWord] = []
+        for w in dict.fromkeys(words(text)):
+            if is_content(w):
+                known = self._query.get(w)
+                if known is None:
+                    known = self._query_word(w)
+                    if len(self._query) < QUERY_CACHE:
+                        self._query[w] = known
+                out.append(known)
+        ws = [w for w in words(text) if w not in ARTICLES]
+        for i, w in enumerate(ws):
+            if w in RELATIONS:
+                for t in self.analyser.relation_terms(ws, i):
+                    if t in self.bm25.idf:
+                        out.append(
+                            QueryWord(t, (t,), RELATION_WEIGHT * self.bm25.idf[t], "relation")
+                        )
+        return out
+
+    def _query_word(self, w: str) -> QueryWord:
+        known = self.bm25.idf
+        terms = [t for t in self.analyser.word_terms(w) if t in known]
+        how = ""
+        if not terms:
+            parts = self.analyser.parts(w)
+            terms = [t for p in parts for t in self.analyser.word_terms(p) if t in known]
+            how = "compound " + "+".join(parts) if terms else ""
+        if not terms and len(w) >= TYPO_MIN_LEN:
+            hit = process.extractOne(w, self.typo_words, scorer=fuzz.ratio, score_cutoff=TYPO_MIN)
+            if hit:
+                terms = [t for t in self.analyser.word_terms(hit[0]) if t in known]
+                how = f"typo of {hit[0]}"
+        if not terms:
+            zipf = max(zipf_frequency(w, "da"), zipf_frequency(w, "en"))
+            return QueryWord(w, (), UNKNOWN * max(UNKNOWN_MIN, ZIPF_COMMON - zipf), "unknown")
+        weight = max(known[t] for t in terms)
+        if max(self.bm25.share(t) for t in terms) > GENERIC_SHARE:
+            weight *= GENERIC_WEIGHT
+        return QueryWord(w, tuple(dict.fromkeys(terms)), weight, how)
+
+
+def retrieve(index: PassageIndex, question: str, precise: list[str] | None = None) -> Retrieval:
+    """The studies and passages that answer `question`. `precise`: concept ids the thesaurus
+    resolver matched at `PRECISE` or more, whose whole evidence joins the answer."""
+    both = BOTH.search(question)
+    if both:
+        head = question[: both.start()]
+        a = _retrieve_one(index, head + both.group(1), precise)
+        b = _retrieve_one(index, head + both.group(2), precise)
+        overlap = [r for r in a.studies if r in b.studies]
+        if overlap:
+            a.studies = {r: a.studies[r] + b.studies[r] for r in overlap}
+            a.passages = {r: a.passages.get(r, []) + b.passages.get(r, []) for r in overlap}
+            a.question = question
+            return a
+    return _retrieve_one(index, question, precise)
+
+
+def _retrieve_one(index: PassageIndex, question: str, precise: list[str] | None) -> Retrieval:
+    facets = read_facets(question)
+    out = Retrieval(question, facets, index.query_words(facets.topic()))
+    if not index.query_words(facets.topic(without_areas=True)) and facets.applied():
+        return _facets_only(index, out)
+    return _search(index, out, precise)
+
+
+def _search(index: PassageIndex, out: Retrieval, precise: list[str] | None) -> Retrieval:
+    """Steps 3–6 for a question whose words and facets are read."""
+    facets = out.facets
+    if not out.query:
+        return out
+    scores, per_word = index.bm25.score(out.query)
+    if not scores.any():
+        return out
+    _weigh_chapters(index, scores, facets.who)
+    held = np.flatnonzero(scores)
+    order = held[np.lexsort((held, -scores[held]))][:RANK_MAX]
+    ranked = [(i, float(scores[i])) for i in order.tolist()]
+    best_i, best = ranked[0]
+    total = sum(q.weight for q in out.query) or 1.0
+    out.cover = sum(q.weight for q, v in zip(out.query, per_word, strict=True) if v[best_i]) / total
+    if out.cover < MIN_COVER:  # the nearest topics: the concepts of the best few passages
+        near = [c for i, _ in ranked[:5] for c in sorted(index.passages[i].concepts)]
+        out.concepts = list(dict.fromkeys(near))
+        return out
+    out.coverage = "covered"
+    chosen = _select(index, ranked, best)
+    if precise:
+        _add_concepts(index, chosen, precise, 0.5 * best)
+    _collect(index, out, chosen)
+    _filter(index, out, best_i)
+    return out
+
+
+def _facets_only(index: PassageIndex, out: Retrieval) -> Retrieval:
+    """A question of nothing but facets ("psykiatri", "which studies are from Norway"): the
+    studies with those facets; for an area named in words the review uses ("school"), also the
+    studies its passages cite for it, within the other facets."""
+    f = out.facets
+    out.studies = {r: 0.0 for r, s in sorted(index.studies.items()) if f.keep(s)}
+    out.coverage = "facets_only"
+    if out.query:  # the area words as a topic, within the other facets
+        topic = Retrieval(out.question, read_facets(out.question), out.query)
+        topic.facets.area_words, topic.facets.service_areas = {}, []
+        topical = _search(index, topic, None)
+        for r, score in topical.studies.items():
+            if _keep_but_areas(f, index.studies[r]):
+                out.studies.setdefault(r, score)
+                out.passages[r] = topical.passages.get(r, [])
+    return out
+
+
+def _keep_but_areas(f: Facets, study: dict) -> bool:
+    areas, f.service_areas = f.service_areas, []
+    try:
+        return f.keep(study)
+    finally:
+        f.service_areas = areas
+
+
+def _weigh_chapters(index: PassageIndex, scores: np.ndarray, who: str | None) -> None:
+    """A question about staff only weighs chapter 7 (effects on staff) up and chapter 6 (effects
+    on citizens) down, and the other way round: "medarbejdernes trivsel" is not the citizens'."""
+    if who is None:
+        return
+    up, down = ("7", "6") if who == "staff" else ("6", "7")
+    scores[index.in_chapter[up]] *= WHO_WEIGHT
+    scores[index.in_chapter[down]] /= WHO_WEIGHT
+
+
+def _select(index: PassageIndex, ranked: list[tuple[int, float]], best: float) -> dict[int, float]:
+    """passage position → score, for the passages that make the answer (step 5)."""
+    chosen: dict[int, float] = {}
+    claims = [(i, s) for i, s in ranked if index.passages[i].kind == "claim"]
+    if claims:
+        top, cbest = index.passages[claims[0][0]].concepts, claims[0][1]
+        for i, s in claims:
+            if s < RATIO * cbest or len(chosen) >= MAX_CLAIMS:
+                break
+            if chosen and not index.passages[i].concepts & top and s < FREE * cbest:
+                continue
+            chosen[i] = s
+    refs = {r for i in chosen for r in index.passages[i].refs}
+    for i, s in ranked:
+        p = index.passages[i]
+        if s * FINDING_WEIGHT < RATIO * best:
+            break
+        if p.kind == "box" or (p.kind == "finding" and (p.refs[0] in refs or s >= best)):
+            chosen[i] = s
+    return chosen
+
+
+def _add_concepts(index: PassageIndex, chosen: dict, concepts: list[str], score: float) -> None:
+    for c in concepts:
+        for i in index.claims_of.get(c, ()):
+            chosen.setdefault(i, score)
+
+
+def _collect(index: PassageIndex, out: Retrieval, chosen: dict[int, float]) -> None:
+    weight: dict[str, float] = defaultdict(float)
+    for i, s in sorted(chosen.items(), key=lambda kv: -kv[1]):
+        p = index.passages[i]
+        if p.kind == "box":
+            out.boxes.append((p, s))
+        for ref in p.refs:
+            out.studies[ref] = max(out.studies.get(ref, 0.0), s)
+            out.passages.setdefault(ref, []).append((p, s))
+        for c in p.concepts:
+            weight[c] += s
+    out.studies = dict(sorted(out.studies.items(), key=lambda kv: (-kv[1], kv[0])))
+    out.concepts = sorted(weight, key=lambda c: -weight[c])
+
+
+def _filter(index: PassageIndex, out: Retrieval, best_i: int) -> None:
+    f, best_terms = out.facets, index.terms_of[best_i]
+    f.service_areas = [
+        a
+        for a, ws in f.area_words.items()
+        if not any(set(index.analyser.terms(w)) & best_terms for w in ws)
+    ]
+    kept = {r: s for r, s in out.studies.items() if f.keep(index.studies[r])}
+    if not kept and f.service_areas:  # an area that empties the answer was scene-setting
+        f.service_areas = []
+        kept = {r: s for r, s in out.studies.items() if f.keep(index.studies[r])}
+    out.studies = kept
+    out.passages = {r: ps for r, ps in out.passages.items() if r in kept}

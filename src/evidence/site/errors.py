@@ -1,0 +1,79 @@
+"""Datasette's errors, cheap and in one log line.
+
+Datasette's own handler (datasette.handle_exception) prints every error, a 404 included, as a
+`rich` traceback with the local variables of every frame when `rich` is importable (it is, in a
+development environment: a dependency of schemathesis): ~0.4 s of the event loop the API shares,
+and a screenful of log per mistyped URL. It also answers 500 for the user's own mistakes that
+Datasette raises as a plain DatasetteError (`?_sort=nosuchcol`). This handler replaces it (the
+plugin's `startup` unregisters the default): the same pages and JSON, 400 for a bad request,
+and one log line per error.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import traceback
+
+from datasette.utils import add_cors_headers
+from datasette.utils.asgi import Base400, Response
+from datasette.views.base import DatasetteError
+from markupsafe import Markup
+
+log = logging.getLogger("evidence.site")
+DEFAULT_HANDLER = "datasette.handle_exception"
+
+
+def replace_default_handler() -> None:
+    """Take Datasette's rich-printing handler out of the plugin manager (idempotent)."""
+    from datasette.plugins import pm
+
+    if pm.has_plugin(DEFAULT_HANDLER):
+        pm.unregister(name=DEFAULT_HANDLER)
+
+
+def status_and_message(exception: Exception) -> tuple[int, str, dict, str | None]:
+    """(status, message, extra JSON fields, title) of an exception Datasette raised."""
+    if isinstance(exception, Base400):
+        return exception.status, str(exception.args[0]), {}, None
+    if isinstance(exception, DatasetteError):
+        # Datasette raises its users' mistakes (an unknown sort column, a bad _next) with its
+        # default status 500; a DatasetteError is never a fault of the server.
+        status = 400 if exception.status == 500 else exception.status
+        message = Markup(exception.message) if exception.message_is_html else exception.message
+        return status, message, dict(exception.error_dict), exception.title
+    if isinstance(exception, json.JSONDecodeError):
+        # a JSON-valued parameter (`?_through=`) that is not JSON: Datasette decodes it unguarded
+        return 400, f"A parameter is not valid JSON: {exception}", {}, None
+    return 500, "Internal error; the request was logged.", {}, None
+
+
+def one_line(request, status: int, exception: Exception) -> str:
+    where = ""
+    if status >= 500 and exception.__traceback__ is not None:
+        frame = traceback.extract_tb(exception.__traceback__)[-1]
+        where = f" at {frame.filename}:{frame.lineno}"
+    text = " ".join(str(exception).split())[:300]
+    return f"{request.method} {request.path} -> {status} {type(exception).__name__}: {text}{where}"
+
+
+def error_response(datasette, request, exception):
+    async def inner():
+        status, message, info, title = status_and_message(exception)
+        (log.error if status >= 500 else log.info)(one_line(request, status, exception))
+        info.update({"ok": False, "error": message, "status": status, "title": title})
+        headers: dict[str, str] = {}
+        if datasette.cors:
+            add_cors_headers(headers)
+        if request.path.split("?")[0].endswith(".json"):
+            return Response.json(info, status=status, headers=headers)
+        template = datasette.jinja_env.select_template([f"{status}.html", "error.html"])
+        context = dict(
+            info,
+            urls=datasette.urls,
+            app_css_hash=datasette.app_css_hash(),
+            menu_links=lambda: [],
+        )
+        return Response.html(await template.render_async(context), status=status, headers=headers)
+
+    return inner

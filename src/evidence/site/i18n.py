@@ -1,0 +1,170 @@
+"""Danish and English interface text of the site's own pages (study, concept, gap map, PRISMA).
+
+Labels for codes (countries, methods, stances, …) are not here: they come from the database's
+vocabulary tables. Datasette's own chrome (table pages, facets, the SQL editor) stays English.
+"""
+
+from __future__ import annotations
+
+LANGS = ("da", "en")
+DEFAULT_LANG = "da"
+
+TEXT: dict[str, tuple[str, str]] = {
+    # key: (Danish, English)
+    "skip": ("Spring til indhold", "Skip to content"),
+    "switch": ("English", "Dansk"),
+    "switch_title": ("Read this page in English", "Læs siden på dansk"),
+    "home": ("Forside", "Home"),
+    "map": ("Evidenskort", "Evidence-gap map"),
+    "prisma": ("Søgning og screening (PRISMA)", "Search and screening (PRISMA)"),
+    "study": ("Studie", "Study"),
+    "studies": ("Studier", "Studies"),
+    "concept": ("Begreb", "Concept"),
+    "concepts": ("Begreber", "Concepts"),
+    "authors": ("Forfattere", "Authors"),
+    "year": ("År", "Year"),
+    "title": ("Titel", "Title"),
+    "venue": ("Udgivet i / af", "Published in / by"),
+    "publication_type": ("Publikationstype", "Publication type"),
+    "country": ("Land", "Country"),
+    "countries": ("Lande", "Countries"),
+    "service_area": ("Serviceområde", "Service area"),
+    "service_areas": ("Serviceområder", "Service areas"),
+    "method": ("Metode / design", "Method / design"),
+    "methods": ("Metoder / design", "Methods / designs"),
+    "dimension": ("Dimension", "Dimension"),
+    "stance": ("Holdning", "Stance"),
+    "not_reported": ("Ikke oplyst", "Not reported"),
+    "findings": ("Hovedfund (Bilag 2)", "Main findings (Bilag 2)"),
+    "cited_by": (
+        "Rapportens sætninger, der henviser til studiet, efter begreb",
+        "The review's sentences that cite this study, by concept",
+    ),
+    "no_concept": ("Uden begreb", "No concept"),
+    "section": ("afsnit", "section"),
+    "page": ("side", "page"),
+    "reference": ("Reference", "Reference"),
+    "no_reference": (
+        "Rapportens litteraturliste har ingen egen post for studiet.",
+        "The review's bibliography has no entry of its own for this study.",
+    ),
+    "download": ("Hent", "Download"),
+    "same_data": ("Samme data", "The same data"),
+    "api_note": (
+        "JSON-API (når sitet kører med evidence serve)",
+        "JSON API (when served with evidence serve)",
+    ),
+    "outcomes": ("Kvantitative resultater", "Quantitative results"),
+    "audit": ("Revision: uoverensstemmelser i rapporten", "Audit: the review's inconsistencies"),
+    "definition": ("Definition", "Definition"),
+    "broader": ("Bredere begreb", "Broader concept"),
+    "narrower": ("Snævrere begreber", "Narrower concepts"),
+    "profile": ("Evidensprofil", "Evidence profile"),
+    "n_studies": ("Antal studier", "Number of studies"),
+    "n_claims": ("Antal sætninger i rapporten", "Sentences in the review"),
+    "n_danish": ("Danske studier", "Danish studies"),
+    "extent": ("Evidensens omfang (vores opsummering)", "Extent of evidence (our summary)"),
+    "extent_rule": (
+        "Reglen: <strong>bred</strong> = mindst 5 studier, mindst 2 designs og mindst 75 % af de "
+        "studier, der tager stilling, peger samme vej; <strong>nogen</strong> = mindst 3 studier; "
+        "<strong>begrænset</strong> = 1–2 studier; <strong>ingen</strong> = 0. Antallet af danske "
+        "studier vises ved siden af.",
+        "The rule: <strong>broad</strong> = at least 5 studies, at least 2 designs and at least 75% "
+        "of the studies that take a position pointing the same way; <strong>some</strong> = at "
+        "least 3 studies; <strong>limited</strong> = 1–2 studies; <strong>none</strong> = 0. The "
+        "number of Danish studies is shown beside it.",
+    ),
+    "extent_caveat": (
+        "Dette er evidens' opsummering af rapportens henvisninger, ikke rapportens egen vurdering. "
+        "Rapporten har ikke vurderet studiernes kvalitet (ingen kvalitetsvurdering), så omfanget "
+        "siger intet om, hvor stærk evidensen er.",
+        "This is evidens' summary of the review's citations, not the review's appraisal. The review "
+        "did no quality appraisal of its studies, so the extent says nothing about how strong the "
+        "evidence is.",
+    ),
+    "extent_broad": ("bred", "broad"),
+    "extent_some": ("nogen", "some"),
+    "extent_limited": ("begrænset", "limited"),
+    "extent_none": ("ingen", "none"),
+    "consistency": ("Samstemmighed", "Consistency"),
+    "studies_quotes": (
+        "Studierne og rapportens sætninger",
+        "The studies and the review's sentences",
+    ),
+    "handbook": (
+        "Håndbogens råd (praksisvejledning, ikke evidens)",
+        "The handbook's advice (practice guidance, not evidence)",
+    ),
+    "brief": ("Notat om begrebet", "Brief on the concept"),
+    "none": ("Ingen", "None"),
+    "map_intro": (
+        "Hver boble er et felt i kortet: størrelsen er antallet af studier, rapporten henviser til, "
+        "farverne deres holdning. Vælg en boble for at se studierne og rapportens sætninger. "
+        "Filtrene gælder studierne; visningen gemmes i adressen, så den kan deles og citeres.",
+        "Each bubble is a cell of the map: its size is the number of studies the review cites, its "
+        "colours their stance. Choose a bubble to list the studies and the review's sentences. The "
+        "filters apply to the studies; the view is kept in the address, so it can be shared and cited.",
+    ),
+    "rows": ("Rækker", "Rows"),
+    "cols": ("Kolonner", "Columns"),
+    "by_concept": ("Begreber (efter dimension)", "Concepts (by dimension)"),
+    "by_dimension": ("Dimensioner", "Dimensions"),
+    "combine": ("Kombinér filtre med", "Combine filters with"),
+    "and": ("OG (alle)", "AND (all)"),
+    "or": ("ELLER (mindst ét)", "OR (any)"),
+    "any": ("alle", "any"),
+    "year_from": ("Fra år", "From year"),
+    "year_to": ("Til år", "To year"),
+    "as_numbers": ("Vis som tal (tabel)", "Show as numbers (table)"),
+    "reset": ("Nulstil", "Reset"),
+    "download_html": ("Hent som HTML (virker offline)", "Download as HTML (works offline)"),
+    "cell_hint": (
+        "Vælg et felt i kortet for at se studierne.",
+        "Choose a cell of the map to list its studies.",
+    ),
+    "legend": ("Forklaring", "Legend"),
+    "legend_size": (
+        "boblens størrelse: antal studier; farverne: deres holdning",
+        "bubble size: number of studies; colours: their stance",
+    ),
+    "version": ("Datasæt-version", "Dataset version"),
+    "cite": ("Sådan citerer du", "How to cite"),
+    "filters": ("Filtre", "Filters"),
+    "offline_note": (
+        "Gemt udgave af evidenskortet (virker uden net).",
+        "Saved copy of the evidence-gap map (works offline).",
+    ),
+    "search": ("Søgestrategi", "Search strategy"),
+    "criteria": ("Inklusions- og eksklusionskriterier", "Inclusion and exclusion criteria"),
+    "include": ("Inkluderet", "Included"),
+    "exclude": ("Ekskluderet", "Excluded"),
+    "databases": ("Databaser", "Databases"),
+    "period": ("Periode", "Period"),
+    "languages": ("Sprog", "Languages"),
+    "search_terms": ("Søgeord", "Search terms"),
+    "websites": ("Hjemmesider", "Websites"),
+    "stage": ("Trin", "Stage"),
+    "flow_table": ("Tallene som tabel", "The numbers as a table"),
+    "audit_note": ("Revisionens note", "The audit's note"),
+    "prisma_intro": (
+        "PRISMA 2020-flowdiagram tegnet ud fra rapportens egne tal (data/review.yml). "
+        "Tallene gengives som trykt, ikke rettet.",
+        "PRISMA 2020 flow diagram drawn from the review's own numbers (data/review.yml). "
+        "The numbers are shown as printed, not corrected.",
+    ),
+    "not_found": ("Findes ikke", "Not found"),
+    "chrome_note": (
+        "Datasettes egne sider (tabeller, facetter, SQL) er på engelsk.",
+        "Datasette's own pages (tables, facets, SQL) are in English.",
+    ),
+}
+
+
+def lang_of(request) -> str:
+    value = request.args.get("lang", DEFAULT_LANG) if request is not None else DEFAULT_LANG
+    return value if value in LANGS else DEFAULT_LANG
+
+
+def texts(lang: str) -> dict[str, str]:
+    i = LANGS.index(lang)
+    return {key: pair[i] for key, pair in TEXT.items()}

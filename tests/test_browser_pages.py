@@ -1,0 +1,204 @@
+# ruff: noqa: F811  (the browser fixtures are imported from test_browser and used as arguments)
+"""The site's own pages in a real browser (Debian's chromium, Playwright): the gap map's clicks and
+filters, keyboard use, the language switch, the offline file from file:// with the network blocked,
+and axe-core (from the npm registry, `make axe`) on every page type: no serious or critical violation.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from test_browser import ARGS, CHROMIUM, browser, page  # noqa: F401  (shared browser fixtures)
+
+from evidence.settings import ROOT
+
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+pytestmark = pytest.mark.browser
+
+PAGE_TYPES = [
+    "/",
+    "/evidence/studies",
+    "/evidence/studies/924",
+    "/evidence/studies_for_concept?concept=single-contact-person",
+    "/study/924",
+    "/study/924?lang=en",
+    "/concept/single-contact-person",
+    "/concept/single-contact-person?lang=en",
+    "/map",
+    "/map?lang=en&cols=method&cell=single-contact-person~case_studies",
+    "/prisma",
+]
+
+
+@pytest.fixture(scope="module")
+def db(evidence_db):
+    conn = sqlite3.connect(f"file:{evidence_db}?mode=ro", uri=True)
+    yield conn
+    conn.close()
+
+
+def cell_refs(db, concept: str, column: str, code: str) -> list[str]:
+    join = {
+        "country": "study_countries",
+        "service_area": "study_service_areas",
+        "method": "study_methods",
+    }[column]
+    rows = db.execute(
+        f"select distinct e.ref from concept_evidence e join {join} j on j.ref = e.ref "
+        "where e.concept_id = ? and j.code = ? order by e.ref",
+        [concept, code],
+    )
+    return [str(r[0]) for r in rows]
+
+
+def axe_violations(page) -> list[dict]:
+    if not AXE.exists():
+        pytest.fail(f"{AXE} is missing: run `make axe` (axe-core from the npm registry)")
+    page.add_script_tag(path=str(AXE))
+    return page.evaluate(
+        """async () => (await axe.run(document, {resultTypes: ['violations']})).violations
+             .filter(v => v.impact === 'serious' || v.impact === 'critical')
+             .map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 5)}))"""
+    )
+
+
+@pytest.mark.parametrize("path", PAGE_TYPES)
+def test_axe_finds_no_serious_violation(page, site_url, path):
+    page.goto(site_url + path)
+    page.wait_for_load_state("load")
+    assert axe_violations(page) == []
+
+
+def test_map_click_lists_the_cells_studies(page, site_url, db):
+    page.goto(site_url + "/map")
+    button = page.locator("button[data-cell='single-contact-person~DK']")
+    expected = cell_refs(db, "single-contact-person", "country", "DK")
+    assert button.locator(".evidens-n").inner_text() == str(len(expected))
+    button.click()
+    page.wait_for_url("**cell=single-contact-person%7EDK**")
+    listed = page.locator("#evidens-map-cell li[data-ref]").evaluate_all(
+        "els => els.map(e => e.dataset.ref)"
+    )
+    assert listed == expected and {"631", "751", "924"} <= set(listed)
+    assert page.locator("#evidens-cell-heading").evaluate("e => e === document.activeElement")
+    page.locator("#evidens-map-cell li[data-ref='924'] a").click()
+    page.wait_for_url("**/study/924")
+    assert "Holm-Petersen" in page.locator("h1").inner_text()
+
+
+def test_map_filters_combine_and_stay_in_the_url(page, site_url, db):
+    page.goto(site_url + "/map?cols=method")
+    page.select_option("#m-country", "DK")
+    page.wait_for_url("**country=DK**")
+    concept = "single-contact-person"
+    dk = set(cell_refs(db, concept, "country", "DK"))
+    interviews = set(cell_refs(db, concept, "method", "qualitative_interviews"))
+    n = page.locator(f"button[data-cell='{concept}~qualitative_interviews'] .evidens-n")
+    assert n.inner_text() == str(len(dk & interviews))
+    page.select_option("#m-service_area", "health")
+    page.select_option("#m-op", "or")
+    page.wait_for_url("**op=or**")
+    health = set(cell_refs(db, concept, "service_area", "health"))
+    assert n.inner_text() == str(len((dk | health) & interviews))
+    page.reload()  # the state is read back from the address
+    assert (
+        page.locator("#m-op").input_value() == "or"
+        and page.locator("#m-country").input_value() == "DK"
+    )
+    assert n.inner_text() == str(len((dk | health) & interviews))
+
+
+def test_map_has_a_not_reported_column_and_a_numbers_view(page, site_url, db):
+    page.goto(site_url + "/map?cols=method&lang=en")
+    assert page.locator("table.evidens-grid thead th").last.inner_text() == "Not reported"
+    no_method = db.execute(
+        "select count(*) from studies where methods = '[]' or methods is null"
+    ).fetchone()[0]
+    assert no_method > 0
+    assert page.locator("button[data-cell$='~_none']").count() > 0
+    page.check("#m-view")
+    page.wait_for_url("**view=numbers**")
+    text = page.locator(
+        "button[data-cell='single-contact-person~case_studies'] .evidens-n"
+    ).inner_text()
+    assert "studies" in text or "study" in text
+
+
+def test_keyboard_only(page, site_url):
+    page.goto(site_url + "/map")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "evidens-skip"
+    page.keyboard.press("Enter")
+    page.locator("button[data-cell='single-contact-person~DK']").focus()
+    page.keyboard.press("Enter")
+    assert page.locator("#evidens-cell-heading").evaluate("e => e === document.activeElement")
+    assert page.locator("#evidens-map-cell li[data-ref]").count() > 0
+
+
+def test_language_switch(page, site_url):
+    page.goto(site_url + "/study/924")
+    assert page.locator("html").get_attribute("lang") == "da"
+    assert page.locator("h2#findings").inner_text() == "Hovedfund (Bilag 2)"
+    page.get_by_role("link", name="English").click()
+    page.wait_for_url("**/study/924?lang=en")
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.locator("h2#findings").inner_text() == "Main findings (Bilag 2)"
+    page.get_by_role("link", name="Evidence-gap map").click()
+    page.wait_for_url("**/map?lang=en")
+    assert page.locator("table.evidens-grid thead th").nth(1).inner_text() == "Denmark"
+
+
+def test_landing_to_study_concept_and_cell_in_two_clicks(page, site_url):
+    page.goto(site_url + "/")
+    page.locator("summary", has_text="Every study").click()
+    page.get_by_role("link", name="Holm-Petersen, C., m.fl. (2021)").click()
+    page.wait_for_url("**/study/924")
+    page.goto(site_url + "/")
+    page.get_by_role("link", name="Evidenskort · Evidence-gap map").click()
+    page.locator("button[data-cell='single-contact-person~DK']").click()
+    assert page.locator("#evidens-map-cell li[data-ref]").count() > 0
+    page.get_by_role("link", name="Én kontaktperson").first.click()
+    page.wait_for_url("**/concept/single-contact-person")
+
+
+def test_offline_file_works_from_disk_with_the_network_blocked(browser, site_url, tmp_path, db):  # noqa: F811
+    context = browser.new_context(accept_downloads=True)
+    page = context.new_page()
+    page.goto(site_url + "/map?lang=en&cols=country&stance=supports")
+    with page.expect_download() as info:
+        page.locator("#evidens-map-download").click()
+    saved = Path(tmp_path) / "map.html"
+    info.value.save_as(saved)
+    context.close()
+
+    offline = browser.new_context(offline=True)
+    requests: list[str] = []
+    offline.route(
+        "**/*",
+        lambda route: (
+            requests.append(route.request.url),
+            route.continue_() if route.request.url.startswith("file:") else route.abort(),
+        ),
+    )
+    page = offline.new_page()
+    page.goto(saved.as_uri())
+    assert page.locator("#m-stance").input_value() == "supports"
+    button = page.locator("button[data-cell='single-contact-person~DK']")
+    button.click()
+    listed = page.locator("#evidens-map-cell li[data-ref]").evaluate_all(
+        "els => els.map(e => e.dataset.ref)"
+    )
+    supports = {
+        str(r[0])
+        for r in db.execute(
+            "select e.ref from concept_evidence e join study_countries j on j.ref = e.ref "
+            "where e.concept_id = 'single-contact-person' and j.code = 'DK' and e.stance = 'supports'"
+        )
+    }
+    assert set(listed) == supports and listed
+    assert all(u.startswith("file:") for u in requests)
+    assert "Hjelmar" in page.locator("main").inner_text()
+    assert axe_violations(page) == []
+    offline.close()

@@ -1,0 +1,224 @@
+"""The site's own pages in process (`ds.client`): study, concept, gap map (and offline file), PRISMA.
+
+Expected values come from the real data: the built database's views (so the coding work's stances
+are followed, not copied) and the review's printed numbers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import json
+import re
+import sqlite3
+
+import pytest
+from markupsafe import escape
+
+
+def get(site, path: str, **params):
+    return asyncio.run(site.client.get(path, params=params or None))
+
+
+def local_links(page: str) -> set[str]:
+    return {
+        html.unescape(h)
+        for h in re.findall(r'(?:href|src)="(/[^"]*)"', page)
+        if not h.startswith("/api/")
+    }
+
+
+@pytest.fixture(scope="module")
+def db(evidence_db):
+    conn = sqlite3.connect(f"file:{evidence_db}?mode=ro", uri=True)
+    conn.row_factory = sqlite3.Row
+    yield conn
+    conn.close()
+
+
+def test_study_page_shows_labels_not_codes(site):
+    r = get(site, "/study/924", lang="en")
+    assert r.status_code == 200
+    page = r.text
+    assert '<html lang="en">' in page and 'href="#main"' in page and 'id="main"' in page
+    assert "Holm-Petersen, C., m.fl. (2021)" in page
+    assert "<dd>Denmark</dd>" in page and "<dd>Social services</dd>" in page
+    assert "Survey, Case studies, Qualitative interviews" in page
+    assert "qualitative_interviews" not in page and "<dd>DK</dd>" not in page
+    da = get(site, "/study/924").text
+    assert '<html lang="da">' in da and "<dd>Danmark</dd>" in da and "<dd>Socialområdet</dd>" in da
+
+
+def test_study_page_findings_and_sentences_by_concept(site, db):
+    page = get(site, "/study/924").text
+    for f in db.execute("select text_da from findings where ref = 924"):
+        assert html.escape(f["text_da"], quote=False) in page
+    stances = db.execute(
+        "select k.label_da, e.stance, s.label_da as stance_da from concept_evidence e "
+        "join concepts k on k.id = e.concept_id join stances s on s.code = e.stance where e.ref = 924"
+    ).fetchall()
+    assert len(stances) >= 10
+    for row in stances:
+        heading = re.search(
+            re.escape(str(escape(row["label_da"])))
+            + r'</a>\s*<span class="evidens-stance evidens-stance-(\w+)">([^<]+)<',
+            page,
+        )
+        assert heading, row["label_da"]
+        assert heading.group(1) == row["stance"] and heading.group(2) == row["stance_da"]
+
+
+def test_study_page_links_work(site):
+    page = get(site, "/study/924").text
+    links = local_links(page)
+    assert "/study/924.ris" in links and "/evidence/studies/924.csv" in links
+    for link in sorted(links):
+        if link.startswith("/-/static") or link.startswith("/static"):
+            continue
+        assert get(site, link).status_code == 200, link
+
+
+def test_study_reference_as_ris_and_bibtex(site):
+    ris = get(site, "/study/924.ris")
+    assert ris.status_code == 200 and "attachment" in ris.headers["content-disposition"]
+    assert "TY  - RPRT" in ris.text and "PY  - 2021" in ris.text and "Holm-Petersen" in ris.text
+    bib = get(site, "/study/924.bib").text
+    assert bib.startswith("@") and "2021" in bib and "Holm-Petersen" in bib
+
+
+@pytest.mark.parametrize(
+    "path", ["/study/9999", "/study/x", "/study/9999.ris", "/concept/no-such-concept"]
+)
+def test_unknown_study_or_concept_is_an_html_404(site, path):
+    r = get(site, path)
+    assert r.status_code == 404 and "text/html" in r.headers["content-type"]
+
+
+def test_concept_page_profile_and_studies(site, db):
+    r = get(site, "/concept/single-contact-person", lang="en")
+    assert r.status_code == 200
+    page = r.text
+    expected = db.execute(
+        "select ref, stance from concept_evidence where concept_id = 'single-contact-person'"
+    ).fetchall()
+    assert {631, 751, 924} <= {e["ref"] for e in expected}
+    for e in expected:
+        assert f'href="/study/{e["ref"]}?lang=en"' in page
+    assert f"<dt>Number of studies</dt><dd>{len(expected)}</dd>" in page
+    assert "did no quality appraisal" in page and "not the review&#39;s appraisal" in page
+    assert "The rule:" in page
+    assert "/api/concepts/single-contact-person/brief?format=html" in page
+
+
+def test_concept_page_follows_the_database_stances(site, db):
+    for cid in [r["id"] for r in db.execute("select id from concepts order by id limit 12")]:
+        page = get(site, f"/concept/{cid}").text
+        shown = re.findall(
+            r'href="/study/(\d+)">[^<]*</a> <span class="evidens-ref">[^<]*</span>\s*<span class="evidens-stance evidens-stance-(\w+)"',
+            page,
+        )
+        expected = {
+            (str(r["ref"]), r["stance"])
+            for r in db.execute(
+                "select ref, stance from concept_evidence where concept_id = ?", [cid]
+            )
+        }
+        assert set(shown) == expected, cid
+
+
+def test_extent_rule():
+    from evidence.site.pagedata import consistency_of, extent
+
+    assert extent(0, 0, None) == "none"
+    assert extent(2, 2, 1.0) == "limited"
+    assert extent(5, 1, 1.0) == "some"
+    assert extent(5, 2, 0.7) == "some"
+    assert extent(5, 2, 0.8) == "broad"
+    assert consistency_of(["supports", "supports", "contradicts", "mentions"]) == pytest.approx(
+        2 / 3
+    )
+    assert consistency_of(["mentions"]) is None
+
+
+def map_data(page: str) -> dict:
+    raw = re.search(
+        r'<script type="application/json" id="evidens-map-data">(.*?)</script>', page, re.S
+    ).group(1)
+    return json.loads(raw)
+
+
+def test_map_page_carries_the_database(site, db):
+    r = get(site, "/map", lang="en", cols="method", country="DK")
+    assert r.status_code == 200
+    data = map_data(r.text)
+    assert (
+        len(data["evidence"]) == db.execute("select count(*) from concept_evidence").fetchone()[0]
+    )
+    assert (
+        len(data["studies"]) == 55
+        and len(data["concepts"]) == db.execute("select count(*) from concepts").fetchone()[0]
+    )
+    assert data["labels"]["country"]["DK"] == {"da": "Danmark", "en": "Denmark"}
+    assert data["site"]["lang"] == "en"
+    assert 'href="/map.html?lang=en&amp;cols=method&amp;country=DK"' in r.text
+    assert "Not reported" in json.dumps(data["text"])
+
+
+def test_offline_map_file_is_self_contained(site):
+    r = get(site, "/map.html", lang="en", cols="service_area")
+    assert (
+        r.status_code == 200
+        and r.headers["content-disposition"] == 'attachment; filename="evidens-gap-map.html"'
+    )
+    page = r.text
+    assert "<script src" not in page and 'rel="stylesheet"' not in page and "@import" not in page
+    assert "evidens-map-grid" in page and "function studyPasses" in page
+    assert "cols=service_area" in page and "Hjelmar, U., Ibsen, J. T." in page
+    version = get(site, "/evidence/meta/dataset_version.json", _shape="object").json()[
+        "dataset_version"
+    ]["value"]
+    assert version in page
+    assert map_data(page)["site"]["study"] == "http://localhost/study/"
+
+
+def test_prisma_page(site):
+    r = get(site, "/prisma", lang="en")
+    assert r.status_code == 200
+    svg = re.search(r'<svg viewBox="0 0 640.*?</svg>', r.text, re.S).group(0)
+    for n in ("499", "319", "124", "180", "55"):
+        assert f"(n = {n})" in svg
+    assert "180 − 124 = 56" in svg and "but the review includes 55" in svg
+    assert "The screening numbers do not add up" in r.text
+    assert "NORA" in r.text and "Borgere med komplekse behov" in r.text
+
+
+def test_pages_work_mounted_under_browse(evidence_db):
+    from fastapi.testclient import TestClient
+
+    from evidence.site.serve import create_app
+
+    with TestClient(create_app(evidence_db)) as client:
+        for path in (
+            "/browse/study/924",
+            "/browse/concept/single-contact-person",
+            "/browse/map",
+            "/browse/prisma",
+        ):
+            r = client.get(path)
+            assert r.status_code == 200, path
+            links = local_links(r.text)
+            assert links and all(link.startswith("/browse/") for link in links), path
+            assert not any(link.startswith("/browse/browse/") for link in links)
+        assert client.get("/browse/study/924?lang=en").text.count('href="/browse/concept/') >= 10
+
+
+def test_map_rows_put_narrower_concepts_under_their_broader(site, db):
+    concepts = map_data(get(site, "/map").text)["concepts"]
+    ids = [c[0] for c in concepts]
+    assert sorted(ids) == sorted(r[0] for r in db.execute("select id from concepts"))
+    position = {cid: i for i, cid in enumerate(ids)}
+    nested = [c for c in concepts if c[5] > 0]
+    assert nested
+    for c in nested:
+        assert position[c[4]] < position[c[0]]
+    assert concepts[position["single-contact-person"]][5] == 1  # under organisational-models
