@@ -198,6 +198,6 @@ def test_the_site_names_the_public_url(served):
     toggle = r.json()["facet_results"]["stance"]["results"][0]["toggle_url"]
     assert toggle.startswith(public("/browse/evidence/claims.json?"))
     r = served.get("/browse/evidence/studies.xlsx", params={"_size": "max"})
-    provenance = dict(list(load_workbook(io.BytesIO(r.content))["kilde"].values)[1:])
+    provenance = dict(list(load_workbook(io.BytesIO(r.content))["about"].values)[1:])
     assert provenance["url"] == public("/browse/evidence/studies.xlsx?_size=max")
     assert_no_host(r)
