@@ -653,3 +653,12 @@ def test_a_long_cell_under_the_limit_builds(data_copy, tmp_path):
     db = build_database(data_copy, tmp_path / "evidence.db")
     stored = sqlite3.connect(db).execute("select max(length(text_en)) from claims").fetchone()[0]
     assert stored == len(long.strip())
+
+
+def test_audit_names_a_broken_review_yml(data_copy, capsys):
+    path = data_copy / "review.yml"
+    old = path.read_text(encoding="utf-8")
+    path.write_text(old + "\n\tbad: tab\n", encoding="utf-8")
+    assert main(["--data", str(data_copy), "audit"]) == 1
+    err = capsys.readouterr().err
+    assert f"data/review.yml:{old.count(chr(10)) + 2}:1: is not valid YAML" in err

@@ -12,9 +12,9 @@ from collections import defaultdict
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-import yaml
 from rapidfuzz import fuzz
 
+from evidence.dataset.schema import load_yaml
 from evidence.dataset.validate import load_dataset
 
 NUMBER_WORDS = {"et": 1, "én": 1, "ét": 1, "to": 2, "tre": 3, "fire": 4, "fem": 5}
@@ -278,11 +278,7 @@ def audit_review(data_dir: Path, tables: dict[str, list[dict]] | None = None) ->
     if tables is None:
         loaded, _ = load_dataset(data_dir)  # the audit reads data that does not validate, too
         tables = {name: [row for _, row in rows] for name, rows in loaded.items()}
-    review = (
-        yaml.safe_load((data_dir / "review.yml").read_text(encoding="utf-8"))
-        if (data_dir / "review.yml").exists()
-        else {}
-    )
+    review = load_yaml(data_dir, "review.yml") if (data_dir / "review.yml").exists() else {}
     vocab_labels = {"Rammer og mål", "Roller og viden", "Virkninger"}
     return (
         cited_not_included(tables)
