@@ -117,8 +117,8 @@ class Understanding(SQLModel):
 class Answer(SQLModel):
     query: str
     coverage: Literal["covered", "not_covered", "facets_only", "concept"] = Field(
-        description="covered: passages answer it; not_covered: the review does not speak to it "
-        "(no studies, see suggestions); facets_only: only a facet was asked (e.g. a country); "
+        description="covered: passages answer it; not_covered: the review does not speak to it, or no "
+        "study has the question's facets (no studies; see suggestions and filters_applied); facets_only: only a facet was asked (e.g. a country); "
         "concept: a concept id was given."
     )
     concepts: list[ConceptMatch]
