@@ -217,12 +217,14 @@
     });
   }
   function readForm() {
+    var axes = state.rows + "|" + state.cols;
     KEYS.forEach(function (k) {
       var input = form.elements[k];
       if (!input) return;
       if (input.type === "checkbox") state[k] = input.checked ? "numbers" : "bubbles";
       else state[k] = input.value;
     });
+    if (state.rows + "|" + state.cols !== axes) state.cell = "";  // the old axes' cell is gone
   }
   function update(focusCell) { writeState(); drawGrid(); drawCell(focusCell); }
 

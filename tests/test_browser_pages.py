@@ -110,6 +110,16 @@ def test_map_filters_combine_and_stay_in_the_url(page, site_url, db):
     assert n.inner_text() == str(len((dk | health) & interviews))
 
 
+def test_changing_an_axis_clears_the_old_cell(page, site_url):
+    # a newcomer found "Legislative frameworks × DK: 0 studies" after switching to designs
+    page.goto(site_url + "/map?cell=legislative-frameworks~DK&lang=en")
+    assert "Legislative frameworks" in page.locator("#evidens-cell-heading").inner_text()
+    page.select_option("#m-cols", "method")
+    page.wait_for_url("**cols=method**")
+    assert "cell=" not in page.url
+    assert page.locator("#evidens-cell-heading").count() == 0
+
+
 def test_map_has_a_not_reported_column_and_a_numbers_view(page, site_url, db):
     page.goto(site_url + "/map?cols=method&lang=en")
     assert page.locator("table.evidens-grid thead th").last.inner_text() == "Not reported"
