@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 import csv
 import io
 import json
@@ -412,3 +413,10 @@ def test_xlsx_keeps_formulas_as_text_and_drops_control_characters(site):
     formula, bell, x = list(ws.values)[1]
     assert (formula, bell, x) == ("=1+1", "a\ufffdb", 2.5)  # as the API's workbook writes it
     assert ws["A2"].data_type == "s"
+
+
+def test_a_canned_query_page_is_titled_by_its_title_not_its_sql(site):
+    page = get(site, "/evidence/studies_for_concept", concept="co-location").text
+    title = re.search(r"<title>(.*?)</title>", page, flags=re.S).group(1)
+    assert title.strip() == "Studies the review cites for a concept — evidence"
+    assert "select" not in title
