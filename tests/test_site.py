@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-import re
 import csv
 import io
 import json
+import re
 from pathlib import Path
 
 import pytest
