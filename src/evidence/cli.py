@@ -58,7 +58,12 @@ def coding(args) -> int:
     from evidence.dataset.coding import coding_report, write_final
 
     if args.write:
-        for name, n in write_final(args.data).items():
+        try:
+            written = write_final(args.data)
+        except ValueError as e:
+            print(e, file=sys.stderr)
+            return 1
+        for name, n in written.items():
             print(f"data/curation/{name}.csv: {n} rows")
         print("Run `evidence extract` to carry them into data/.")
         return 0

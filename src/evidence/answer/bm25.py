@@ -64,11 +64,6 @@ class BM25Index:
         norm = K1 * (1 - B + B * lengths / self.avgdl)
         return ids, self.idf[term] * tf * (K1 + 1) / (tf + norm)
 
-    def term_scores(self, term: str) -> dict[int, float]:
-        """document → the term's BM25 contribution (at query weight 1)."""
-        ids, scores = self.contributions.get(term, self._empty)
-        return dict(zip(ids.tolist(), scores.tolist(), strict=True))
-
     def score(self, query: list[QueryWord]) -> tuple[np.ndarray, list[np.ndarray]]:
         """(every document's score, and per question word its contribution to each document:
         above 0 where the document holds the word)."""

@@ -29,7 +29,7 @@ from __future__ import annotations
 import re
 import sqlite3
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -233,11 +233,7 @@ def _facets_only(index: PassageIndex, out: Retrieval) -> Retrieval:
 
 
 def _keep_but_areas(f: Facets, study: dict) -> bool:
-    areas, f.service_areas = f.service_areas, []
-    try:
-        return f.keep(study)
-    finally:
-        f.service_areas = areas
+    return replace(f, service_areas=[]).keep(study)
 
 
 def _weigh_chapters(index: PassageIndex, scores: np.ndarray, who: str | None) -> None:

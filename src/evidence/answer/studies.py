@@ -27,20 +27,19 @@ order by c.chapter, c.source_line, c.claim_id
 """
 
 
-def claim_stances(conn: sqlite3.Connection, claim_ids: list[str]) -> dict[tuple, str]:
-    """(claim_id, ref, concept_id) → stance for the claims' cited studies: the per-study override
-    (citation_stances) where there is one, else the claim's stance (claim_concepts)."""
+def claim_stances(conn: sqlite3.Connection, claim_ids: list[str]) -> dict[tuple, dict[str, str]]:
+    """(claim_id, ref) → {concept_id: stance} for the claims' cited included studies (the
+    concept_citations view: the per-study override where there is one, else the claim's)."""
     if not claim_ids:
         return {}
     marks = ", ".join("?" for _ in claim_ids)
-    rows = conn.execute(
-        f"select cc.claim_id, ci.ref, cc.concept_id, coalesce(cs.stance, cc.stance) as stance "
-        f"from claim_concepts cc join citations ci on ci.claim_id = cc.claim_id "
-        f"left join citation_stances cs on cs.claim_id = cc.claim_id and cs.ref = ci.ref "
-        f"and cs.concept_id = cc.concept_id where cc.claim_id in ({marks})",
+    out: dict[tuple, dict[str, str]] = defaultdict(dict)
+    for r in conn.execute(
+        f"select claim_id, ref, concept_id, stance from concept_citations where claim_id in ({marks})",
         claim_ids,
-    )
-    return {(r["claim_id"], r["ref"], r["concept_id"]): r["stance"] for r in rows}
+    ):
+        out[(r["claim_id"], r["ref"])][r["concept_id"]] = r["stance"]
+    return out
 
 
 def study_documents(
@@ -95,11 +94,8 @@ def _evidence(conn, refs, claims_of, stances, concepts, lang) -> dict[int, list[
     for r in conn.execute(sql, [*claim_ids, *refs]):
         if r["claim_id"] not in claims_of.get(r["ref"], ()):
             continue
-        mine = [
-            s
-            for (c, ref, k), s in stances.items()
-            if c == r["claim_id"] and ref == r["ref"] and (not concepts or k in concepts)
-        ]
+        coded = stances.get((r["claim_id"], r["ref"]), {})
+        mine = [s for k, s in coded.items() if not concepts or k in concepts]
         out[r["ref"]].append(
             {
                 "claim_id": r["claim_id"],

@@ -38,11 +38,9 @@ RECONCILIATION_COLUMNS = {
 def create_coding_tables(db: sqlite_utils.Database, data_dir: Path) -> list[dict]:
     """Write both tables; their data_dictionary rows."""
     report = coding_report(data_dir, [r[0] for r in db.execute("select id from concepts")])
-    figures = []
-    for units, a in report.items():
-        row = {"units": units, "n_units": a.units, **a.as_dict()}
-        del row["units"]
-        figures.append({"units": units, **row})
+    figures = [  # Agreement.units is the count; the table names the kind of unit `units`
+        {**a.as_dict(), "units": units, "n_units": a.units} for units, a in report.items()
+    ]
     db.table("coding_agreement").insert_all(figures, pk="units")
     rows = []
     for units, (unit, *_files, reconciled) in CODING_FILES.items():

@@ -134,9 +134,9 @@ def populate(db: sqlite_utils.Database, data_dir: Path, rows: dict[str, list[dic
         dictionary += create_review_tables(db, data_dir)
         dictionary += create_audit_table(db, data_dir, rows)
         dictionary += create_search_indexes(db, stored)
-        dictionary += create_concept_studies(db)
+        dictionary += create_views(db)  # concept_evidence reads concept_studies, written next
+        dictionary += create_concept_studies(db)  # reads the concept_citations view
         dictionary += create_coding_tables(db, data_dir)
-        dictionary += create_views(db)
         dictionary += create_documents(db, data_dir)
         dictionary += create_meta(db, data_dir)
         create_data_dictionary(db, dictionary)

@@ -25,6 +25,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from evidence.read.stances import aggregate_stance
+
 NOT_CODED = "not coded"
 STANCES = ("supports", "contradicts", "mixed", "mentions")
 
@@ -130,7 +132,10 @@ def final_coding(
             out[key] = Coded(x.stance, x.reason or y.reason)
             continue
         if key not in reconciled:
-            raise ValueError(f"{key}: the coders differ and no reconciliation row decides it")
+            raise ValueError(
+                f"{key}: the coders differ and no reconciliation row decides it; add the row to "
+                "data/curation/coding/*_reconciled.csv (coder_a, coder_b, final, reason)"
+            )
         if reconciled[key].stance != NOT_CODED:
             out[key] = reconciled[key]
     return out
@@ -140,8 +145,6 @@ def claim_rows(final: dict[Key, Coded], included: set[int]) -> tuple[list[dict],
     """The final claim coding as data/curation/claim_concepts.csv rows (the claim's stance: its
     studies' stances aggregated, evidence.read.stances.aggregate_stance) and
     citation_stances.csv rows (each included study whose stance differs from its claim's)."""
-    from evidence.read.stances import aggregate_stance
-
     per_pair: dict[tuple[str, str], dict[int, Coded]] = defaultdict(dict)
     for (claim_id, concept_id, ref), coded in final.items():
         if ref in included:

@@ -28,16 +28,9 @@ def aggregate_stance(stances) -> str:
     return "mixed"
 
 
-CLAIM_STANCES_SQL = """
-select cc.concept_id, cc.claim_id, ci.ref, coalesce(cs.stance, cc.stance) as stance
-from claim_concepts cc
-join claims c on c.claim_id = cc.claim_id
-join citations ci on ci.claim_id = cc.claim_id
-join studies st on st.ref = ci.ref
-left join citation_stances cs
-  on cs.claim_id = cc.claim_id and cs.ref = ci.ref and cs.concept_id = cc.concept_id
-order by c.chapter, c.source_line, c.claim_id, ci.position
-"""
+# the claim → citation → study join with the per-study overrides is the concept_citations view
+# (evidence.build.views), built before concept_studies is gathered
+CLAIM_STANCES_SQL = "select concept_id, claim_id, ref, stance from concept_citations"
 FINDING_STANCES_SQL = """
 select fc.concept_id, fc.finding_id, f.ref, fc.stance
 from finding_concepts fc join findings f on f.finding_id = fc.finding_id
