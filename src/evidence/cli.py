@@ -182,7 +182,7 @@ def answer_table(studies: list[dict], lang: str) -> str:
             quote = (ev.get("text_en") if lang == "en" else ev.get("quote_da")) or ""
             quote = quote if len(quote) <= 90 else quote[:87] + "..."
             first = (
-                (str(s["ref"]), _cut(s["authors"], 28), str(s["year"]), s["stance"])
+                (str(s["ref"]), _cut(s["authors"], 28), str(s["year"]), s["stance"] or "—")
                 if i == 0
                 else ("", "", "", "")
             )

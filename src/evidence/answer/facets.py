@@ -1,7 +1,9 @@
 """Facets and direction read from a question: which studies it asks about, and which way.
 
 - **Country**: "danske studier", "Norwegian", "i Sverige" → the study's Bilag 2 countries (DK,
-  SE, NO, FI); "nordisk"/"Nordic"/"Scandinavian" → any of the four.
+  SE, NO, FI, and GB, DE, FR, ES, LT of the three multi-country studies); "nordisk"/"Nordic"/
+  "Scandinavian" → any of the four. Countries the review has no study from (Iceland, the
+  Netherlands, the USA, …) are read too, so that "Icelandic studies" is answered with none.
 - **Service area**: "psykiatri", "elderly care", "jobcenter", "skole", … → Bilag 2's service
   areas (data/vocabularies.yml). These words are often the topic itself ("en sygehusafdeling",
   "an after-school job"), so evidence.answer.retrieve applies an area only when the best passage
@@ -33,6 +35,22 @@ COUNTRY = {
     "SE": r"svensk\w*|sverige\w*|sweden|swedish|swedes?\b",
     "NO": r"norsk\w*|norge\w*|norway|norwegian\w*",
     "FI": r"finsk\w*|finland\w*|finnish",
+    # the review's other countries (Bilag 2) …
+    "GB": r"england|scotland|scottish|skotsk\w*|skotland|british|britisk\w*|storbritannien"
+    r"|united kingdom|uk\b",
+    "DE": r"germany|german\b|tysk\w*",
+    "FR": r"france|french|fransk\w*|frankrig\w*",
+    "ES": r"spain|spanish|spansk\w*|spanien",
+    "LT": r"lithuania\w*|litau\w*",
+    # … and countries it has no study from, so that "Icelandic studies" is answered with none
+    "IS": r"iceland\w*|islandsk\w*",
+    "FO": r"faroe\w*|færø\w*",
+    "GL": r"greenland\w*|grønland\w*",
+    "NL": r"netherlands|dutch|holland\w*|hollandsk\w*|nederland\w*",
+    "US": r"usa\b|united states|americ\w*|amerikansk\w*",
+    "CA": r"canada|canadian\w*|canadisk\w*",
+    "AU": r"australia\w*|australsk\w*",
+    "EE": r"estonia\w*|estisk\w*|estland",
 }
 NORDIC_WORDS = r"nordisk\w*|norden\b|nordic|scandinavi\w*|skandinavi\w*"
 SERVICE_AREA = {
@@ -173,8 +191,9 @@ class Facets:
     def keep(self, study: dict) -> bool:
         """Does a study (its `countries`, `service_areas`, `methods` lists and `year`) pass?"""
         f = self.applied()
+        countries = set(study["countries"]) | {c.split("-")[0] for c in study["countries"]}
         checks = [
-            ("country", study["countries"]),
+            ("country", countries),
             ("service_area", study["service_areas"]),
             ("method", study["methods"]),
         ]

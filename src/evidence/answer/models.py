@@ -74,8 +74,9 @@ class StudyAnswer(SQLModel):
     year: int
     title: str | None = None
     countries: list[str]
-    stance: Stance = Field(
-        description="The study's stance on the answer's concept(s), over both sources."
+    stance: Stance | None = Field(
+        description="The study's stance on the answer's concept(s), over both sources; null when "
+        "the question asked no topic, only facets ('which studies are from Norway')."
     )
     evidence: list[Evidence] = Field(description="What the synthesis chapters say (claims).")
     findings: list[FindingEvidence] = Field(

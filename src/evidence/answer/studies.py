@@ -75,7 +75,7 @@ def study_documents(
                 "year": m["year"],
                 "title": m["title"],
                 "countries": m["countries"],
-                "stance": aggregate_stance(judged),
+                "stance": aggregate_stance(judged) if judged else None,  # no concept asked
                 "evidence": evidence[ref],
                 "findings": findings[ref],
             }
