@@ -249,6 +249,15 @@ def synth_copy(t: dict[str, list[dict]], c: Copy, w: Writer) -> dict[str, list[d
             }
             for i, r in enumerate(t["claim_expansions"])
         ],
+        "finding_expansions": [
+            {
+                **r,
+                "finding_id": f"{c.ref(r['finding_id'].rpartition('-')[0])}-"
+                f"{r['finding_id'].rpartition('-')[2]}",
+                "text": f"{(s if r['lang'] == 'da' else w.en.sentence)(rng, 16)} {i}",
+            }
+            for i, r in enumerate(t["finding_expansions"])
+        ],
         "finding_concepts": [
             {
                 **r,

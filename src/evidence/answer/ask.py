@@ -167,6 +167,8 @@ def _frame(question: str, found: Retrieval) -> dict:
             "filters_applied": filters,
             "direction": found.facets.direction,
             "cover": round(found.cover, 3),
+            "signals": {k: round(v, 3) for k, v in found.signals.items()},
+            "probability": None if found.probability is None else round(found.probability, 3),
         },
         "studies": [],
         "summary": {"n_studies": 0, "by_stance": {}, "by_country": {}},

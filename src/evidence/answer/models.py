@@ -8,6 +8,8 @@ from typing import Literal
 
 from sqlmodel import Field, SQLModel
 
+from evidence.answer import coverage
+
 Stance = Literal["supports", "contradicts", "mixed", "mentions"]
 
 
@@ -112,6 +114,18 @@ class Understanding(SQLModel):
     direction: Literal["positive", "negative"] | None = None
     cover: float | None = Field(
         default=None, description="0–1: the share of the question's weight the best passage holds."
+    )
+    signals: dict[str, float] = Field(
+        default_factory=dict,
+        description="The coverage decision's signals, each 0–1: cover (as above), unknown (the share "
+        "of the weight on words the review never uses), anchor (the heaviest word is in the three best "
+        "passages).",
+    )
+    probability: float | None = Field(
+        default=None,
+        description="0–1: how likely the review speaks to the question (a logistic regression on the "
+        f"signals, fitted on the benchmark's dev split); below {coverage.THRESHOLD} the answer is "
+        "not_covered.",
     )
 
 

@@ -6,7 +6,9 @@ Three kinds, each with where the review says it:
   paraphrases and questions it answers, Danish and English, as doc2query does but written and
   reviewed by people) and the labels and synonyms of the concepts it is coded to (claim_concepts,
   concepts). Its studies are the included studies it cites (citations).
-- `finding`: one Bilag 2 main finding of one study (findings), Danish verbatim and in English.
+- `finding`: one Bilag 2 main finding of one study (findings), Danish verbatim and in English,
+  indexed with its curated expansions (finding_expansions) and the labels and synonyms of the
+  concepts it is coded to (finding_concepts). Its study is the one whose row it is.
 - `box`: one bullet of a chapter's "Centrale fund" box (sections.key_findings_da); the review's
   own summary, which cites no study.
 
@@ -50,9 +52,7 @@ def _claims(conn: sqlite3.Connection) -> list[Passage]:
         "order by ci.claim_id, ci.position"
     ):
         cites[r["claim_id"]].append(r["ref"])
-    expansions: dict[str, list[str]] = defaultdict(list)
-    for r in conn.execute("select claim_id, text from claim_expansions order by rowid"):
-        expansions[r["claim_id"]].append(r["text"])
+    expansions = _texts(conn, "select claim_id as id, text from claim_expansions order by rowid")
     terms = _concept_terms(conn)
     coded: dict[str, list[str]] = defaultdict(list)
     for r in conn.execute("select claim_id, concept_id from claim_concepts"):
@@ -98,21 +98,29 @@ def _list(value) -> list[str]:
 
 
 def _findings(conn: sqlite3.Connection) -> list[Passage]:
-    return [
-        Passage(
-            r["finding_id"],
-            "finding",
-            (r["ref"],),
-            "Bilag 2",
-            None,
-            r["text_da"],
-            r["text_en"],
-            f"{r['text_da']} {r['text_en']}",
+    expansions = _texts(conn, "select finding_id as id, text from finding_expansions order by rowid")
+    terms = _concept_terms(conn)
+    coded: dict[str, list[str]] = defaultdict(list)
+    for r in conn.execute("select finding_id, concept_id from finding_concepts"):
+        coded[r["finding_id"]].append(r["concept_id"])
+    out = []
+    for r in conn.execute("select finding_id, ref, text_da, text_en from findings order by ref, seq"):
+        fid = r["finding_id"]
+        indexed = " ".join(
+            [r["text_da"], r["text_en"], *expansions[fid], *(terms[c] for c in coded[fid])]
         )
-        for r in conn.execute(
-            "select finding_id, ref, text_da, text_en from findings order by ref, seq"
+        out.append(
+            Passage(fid, "finding", (r["ref"],), "Bilag 2", None, r["text_da"], r["text_en"], indexed)
         )
-    ]
+    return out
+
+
+def _texts(conn: sqlite3.Connection, sql: str) -> dict[str, list[str]]:
+    """id → its texts, for a query of (id, text) rows."""
+    out: dict[str, list[str]] = defaultdict(list)
+    for r in conn.execute(sql):
+        out[r["id"]].append(r["text"])
+    return out
 
 
 def _boxes(conn: sqlite3.Connection) -> list[Passage]:

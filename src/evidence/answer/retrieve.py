@@ -10,8 +10,10 @@
    scale): "overvejer" (4.5) weighs little, "løntillæg" (0) or "Icelandic" (3.3) a lot, so that a
    question about something the review does not cover is not answered from its common words.
 3. **Score**: BM25 (evidence.answer.bm25) over every passage (evidence.answer.passages).
-4. **Covered or not**: the best passage must hold `MIN_COVER` of the question's weight; otherwise
-   the answer is `not_covered` with no study (the nearest topics are suggested instead).
+4. **Covered or not** (evidence.answer.coverage): a logistic regression, fitted on the dev split,
+   on how much of the question's weight the best passage holds, how much lies on words the review
+   never uses, and whether the heaviest word is in the best passages; below its threshold the
+   answer is `not_covered` with no study (the nearest topics are suggested instead).
 5. **Select**: the best claim, and the claims scoring `RATIO` of it or more (at most
    `MAX_CLAIMS`), if they share a concept with the best one or score `FREE` of it; a Bilag 2
    finding adds its study when it scores as high as the best passage, and otherwise strengthens
@@ -35,6 +37,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 from wordfreq import zipf_frequency
 
+from evidence.answer import coverage
 from evidence.answer.analyse import ARTICLES, RELATIONS, Analyser, is_content, words
 from evidence.answer.bm25 import BM25Index, QueryWord
 from evidence.answer.facets import Facets, read_facets
@@ -44,7 +47,7 @@ RATIO = 0.5  # a claim within this share of the best claim's score is part of th
 MAX_CLAIMS = 6
 FREE = 0.8  # a claim on other concepts than the best one's must score this share of it
 FINDING_WEIGHT = 0.8  # a Bilag 2 finding's score counts this much against the claims'
-MIN_COVER = 0.35  # share of the question's weight the best passage must hold
+ANCHOR_TOP = 3  # the passages the question's heaviest word is looked for in (coverage)
 GENERIC_SHARE, GENERIC_WEIGHT = 0.06, 0.6
 UNKNOWN = 3.0  # weight of a word no passage holds, per Zipf point below ZIPF_COMMON
 ZIPF_COMMON = 5.0
@@ -52,6 +55,7 @@ UNKNOWN_MIN = 0.0  # Zipf points every unknown word weighs at least
 TYPO_MIN, TYPO_MIN_LEN = 80, 5
 TYPO_LONG, TYPO_MIN_SHORT = 8, 90  # a word under 8 letters must be closer to count as a typo
 PRECISE = 90.0
+ENGLISH_WORD = 3.0  # Zipf: a word this common in English is one, not a Danish compound to split
 RANK_MAX = 500  # passages read in order of score (selection stops long before)
 QUERY_CACHE = 50_000  # question words whose terms and weight are remembered (data only)
 RELATION_WEIGHT = 0.5  # a relation term's weight in the coverage test, as a share of its idf
@@ -63,7 +67,7 @@ BOTH = re.compile(r"\b(?:both|både)\b(.+?)\b(?:and|og)\b(.+)", re.IGNORECASE)
 class Retrieval:
     """What retrieval found. `studies`: ref → score (best first); `passages`: ref → the passages
     that speak for it with their scores; `boxes`: matched "Centrale fund" bullets; `coverage`:
-    "covered" | "not_covered" | "facets_only"; `cover`: 0–1 (step 4)."""
+    "covered" | "not_covered" | "facets_only"; `cover`, `signals`, `probability`: step 4."""
 
     question: str
     facets: Facets
@@ -73,6 +77,8 @@ class Retrieval:
     boxes: list[tuple[Passage, float]] = field(default_factory=list)
     coverage: str = "not_covered"
     cover: float = 0.0
+    signals: dict[str, float] = field(default_factory=dict)  # evidence.answer.coverage's
+    probability: float | None = None  # evidence.answer.coverage.probability of the signals
     concepts: list[str] = field(default_factory=list)  # of the chosen claims, most weight first
 
 
@@ -142,7 +148,7 @@ class PassageIndex:
         known = self.bm25.idf
         terms = [t for t in self.analyser.word_terms(w) if t in known]
         how = ""
-        if not terms:
+        if not terms and zipf_frequency(w, "en") < ENGLISH_WORD:  # "homeless" is not home+less
             parts = self.analyser.parts(w)
             terms = [t for p in parts for t in self.analyser.word_terms(p) if t in known]
             how = "compound " + "+".join(parts) if terms else ""
@@ -199,9 +205,10 @@ def _search(index: PassageIndex, out: Retrieval, precise: list[str] | None) -> R
     order = held[np.lexsort((held, -scores[held]))][:RANK_MAX]
     ranked = [(i, float(scores[i])) for i in order.tolist()]
     best_i, best = ranked[0]
-    total = sum(q.weight for q in out.query) or 1.0
-    out.cover = sum(q.weight for q, v in zip(out.query, per_word, strict=True) if v[best_i]) / total
-    if out.cover < MIN_COVER:  # the nearest topics: the concepts of the best few passages
+    out.signals = _signals(out.query, per_word, [i for i, _ in ranked[:ANCHOR_TOP]])
+    out.cover = out.signals["cover"]
+    out.probability = coverage.probability(out.signals)
+    if out.probability < coverage.THRESHOLD:  # the nearest topics: the best passages' concepts
         near = [c for i, _ in ranked[:5] for c in sorted(index.passages[i].concepts)]
         out.concepts = list(dict.fromkeys(near))
         return out
@@ -212,6 +219,17 @@ def _search(index: PassageIndex, out: Retrieval, precise: list[str] | None) -> R
     _collect(index, out, chosen)
     _filter(index, out, best_i)
     return out
+
+
+def _signals(query: list[QueryWord], per_word: list[np.ndarray], top: list[int]) -> dict:
+    """The coverage signals of evidence.answer.coverage for the best passages `top`."""
+    total = sum(q.weight for q in query) or 1.0
+    heaviest = max(range(len(query)), key=lambda k: query[k].weight)
+    return {
+        "cover": sum(q.weight for q, v in zip(query, per_word, strict=True) if v[top[0]]) / total,
+        "unknown": sum(q.weight for q in query if q.how == "unknown") / total,
+        "anchor": float(bool(per_word[heaviest][top].any())),
+    }
 
 
 def _facets_only(index: PassageIndex, out: Retrieval) -> Retrieval:

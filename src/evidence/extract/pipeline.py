@@ -32,6 +32,7 @@ WRITTEN = [
     "claim_concepts",
     "citation_stances",
     "claim_expansions",
+    "finding_expansions",
     "finding_concepts",
 ]
 
@@ -190,6 +191,9 @@ def extract_all(review: Review, data_dir: Path) -> dict[str, list[dict]]:
         "citation_stances": stances,
         "claim_expansions": _curated(
             data_dir, "claim_expansions", ("claim_id", "lang", "kind", "text")
+        ),
+        "finding_expansions": _curated(
+            data_dir, "finding_expansions", ("finding_id", "lang", "kind", "text")
         ),
         "finding_concepts": _curated(
             data_dir, "finding_concepts", ("finding_id", "concept_id", "stance", "note")
