@@ -63,7 +63,9 @@ def fit(x: np.ndarray, y: np.ndarray, l2: float = 0.1, steps: int = 3000, rate: 
 
 def utility(obs: list[dict], answered: list[bool]) -> tuple[float, float, float]:
     """(macro F1, covered→empty, uncovered→empty) of a decision."""
-    f1 = [o["f1"] if a else (0.0 if o["covered"] else 1.0) for o, a in zip(obs, answered, strict=True)]
+    f1 = [
+        o["f1"] if a else (0.0 if o["covered"] else 1.0) for o, a in zip(obs, answered, strict=True)
+    ]
     cov = [not a for o, a in zip(obs, answered, strict=True) if o["covered"]]
     unc = [not a for o, a in zip(obs, answered, strict=True) if not o["covered"]]
     return float(np.mean(f1)), float(np.mean(cov)), float(np.mean(unc))
@@ -82,7 +84,9 @@ def cross_validate(x: np.ndarray, y: np.ndarray, obs: list[dict]) -> dict[float,
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m bench.calibrate", description=__doc__.splitlines()[0])
+    ap = argparse.ArgumentParser(
+        prog="python -m bench.calibrate", description=__doc__.splitlines()[0]
+    )
     ap.add_argument("--db", type=Path, default=settings.db_path, help="the built database")
     args = ap.parse_args(argv)
     obs = observations(args.db)

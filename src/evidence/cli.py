@@ -160,6 +160,9 @@ def print_answer(
         print(f"Filters: {result['filters_applied']}", file=out)
     if understood["direction"]:
         print(f"Direction: {understood['direction']}", file=out)
+    if understood.get("probability") is not None:
+        signals = ", ".join(f"{k} {v:.2f}" for k, v in understood["signals"].items())
+        print(f"Covered: probability {understood['probability']:.2f} ({signals})", file=out)
     if result["coverage"] == "not_covered":
         print(f"The review does not speak to {question!r}.", file=out)
         for s in result["suggestions"]:

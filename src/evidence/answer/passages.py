@@ -98,19 +98,25 @@ def _list(value) -> list[str]:
 
 
 def _findings(conn: sqlite3.Connection) -> list[Passage]:
-    expansions = _texts(conn, "select finding_id as id, text from finding_expansions order by rowid")
+    expansions = _texts(
+        conn, "select finding_id as id, text from finding_expansions order by rowid"
+    )
     terms = _concept_terms(conn)
     coded: dict[str, list[str]] = defaultdict(list)
     for r in conn.execute("select finding_id, concept_id from finding_concepts"):
         coded[r["finding_id"]].append(r["concept_id"])
     out = []
-    for r in conn.execute("select finding_id, ref, text_da, text_en from findings order by ref, seq"):
+    for r in conn.execute(
+        "select finding_id, ref, text_da, text_en from findings order by ref, seq"
+    ):
         fid = r["finding_id"]
         indexed = " ".join(
             [r["text_da"], r["text_en"], *expansions[fid], *(terms[c] for c in coded[fid])]
         )
         out.append(
-            Passage(fid, "finding", (r["ref"],), "Bilag 2", None, r["text_da"], r["text_en"], indexed)
+            Passage(
+                fid, "finding", (r["ref"],), "Bilag 2", None, r["text_da"], r["text_en"], indexed
+            )
         )
     return out
 

@@ -4,7 +4,8 @@
    text; service-area and direction words stay in it.
 2. **Question words** (evidence.answer.analyse): each content word with its stems and compound
    parts; a word the passages never use is looked up as a typo of one they do (rapidfuzz ratio ≥
-   80, five letters or more). Each word weighs its idf; one held by more than `GENERIC_SHARE` of
+   80, five letters or more; 90 for a real word of everyday Danish or English, so that "nurces"
+   is "nurses" and "bread" is not "break"). Each word weighs its idf; one held by more than `GENERIC_SHARE` of
    the passages ("tværfagligt", "samarbejde", "citizen") weighs `GENERIC_WEIGHT` of that; a word
    no passage holds weighs by how rare it is in everyday Danish or English (wordfreq's Zipf
    scale): "overvejer" (4.5) weighs little, "løntillæg" (0) or "Icelandic" (3.3) a lot, so that a
@@ -53,7 +54,8 @@ UNKNOWN = 3.0  # weight of a word no passage holds, per Zipf point below ZIPF_CO
 ZIPF_COMMON = 5.0
 UNKNOWN_MIN = 0.0  # Zipf points every unknown word weighs at least
 TYPO_MIN, TYPO_MIN_LEN = 80, 5
-TYPO_LONG, TYPO_MIN_SHORT = 8, 90  # a word under 8 letters must be closer to count as a typo
+TYPO_MIN_WORD = 90  # a real word ("bread": wordfreq Zipf ≥ REAL_WORD) must be closer ("break")
+REAL_WORD = 3.0
 PRECISE = 90.0
 ENGLISH_WORD = 3.0  # Zipf: a word this common in English is one, not a Danish compound to split
 RANK_MAX = 500  # passages read in order of score (selection stops long before)
@@ -153,7 +155,10 @@ class PassageIndex:
             terms = [t for p in parts for t in self.analyser.word_terms(p) if t in known]
             how = "compound " + "+".join(parts) if terms else ""
         if not terms and len(w) >= TYPO_MIN_LEN:
-            cutoff = TYPO_MIN if len(w) >= TYPO_LONG else TYPO_MIN_SHORT  # "bread" is not "break"
+            real = max(zipf_frequency(w, "da"), zipf_frequency(w, "en")) >= REAL_WORD
+            cutoff = (
+                TYPO_MIN_WORD if real else TYPO_MIN
+            )  # "nurces" is "nurses"; "bread" not "break"
             hit = process.extractOne(w, self.typo_words, scorer=fuzz.ratio, score_cutoff=cutoff)
             if hit:
                 terms = [t for t in self.analyser.word_terms(hit[0]) if t in known]
