@@ -11,6 +11,7 @@ import pytest
 from bench.quality import SETS, evaluate, scores
 from evidence.answer import coverage
 from evidence.answer.ask import answer, passage_index
+from evidence.answer.facets import read_facets
 from evidence.cli import print_answer
 from evidence.read.database import Database
 from evidence.read.stances import aggregate_stance
@@ -287,3 +288,17 @@ def test_the_coverage_constants_are_what_bench_calibrate_fits(evidence_db, capsy
     )
     for name in ("MEAN", "SCALE", "WEIGHTS", "BIAS", "THRESHOLD"):
         assert printed[name] == repr(getattr(coverage, name)), name
+
+
+@pytest.mark.parametrize(
+    ("question", "direction"),
+    [
+        ("What gets in the way of agreeing on shared goals?", "negative"),
+        ("Hvad står i vejen for samarbejdet?", "negative"),
+        ("what enables collaboration across agencies", "positive"),
+        ("hvad bidrager til at samarbejdet lykkes", "positive"),
+        ("tværfaglige møder", None),
+    ],
+)
+def test_direction_phrases(question, direction):
+    assert read_facets(question).direction == direction

@@ -120,12 +120,14 @@ NEGATIVE = (
     r"hinder\w*|hindr\w*|hæmme\w*|barrier\w*|barriere\w*|obstacle\w*|forhindr\w*|udfordring\w*"
     r"|challeng\w*|negativ\w*|downside\w*|drawback\w*|ulempe\w*|problem\w*|fail\w*|svær\w*"
     r"|difficult\w*|risk\w*|risici|modstand\w*|does not work|virker ikke|ikke virker|går galt"
-    r"|goes wrong|harm\w*|skade\w*|bagside\w*"
+    r"|goes wrong|harm\w*|skade\w*|bagside\w*|in the way|i vejen|spænder ben|bremse\w*|hamper\w*"
+    r"|imped\w*|prevent\w*|pitfall\w*|faldgrube\w*|doesn t work|don t work|fungerer ikke"
 )
 POSITIVE = (
     r"fremme\w*|fremmer|promot\w*|positiv\w*|benefit\w*|fordel\w*|succes\w*|success\w*"
     r"|strengthen\w*|improv\w*|forbedr\w*|virker\b|works?\b|hjælper|helps?\b|gavn\w*"
-    r"|supports?\b|understøtter"
+    r"|supports?\b|understøtter|enabl\w*|facilitat\w*|lykke[sd]\w*|succeed\w*|contribut\w*"
+    r"|bidrag\w*|drivers?\b|drivkr\w*"
 )
 
 
