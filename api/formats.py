@@ -9,22 +9,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from urllib.parse import quote
 
-from fastapi import Request
 from fastapi.responses import Response
 
 from evidence.export.files import MEDIA_TYPES, About, about_csv, render
-from evidence.read.database import Database
 from evidence.read.dictionary import column_docs
 from evidence.settings import public_url
 
+from .deps import ExportQuery, ListQuery
+
 
 def list_response(
-    request: Request,
-    database: Database,
-    conn,
+    listing: ListQuery,
     page: tuple[list[dict], int],
-    fmt: str,
-    about_only: bool,
     *,
     resource: str,
     columns: list[str],
@@ -39,22 +35,18 @@ def list_response(
     `page` is the (rows, count) a `list_*` function returns; the file's column descriptions come
     from the database's data_dictionary for `table`, with `extra` for columns it does not have."""
     rows, count = page
-    if fmt == "json":
+    if listing.export.format == "json":
         return {"data": rows, "count": count}
-    docs = column_docs(conn, table, columns, extra) if table else extra
-    info = about_for(request, database, resource, filters or {}, docs)
+    docs = column_docs(listing.conn, table, columns, extra) if table else extra
     rows = [flatten(r) for r in rows] if flatten else rows
-    return file_response(fmt, rows, columns, info, about_only, model)
+    return file_response(listing.export, rows, columns, resource, filters or {}, docs, model)
 
 
 def about_for(
-    request: Request,
-    database: Database,
-    resource: str,
-    filters: dict,
-    columns: dict[str, str] | None = None,
+    export: ExportQuery, resource: str, filters: dict, columns: dict[str, str] | None = None
 ) -> About:
-    meta = database.meta()
+    meta = export.database.meta()
+    request = export.request
     return About(
         resource=resource,
         url=public_url(request.url.path, request.url.query),
@@ -69,15 +61,18 @@ def about_for(
 
 
 def file_response(
-    fmt: str,
+    export: ExportQuery,
     rows: list[dict],
     columns: list[str],
-    about: About,
-    about_only: bool = False,
+    resource: str,
+    filters: dict,
+    docs: dict[str, str] | None = None,
     model=None,
 ) -> Response:
-    """The rows (or, with about_only, the provenance) as a downloadable file; `model` types the values
-    as the JSON does (is_danish true/false, not 1/0)."""
+    """The rows (or, with `about`, the provenance) as a downloadable file in the export's format;
+    `docs` describes the columns, `model` types the values as the JSON does (is_danish true/false,
+    not 1/0)."""
+    fmt, about_only, about = export.format, export.about, about_for(export, resource, filters, docs)
     if model is not None:
         rows = [model.model_validate(r).model_dump() for r in rows]
     about.n_rows = len(rows)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query
 
 from evidence.models import (
     ClaimPublic,
@@ -16,15 +16,7 @@ from evidence.models import (
 )
 from evidence.read.lists import list_claims, list_outcomes, list_sections
 
-from ..deps import (
-    AboutQuery,
-    ConnectionDep,
-    DatabaseDep,
-    FormatQuery,
-    LimitQuery,
-    OffsetQuery,
-    page_limit,
-)
+from ..deps import ListDep, PagedListDep
 from ..formats import list_response
 from . import FILES, INVALID
 
@@ -92,9 +84,7 @@ Ref = Annotated[
     "cites, its concepts and stance.",
 )
 def get_claims(
-    request: Request,
-    database: DatabaseDep,
-    conn: ConnectionDep,
+    listing: PagedListDep,
     section: Section = None,
     concept: Annotated[
         str | None,
@@ -109,19 +99,13 @@ def get_claims(
         ),
     ] = None,
     ref: Ref = None,
-    limit: LimitQuery = None,
-    offset: OffsetQuery = 0,
-    format: FormatQuery = "json",
-    about: AboutQuery = False,
 ):
-    page = list_claims(conn, section, concept, stance, ref, page_limit(limit, format), offset)
+    page = list_claims(
+        listing.conn, section, concept, stance, ref, listing.page_limit, listing.offset
+    )
     return list_response(
-        request,
-        database,
-        conn,
+        listing,
         page,
-        format,
-        about,
         resource="claims",
         columns=CLAIM_COLUMNS,
         filters={"section": section, "concept": concept, "stance": stance, "ref": ref},
@@ -139,20 +123,10 @@ def get_claims(
     description="Chapters and sections 1–8 with pages, 'Centrale fund' boxes, the number of studies each says it "
     "builds on, and the number of claims and distinct studies it actually cites.",
 )
-def get_sections(
-    request: Request,
-    database: DatabaseDep,
-    conn: ConnectionDep,
-    format: FormatQuery = "json",
-    about: AboutQuery = False,
-):
+def get_sections(listing: ListDep):
     return list_response(
-        request,
-        database,
-        conn,
-        list_sections(conn),
-        format,
-        about,
+        listing,
+        list_sections(listing.conn),
         resource="sections",
         columns=SECTION_COLUMNS,
         table="sections",
@@ -171,24 +145,10 @@ def get_sections(
     summary="List the quantitative outcomes",
     description="Every number the review reports about effects (before/after, a single value), with its quote.",
 )
-def get_outcomes(
-    request: Request,
-    database: DatabaseDep,
-    conn: ConnectionDep,
-    ref: Ref = None,
-    section: Section = None,
-    limit: LimitQuery = None,
-    offset: OffsetQuery = 0,
-    format: FormatQuery = "json",
-    about: AboutQuery = False,
-):
+def get_outcomes(listing: PagedListDep, ref: Ref = None, section: Section = None):
     return list_response(
-        request,
-        database,
-        conn,
-        list_outcomes(conn, ref, section, page_limit(limit, format), offset),
-        format,
-        about,
+        listing,
+        list_outcomes(listing.conn, ref, section, listing.page_limit, listing.offset),
         resource="outcomes",
         columns=OUTCOME_COLUMNS,
         filters={"ref": ref, "section": section},

@@ -14,17 +14,7 @@ from evidence.read.documents import concept_profile, find_concept, review_record
 from evidence.read.lists import list_concepts
 from evidence.settings import public_url
 
-from ..deps import (
-    AboutQuery,
-    ConnectionDep,
-    DatabaseDep,
-    FormatQuery,
-    LangQuery,
-    LimitQuery,
-    OffsetQuery,
-    TextQuery,
-    page_limit,
-)
+from ..deps import ConnectionDep, DatabaseDep, LangQuery, PagedListDep, TextQuery
 from ..formats import list_response
 from . import FILES, INVALID, NOT_FOUND
 
@@ -63,9 +53,7 @@ ConceptId = Annotated[
     "claims and studies the review has for each.",
 )
 def get_concepts(
-    request: Request,
-    database: DatabaseDep,
-    conn: ConnectionDep,
+    listing: PagedListDep,
     dimension: Annotated[
         str | None,
         Query(
@@ -75,18 +63,10 @@ def get_concepts(
         ),
     ] = None,
     q: TextQuery = None,
-    limit: LimitQuery = None,
-    offset: OffsetQuery = 0,
-    format: FormatQuery = "json",
-    about: AboutQuery = False,
 ):
     return list_response(
-        request,
-        database,
-        conn,
-        list_concepts(conn, dimension, q, page_limit(limit, format), offset),
-        format,
-        about,
+        listing,
+        list_concepts(listing.conn, dimension, q, listing.page_limit, listing.offset),
         resource="concepts",
         columns=COLUMNS,
         filters={"dimension": dimension, "q": q},

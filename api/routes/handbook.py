@@ -4,20 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query
 
 from evidence.models import HandbookPublic
 from evidence.read.handbook import flatten, list_handbook
 
-from ..deps import (
-    AboutQuery,
-    ConnectionDep,
-    DatabaseDep,
-    FormatQuery,
-    LimitQuery,
-    OffsetQuery,
-    page_limit,
-)
+from ..deps import PagedListDep
 from ..formats import list_response
 from . import FILES, INVALID, Responses
 
@@ -97,9 +89,7 @@ EXTRA = {
     "and per concept), and a note on what that evidence says. The handbook is practice guidance, not evidence.",
 )
 def get_handbook(
-    request: Request,
-    database: DatabaseDep,
-    conn: ConnectionDep,
+    listing: PagedListDep,
     topic: Annotated[
         str | None,
         Query(
@@ -117,18 +107,10 @@ def get_handbook(
             examples=["single-contact-person"],
         ),
     ] = None,
-    limit: LimitQuery = None,
-    offset: OffsetQuery = 0,
-    format: FormatQuery = "json",
-    about: AboutQuery = False,
 ):
     return list_response(
-        request,
-        database,
-        conn,
-        list_handbook(conn, topic, concept, page_limit(limit, format), offset),
-        format,
-        about,
+        listing,
+        list_handbook(listing.conn, topic, concept, listing.page_limit, listing.offset),
         resource="handbook",
         columns=COLUMNS,
         filters={"topic": topic, "concept": concept},

@@ -4,22 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Request, Response
+from fastapi import APIRouter, Path, Response
 
 from evidence.models import StudiesPublic, StudyDetail, StudyPublic
 from evidence.read.documents import study_document
 from evidence.read.lists import list_studies
 
-from ..deps import (
-    AboutQuery,
-    ConnectionDep,
-    DatabaseDep,
-    FormatQuery,
-    LimitQuery,
-    OffsetQuery,
-    StudyFiltersDep,
-    page_limit,
-)
+from ..deps import ConnectionDep, PagedListDep, StudyFiltersDep
 from ..formats import list_response
 from . import FILES, INVALID, NOT_FOUND
 
@@ -52,24 +43,10 @@ COLUMNS = [
     summary="List the included studies",
     description="The 55 studies of Bilag 2, filtered and paged; `count` is the number matching before paging.",
 )
-def get_studies(
-    request: Request,
-    database: DatabaseDep,
-    conn: ConnectionDep,
-    filters: StudyFiltersDep,
-    limit: LimitQuery = None,
-    offset: OffsetQuery = 0,
-    format: FormatQuery = "json",
-    about: AboutQuery = False,
-):
-    page = list_studies(conn, filters, page_limit(limit, format), offset)
+def get_studies(filters: StudyFiltersDep, listing: PagedListDep):
     return list_response(
-        request,
-        database,
-        conn,
-        page,
-        format,
-        about,
+        listing,
+        list_studies(listing.conn, filters, listing.page_limit, listing.offset),
         resource="studies",
         columns=COLUMNS,
         filters=filters.active(),
