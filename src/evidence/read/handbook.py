@@ -14,7 +14,7 @@ import json
 import sqlite3
 from collections import Counter, defaultdict
 
-from evidence.read.lists import _check, page
+from evidence.read.lists import _check, page, select_where
 from evidence.read.stances import STANCE_ORDER, aggregate_stance
 
 PROFILE_FIELDS = (
@@ -42,8 +42,7 @@ def list_handbook(
     if concept is not None:
         where.append("exists (select 1 from json_each(concept_ids) j where j.value = ?)")
         params.append(concept)
-    sql = "select * from handbook_advice" + (" where " + " and ".join(where) if where else "")
-    rows = conn.execute(sql + " order by rowid", params).fetchall()
+    rows = select_where(conn, "select * from handbook_advice", where, params, "rowid")
     shown, count = page(rows, limit, offset)
     per_concept = _concept_rows(conn, [r["advice_id"] for r in shown])
     stances = _study_stances(conn, sorted({c for r in shown for c in r["concept_ids"]}))
