@@ -45,18 +45,13 @@ def list_response(
 def about_for(
     export: ExportQuery, resource: str, filters: dict, columns: dict[str, str] | None = None
 ) -> About:
-    meta = export.database.meta()
     request = export.request
-    return About(
-        resource=resource,
-        url=public_url(request.url.path, request.url.query),
-        filters={k: v for k, v in filters.items() if v not in (None, "", [])},
-        dataset_version=meta.get("dataset_version", "unknown"),
-        built_at=meta.get("built_at", ""),
-        citation_da=meta.get("review_citation", ""),
-        citation_en=meta.get("review_citation_en", ""),
-        licence=meta.get("review_licence", ""),
-        columns=columns or {},
+    return About.of_build(
+        export.database.meta(),
+        resource,
+        public_url(request.url.path, request.url.query),
+        {k: v for k, v in filters.items() if v not in (None, "", [])},
+        columns,
     )
 
 
