@@ -320,6 +320,21 @@ def test_everything_is_documented(evidence_db, tmp_path):
     assert undocumented(sqlite_utils.Database(broken)) == ["studies.year", "gap_map_method"]
 
 
+def test_every_source_in_the_data_dictionary_exists(db):
+    """Fault: audit_findings named `evidence.audit`, a module that had moved to evidence.dataset."""
+    import importlib
+
+    root = Path(__file__).resolve().parents[1]
+    sources = {r[0] for r in db.execute("select distinct source from data_dictionary")}
+    assert "evidence.dataset.audit" in sources
+    for source in sources - {"build"}:
+        for name in source.split(", "):
+            if name.startswith("evidence."):
+                importlib.import_module(name)
+            else:
+                assert (root / name).exists(), name
+
+
 # --- full-text search -----------------------------------------------------------------------------
 
 

@@ -91,7 +91,7 @@ def get_gap_map(
     ] = "country",
     lang: LangQuery = "da",
 ):
-    # built with the database (build_documents)
+    # built with the database (evidence.build.documents)
     document = gap_map_document(listing.conn, cols, lang)
     if listing.export.format == "json":
         return Response(document, media_type="application/json")

@@ -3,7 +3,7 @@
 Each piece of advice names the concepts it is about. Per concept, its evidence is the row of the
 `handbook_vs_evidence` view (the studies the review cites for the concept, counted by stance as
 `concept_summary` does). Over all its concepts together, each study counts once, with its stances
-on them aggregated as /api/ask aggregates them (evidence.aggregate_stance). The handbook is
+on them aggregated as /api/ask aggregates them (evidence.read.stances.aggregate_stance). The handbook is
 practice guidance, not one of the review's studies: the API and the briefs say so wherever they
 show it.
 """
