@@ -7,39 +7,49 @@ only wraps it in an HTTP response: file name, media type and provenance headers.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from urllib.parse import quote
 
 from fastapi.responses import Response
 
 from evidence.export.files import MEDIA_TYPES, About, about_csv, render
+from evidence.models import SQLModel
 from evidence.read.dictionary import column_docs
 from evidence.settings import public_url
 
 from .deps import ExportQuery, ListQuery
 
 
+@dataclass(frozen=True)
+class ListFile:
+    """What a list route's file holds: its `resource` name, its columns and their descriptions
+    (from the database's data_dictionary for `table`, with `extra` for columns it does not have),
+    the model that types its values as the JSON does, and how a row is flattened into cells."""
+
+    resource: str
+    columns: list[str]
+    table: str | None = None
+    extra: dict[str, str] | None = None
+    model: type[SQLModel] | None = None
+    flatten: Callable[[dict], dict] | None = None
+
+
 def list_response(
-    listing: ListQuery,
-    page: tuple[list[dict], int],
-    *,
-    resource: str,
-    columns: list[str],
-    filters: dict | None = None,
-    table: str | None = None,
-    extra: dict[str, str] | None = None,
-    model=None,
-    flatten: Callable[[dict], dict] | None = None,
+    listing: ListQuery, file: ListFile, page: tuple[list[dict], int], filters: dict | None = None
 ):
     """What a list route answers: `{data, count}` as JSON, else the rows as a file with provenance.
 
-    `page` is the (rows, count) a `list_*` function returns; the file's column descriptions come
-    from the database's data_dictionary for `table`, with `extra` for columns it does not have."""
+    `page` is the (rows, count) a `list_*` function returns, `filters` those it was given."""
     rows, count = page
     if listing.export.format == "json":
         return {"data": rows, "count": count}
-    docs = column_docs(listing.conn, table, columns, extra) if table else extra
-    rows = [flatten(r) for r in rows] if flatten else rows
-    return file_response(listing.export, rows, columns, resource, filters or {}, docs, model)
+    docs = file.extra
+    if file.table:
+        docs = column_docs(listing.conn, file.table, file.columns, file.extra)
+    rows = [file.flatten(r) for r in rows] if file.flatten else rows
+    return file_response(
+        listing.export, rows, file.columns, file.resource, filters or {}, docs, file.model
+    )
 
 
 def about_for(

@@ -17,7 +17,7 @@ from evidence.models import (
 from evidence.read.lists import list_claims, list_outcomes, list_sections
 
 from ..deps import ListDep, PagedListDep
-from ..formats import list_response
+from ..formats import ListFile, list_response
 from . import FILES, INVALID
 
 router = APIRouter(tags=["review"])
@@ -64,6 +64,24 @@ OUTCOME_COLUMNS = [
     "quote_da",
     "note",
 ]
+CLAIMS = ListFile(
+    "claims",
+    CLAIM_COLUMNS,
+    table="claims",
+    extra={"section_title": "Title of the section (Danish)."},
+    model=ClaimPublic,
+)
+SECTIONS = ListFile(
+    "sections",
+    SECTION_COLUMNS,
+    table="sections",
+    extra={
+        "n_claims": "Claims in the section (a chapter counts all of its sections).",
+        "n_studies": "Distinct included studies cited.",
+    },
+    model=SectionPublic,
+)
+OUTCOMES = ListFile("outcomes", OUTCOME_COLUMNS, table="outcomes", model=OutcomePublic)
 Section = Annotated[
     str | None,
     Query(
@@ -103,16 +121,8 @@ def get_claims(
     page = list_claims(
         listing.conn, section, concept, stance, ref, listing.page_limit, listing.offset
     )
-    return list_response(
-        listing,
-        page,
-        resource="claims",
-        columns=CLAIM_COLUMNS,
-        filters={"section": section, "concept": concept, "stance": stance, "ref": ref},
-        table="claims",
-        extra={"section_title": "Title of the section (Danish)."},
-        model=ClaimPublic,
-    )
+    filters = {"section": section, "concept": concept, "stance": stance, "ref": ref}
+    return list_response(listing, CLAIMS, page, filters)
 
 
 @router.get(
@@ -124,18 +134,7 @@ def get_claims(
     "builds on, and the number of claims and distinct studies it actually cites.",
 )
 def get_sections(listing: ListDep):
-    return list_response(
-        listing,
-        list_sections(listing.conn),
-        resource="sections",
-        columns=SECTION_COLUMNS,
-        table="sections",
-        extra={
-            "n_claims": "Claims in the section (a chapter counts all of its sections).",
-            "n_studies": "Distinct included studies cited.",
-        },
-        model=SectionPublic,
-    )
+    return list_response(listing, SECTIONS, list_sections(listing.conn))
 
 
 @router.get(
@@ -146,12 +145,5 @@ def get_sections(listing: ListDep):
     description="Every number the review reports about effects (before/after, a single value), with its quote.",
 )
 def get_outcomes(listing: PagedListDep, ref: Ref = None, section: Section = None):
-    return list_response(
-        listing,
-        list_outcomes(listing.conn, ref, section, listing.page_limit, listing.offset),
-        resource="outcomes",
-        columns=OUTCOME_COLUMNS,
-        filters={"ref": ref, "section": section},
-        table="outcomes",
-        model=OutcomePublic,
-    )
+    page = list_outcomes(listing.conn, ref, section, listing.page_limit, listing.offset)
+    return list_response(listing, OUTCOMES, page, {"ref": ref, "section": section})

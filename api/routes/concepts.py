@@ -15,7 +15,7 @@ from evidence.read.lists import list_concepts
 from evidence.settings import public_url
 
 from ..deps import ConnectionDep, DatabaseDep, LangQuery, PagedListDep, TextQuery
-from ..formats import list_response
+from ..formats import ListFile, list_response
 from . import FILES, INVALID, NOT_FOUND
 
 router = APIRouter(tags=["concepts"])
@@ -34,6 +34,16 @@ COLUMNS = [
     "n_claims",
     "n_studies",
 ]
+CONCEPTS = ListFile(
+    "concepts",
+    COLUMNS,
+    table="concepts",
+    extra={
+        "n_claims": "Claims of the review about the concept.",
+        "n_studies": "Included studies the review cites for it.",
+    },
+    model=ConceptPublic,
+)
 ConceptId = Annotated[
     str,
     Path(
@@ -64,19 +74,8 @@ def get_concepts(
     ] = None,
     q: TextQuery = None,
 ):
-    return list_response(
-        listing,
-        list_concepts(listing.conn, dimension, q, listing.page_limit, listing.offset),
-        resource="concepts",
-        columns=COLUMNS,
-        filters={"dimension": dimension, "q": q},
-        table="concepts",
-        extra={
-            "n_claims": "Claims of the review about the concept.",
-            "n_studies": "Included studies the review cites for it.",
-        },
-        model=ConceptPublic,
-    )
+    page = list_concepts(listing.conn, dimension, q, listing.page_limit, listing.offset)
+    return list_response(listing, CONCEPTS, page, {"dimension": dimension, "q": q})
 
 
 def _profile(database, conn, concept_id: str, lang: str) -> dict:

@@ -10,7 +10,7 @@ from evidence.models import HandbookPublic
 from evidence.read.handbook import flatten, list_handbook
 
 from ..deps import PagedListDep
-from ..formats import list_response
+from ..formats import ListFile, list_response
 from . import FILES, INVALID, Responses
 
 router = APIRouter(tags=["handbook"])
@@ -76,6 +76,7 @@ EXTRA = {
     "n_mentions": "… mentions only.",
     "refs": "Their reference numbers.",
 }
+HANDBOOK = ListFile("handbook", COLUMNS, table="handbook_advice", extra=EXTRA, flatten=flatten)
 
 
 @router.get(
@@ -108,13 +109,5 @@ def get_handbook(
         ),
     ] = None,
 ):
-    return list_response(
-        listing,
-        list_handbook(listing.conn, topic, concept, listing.page_limit, listing.offset),
-        resource="handbook",
-        columns=COLUMNS,
-        filters={"topic": topic, "concept": concept},
-        table="handbook_advice",
-        extra=EXTRA,
-        flatten=flatten,
-    )
+    page = list_handbook(listing.conn, topic, concept, listing.page_limit, listing.offset)
+    return list_response(listing, HANDBOOK, page, {"topic": topic, "concept": concept})

@@ -12,12 +12,13 @@ from evidence.read.documents import gap_map_document, review_record
 from evidence.read.lists import list_audit
 
 from ..deps import ConnectionDep, DatabaseDep, LangQuery, ListDep, PagedListDep
-from ..formats import file_response, list_response
+from ..formats import ListFile, file_response, list_response
 from . import FILES, INVALID
 
 router = APIRouter(tags=["review"])
 
 AUDIT_COLUMNS = ["kind", "location", "stated", "observed", "detail"]
+AUDIT = ListFile("audit", AUDIT_COLUMNS)
 GAP_COLUMNS = [
     "concept_id",
     "concept_label",
@@ -63,13 +64,8 @@ def get_audit(
         Query(ge=0, le=1_000_000, description="Findings that name this study.", examples=[5]),
     ] = None,
 ):
-    return list_response(
-        listing,
-        list_audit(listing.conn, kind, ref, listing.page_limit, listing.offset),
-        resource="audit",
-        columns=AUDIT_COLUMNS,
-        filters={"kind": kind, "ref": ref},
-    )
+    page = list_audit(listing.conn, kind, ref, listing.page_limit, listing.offset)
+    return list_response(listing, AUDIT, page, {"kind": kind, "ref": ref})
 
 
 @router.get(

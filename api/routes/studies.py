@@ -11,7 +11,7 @@ from evidence.read.documents import study_document
 from evidence.read.lists import list_studies
 
 from ..deps import ConnectionDep, PagedListDep, StudyFiltersDep
-from ..formats import list_response
+from ..formats import ListFile, list_response
 from . import FILES, INVALID, NOT_FOUND
 
 router = APIRouter(tags=["studies"])
@@ -34,6 +34,7 @@ COLUMNS = [
     "link_status",
     "bilag2_findings",
 ]
+STUDIES = ListFile("studies", COLUMNS, table="studies", model=StudyPublic)
 
 
 @router.get(
@@ -44,15 +45,8 @@ COLUMNS = [
     description="The 55 studies of Bilag 2, filtered and paged; `count` is the number matching before paging.",
 )
 def get_studies(filters: StudyFiltersDep, listing: PagedListDep):
-    return list_response(
-        listing,
-        list_studies(listing.conn, filters, listing.page_limit, listing.offset),
-        resource="studies",
-        columns=COLUMNS,
-        filters=filters.active(),
-        table="studies",
-        model=StudyPublic,
-    )
+    page = list_studies(listing.conn, filters, listing.page_limit, listing.offset)
+    return list_response(listing, STUDIES, page, filters.active())
 
 
 @router.get(
