@@ -55,6 +55,17 @@ def evidence_db(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def db(evidence_db):
+    """A read-only connection to the session database, rows as sqlite3.Row."""
+    import sqlite3
+
+    conn = sqlite3.connect(f"file:{evidence_db}?mode=ro", uri=True)
+    conn.row_factory = sqlite3.Row
+    yield conn
+    conn.close()
+
+
+@pytest.fixture(scope="session")
 def api_client(evidence_db):
     """FastAPI TestClient over the session database (lifespan run)."""
     from fastapi.testclient import TestClient

@@ -34,14 +34,6 @@ def sha256(path: Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
-@pytest.fixture(scope="module")
-def db(evidence_db):
-    conn = sqlite3.connect(f"file:{evidence_db}?mode=ro", uri=True)
-    conn.row_factory = sqlite3.Row
-    yield conn
-    conn.close()
-
-
 def family(concept_id: str) -> set[str]:
     """The concept and every concept below it, from data/concepts.csv's broader column."""
     below = {concept_id}
