@@ -65,6 +65,16 @@ def db(evidence_db):
     conn.close()
 
 
+@pytest.fixture
+def db_copy(tmp_path, evidence_db) -> Path:
+    """A copy of the session database alone in a folder (tmp/build/evidence.db), for a build to
+    replace or to fail on."""
+    path = tmp_path / "build" / "evidence.db"
+    path.parent.mkdir()
+    shutil.copy2(evidence_db, path)
+    return path
+
+
 @pytest.fixture(scope="session")
 def api_client(evidence_db):
     """FastAPI TestClient over the session database (lifespan run)."""
