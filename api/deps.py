@@ -1,10 +1,12 @@
-"""API dependencies: the database, a read-only connection per request, shared query parameters
-and the study filters. Every dependency of a route is here."""
+"""API dependencies: the database, a read-only connection per request, shared query parameters,
+the study filters and what every list route takes (`ExportQuery`, `ListQuery`, `PagedListQuery`).
+Every dependency of a route is here."""
 
 from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Annotated, Literal
 
 from fastapi import Depends, HTTPException, Query, Request
@@ -153,8 +155,42 @@ StudyFiltersDep = Annotated[StudyFilters, Depends(study_filters)]
 DEFAULT_LIMIT = 100
 
 
-def page_limit(limit: int | None, fmt: str) -> int | None:
-    """The limit to apply: as given, else 100 for JSON and everything for a file."""
-    if limit is not None:
-        return limit
-    return DEFAULT_LIMIT if fmt == "json" else None
+@dataclass
+class ExportQuery:
+    """`format` and `about`, taken by every route that answers with a file as well as JSON
+    (api/formats.py writes it), with the request and database its provenance comes from."""
+
+    request: Request
+    database: DatabaseDep
+    format: FormatQuery = "json"
+    about: AboutQuery = False
+
+
+ExportDep = Annotated[ExportQuery, Depends()]
+
+
+@dataclass
+class ListQuery:
+    """What a list route takes besides its own filters: a connection and the export's format."""
+
+    conn: ConnectionDep
+    export: ExportDep
+
+
+@dataclass
+class PagedListQuery(ListQuery):
+    """A list route that pages: `limit` and `offset` as well."""
+
+    limit: LimitQuery = None
+    offset: OffsetQuery = 0
+
+    @property
+    def page_limit(self) -> int | None:
+        """The limit to apply: as given, else 100 for JSON and everything for a file."""
+        if self.limit is not None:
+            return self.limit
+        return DEFAULT_LIMIT if self.export.format == "json" else None
+
+
+ListDep = Annotated[ListQuery, Depends()]
+PagedListDep = Annotated[PagedListQuery, Depends()]

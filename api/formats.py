@@ -7,77 +7,77 @@ only wraps it in an HTTP response: file name, media type and provenance headers.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from urllib.parse import quote
 
-from fastapi import Request
 from fastapi.responses import Response
 
 from evidence.export.files import MEDIA_TYPES, About, about_csv, render
-from evidence.read.database import Database
+from evidence.models import SQLModel
 from evidence.read.dictionary import column_docs
 from evidence.settings import public_url
 
+from .deps import ExportQuery, ListQuery
+
+
+@dataclass(frozen=True)
+class ListFile:
+    """What a list route's file holds: its `resource` name, its columns and their descriptions
+    (from the database's data_dictionary for `table`, with `extra` for columns it does not have),
+    the model that types its values as the JSON does, and how a row is flattened into cells."""
+
+    resource: str
+    columns: list[str]
+    table: str | None = None
+    extra: dict[str, str] | None = None
+    model: type[SQLModel] | None = None
+    flatten: Callable[[dict], dict] | None = None
+
 
 def list_response(
-    request: Request,
-    database: Database,
-    conn,
-    page: tuple[list[dict], int],
-    fmt: str,
-    about_only: bool,
-    *,
-    resource: str,
-    columns: list[str],
-    filters: dict | None = None,
-    table: str | None = None,
-    extra: dict[str, str] | None = None,
-    model=None,
-    flatten: Callable[[dict], dict] | None = None,
+    listing: ListQuery, file: ListFile, page: tuple[list[dict], int], filters: dict | None = None
 ):
     """What a list route answers: `{data, count}` as JSON, else the rows as a file with provenance.
 
-    `page` is the (rows, count) a `list_*` function returns; the file's column descriptions come
-    from the database's data_dictionary for `table`, with `extra` for columns it does not have."""
+    `page` is the (rows, count) a `list_*` function returns, `filters` those it was given."""
     rows, count = page
-    if fmt == "json":
+    if listing.export.format == "json":
         return {"data": rows, "count": count}
-    docs = column_docs(conn, table, columns, extra) if table else extra
-    info = about_for(request, database, resource, filters or {}, docs)
-    rows = [flatten(r) for r in rows] if flatten else rows
-    return file_response(fmt, rows, columns, info, about_only, model)
+    docs = file.extra
+    if file.table:
+        docs = column_docs(listing.conn, file.table, file.columns, file.extra)
+    rows = [file.flatten(r) for r in rows] if file.flatten else rows
+    return file_response(
+        listing.export, rows, file.columns, file.resource, filters or {}, docs, file.model
+    )
 
 
 def about_for(
-    request: Request,
-    database: Database,
-    resource: str,
-    filters: dict,
-    columns: dict[str, str] | None = None,
+    export: ExportQuery, resource: str, filters: dict, columns: dict[str, str] | None = None
 ) -> About:
-    meta = database.meta()
-    return About(
-        resource=resource,
-        url=public_url(request.url.path, request.url.query),
-        filters={k: v for k, v in filters.items() if v not in (None, "", [])},
-        dataset_version=meta.get("dataset_version", "unknown"),
-        built_at=meta.get("built_at", ""),
-        citation_da=meta.get("review_citation", ""),
-        citation_en=meta.get("review_citation_en", ""),
-        licence=meta.get("review_licence", ""),
-        columns=columns or {},
+    request = export.request
+    return About.of_build(
+        export.database.meta(),
+        resource,
+        public_url(request.url.path, request.url.query),
+        {k: v for k, v in filters.items() if v not in (None, "", [])},
+        columns,
     )
 
 
 def file_response(
-    fmt: str,
+    export: ExportQuery,
     rows: list[dict],
     columns: list[str],
-    about: About,
-    about_only: bool = False,
+    resource: str,
+    filters: dict,
+    docs: dict[str, str] | None = None,
     model=None,
 ) -> Response:
-    """The rows (or, with about_only, the provenance) as a downloadable file; `model` types the values
-    as the JSON does (is_danish true/false, not 1/0)."""
+    """The rows (or, with `about`, the provenance) as a downloadable file in the export's format;
+    `docs` describes the columns, `model` types the values as the JSON does (is_danish true/false,
+    not 1/0)."""
+    fmt, about_only, about = export.format, export.about, about_for(export, resource, filters, docs)
     if model is not None:
         rows = [model.model_validate(r).model_dump() for r in rows]
     about.n_rows = len(rows)

@@ -215,7 +215,7 @@ def add_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError):
-        return invalid_response(*validation_message(exc))
+        return invalid_response(*validation_message(request, exc))
 
     @app.exception_handler(DatabaseMissing)
     async def missing(request: Request, exc: DatabaseMissing):

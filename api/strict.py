@@ -10,14 +10,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from fastapi import Request
+from fastapi import Request, params
+from fastapi.dependencies.utils import get_flat_params
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from evidence.models import SQLModel
+
+if TYPE_CHECKING:
+    from fastapi._compat import ModelField
 
 
 class InvalidPublic(SQLModel):
@@ -44,29 +48,25 @@ def invalid_response(parameter: str | None, message: str) -> JSONResponse:
     return JSONResponse({"detail": message, "parameter": parameter}, status_code=422)
 
 
-def _route_query_names(request: Request) -> set[str] | None:
+def _route_params(request: Request) -> list[ModelField] | None:
+    """The route's parameters, those of its dependencies included (a dataclass taken with
+    `Depends()` as much as a function), in the order /openapi.json lists them."""
     route = request.scope.get("route")
     dependant = getattr(route, "dependant", None)
     if route is None or dependant is None:
         return None
-    names = getattr(route, "evidens_query_names", None)
-    if names is None:
-        names = route.evidens_query_names = _query_names(dependant)
-    return names
-
-
-def _query_names(dependant) -> set[str]:
-    names = {p.alias for p in dependant.query_params}
-    for sub in dependant.dependencies:
-        names |= _query_names(sub)
-    return names
+    found = getattr(route, "evidens_params", None)
+    if found is None:
+        found = route.evidens_params = get_flat_params(dependant)
+    return found
 
 
 async def strict_query(request: Request) -> None:
     """Refuse query parameters the route does not take, and any given more than once."""
-    allowed = _route_query_names(request)
-    if allowed is None:
+    found = _route_params(request)
+    if found is None:
         return
+    allowed = {p.alias for p in found if isinstance(p.field_info, params.Query)}
     for name in dict.fromkeys(request.query_params.keys()):
         if name not in allowed:
             known = ", ".join(sorted(allowed)) or "none"
@@ -80,14 +80,22 @@ async def strict_query(request: Request) -> None:
             )
 
 
-def validation_message(exc: RequestValidationError) -> tuple[str | None, str]:
-    parts, first = [], None
-    for error in exc.errors():
-        loc = [str(x) for x in error.get("loc", ()) if x not in ("query", "path", "body")]
-        name = loc[0] if loc else None
-        first = first or name
-        parts.append(f"{name}: {error.get('msg', 'invalid')}" if name else error.get("msg", ""))
+def validation_message(request: Request, exc: RequestValidationError) -> tuple[str | None, str]:
+    """What FastAPI refused, parameter by parameter in the order the route documents them."""
+    order = [p.alias for p in _route_params(request) or []]
+    named = [(_error_name(error), error) for error in exc.errors()]
+    named.sort(key=lambda n: order.index(n[0]) if n[0] in order else len(order))
+    first = next((name for name, _ in named if name), None)
+    parts = [
+        f"{name}: {error.get('msg', 'invalid')}" if name else error.get("msg", "")
+        for name, error in named
+    ]
     return first, "; ".join(parts) or "invalid request"
+
+
+def _error_name(error: dict) -> str | None:
+    loc = [str(x) for x in error.get("loc", ()) if x not in ("query", "path", "body")]
+    return loc[0] if loc else None
 
 
 class HeadAsGet:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -98,18 +99,7 @@ def text_table(r: dict) -> str:
                 f"{label:<28} {s['n']:>6} {s['p50']:>8.2f} {s['p95']:>8.2f} {s['p99']:>8.2f} {s['errors']:>7}"
             )
     if r.get("http"):
-        lines += [
-            "",
-            "HTTP on loopback, one uvicorn process: req/s  p50/p99 ms  (ratio to the bare route)  errors",
-        ]
-        for label, points in r["http"].items():
-            if label.startswith("_"):
-                continue
-            cells = [
-                f"c={c}: {p['rps']:>7.1f} {p['p50']:>6.1f}/{p['p99']:<7.1f} ({p['ratio_to_bare']:.2f}) {p['errors']}"
-                for c, p in points.items()
-            ]
-            lines.append(f"{label:<26} " + " | ".join(cells))
+        lines += ["", *http_lines(r["http"])]
     if r.get("site_pages"):
         from .site_pages import lines as site_lines
 
@@ -135,6 +125,21 @@ def text_table(r: dict) -> str:
             f"  [{mark}] {t['target']}: {fmt(t['value'])} (target {t['unit']} {t['limit']})"
         )
     return "\n".join(lines)
+
+
+def http_lines(http: dict) -> list[str]:
+    lines = [
+        "HTTP on loopback, one uvicorn process: req/s  p50/p99 ms  (ratio to the bare route)  errors"
+    ]
+    for label, points in http.items():
+        if label.startswith("_"):
+            continue
+        cells = [
+            f"c={c}: {p['rps']:>7.1f} {p['p50']:>6.1f}/{p['p99']:<7.1f} ({p['ratio_to_bare']:.2f}) {p['errors']}"
+            for c, p in points.items()
+        ]
+        lines.append(f"{label:<26} " + " | ".join(cells))
+    return lines
 
 
 def scale_line(s: dict) -> str:
@@ -192,54 +197,22 @@ def bench_markdown(r: dict) -> str:
         )
     if "quality" in r:
         out += quality_markdown(r["quality"])
-    out += [
-        "",
-        "In-process latency, ms:",
-        "",
-        "| route | n | p50 | p95 | p99 | errors |",
-        "|---|---|---|---|---|---|",
-    ]
-    out += [
-        f"| {k} | {s['n']} | {s['p50']:.2f} | {s['p95']:.2f} | {s['p99']:.2f} | {s['errors']} |"
-        for k, s in r.get("inprocess", {}).items()
-        if isinstance(s, dict)
-    ]
+    out += inprocess_markdown(r.get("inprocess", {}))
     if r.get("http"):
-        out += [
-            "",
+        out += load_markdown(
             f"HTTP on loopback, {r['http_seconds']:.0f} s a point: requests/s, p50/p99 ms, ratio to the bare route, errors:",
-            "",
             "| route | c=1 | c=8 | c=32 |",
-            "|---|---|---|---|",
-        ]
-        for k, pts in r["http"].items():
-            if not k.startswith("_"):
-                out.append(
-                    f"| {k} | "
-                    + " | ".join(
-                        f"{p['rps']:.0f}/s, {p['p50']:.1f}/{p['p99']:.1f} ms, ×{p['ratio_to_bare']:.2f}, {p['errors']} err"
-                        for p in pts.values()
-                    )
-                    + " |"
-                )
+            r["http"],
+            lambda p: f"×{p['ratio_to_bare']:.2f}",
+        )
     if r.get("site_pages"):
-        out += [
-            "",
+        out += load_markdown(
             "The site's own pages beside plain Datasette serving the same database (bench/site_pages.py): "
             "requests/s, p50/p99 ms, time × plain Datasette's table page, errors:",
-            "",
             "| page | c=1 | c=8 |",
-            "|---|---|---|",
-        ]
-        for k, pts in r["site_pages"].items():
-            out.append(
-                f"| {k} | "
-                + " | ".join(
-                    f"{p['rps']:.0f}/s, {p['p50']:.1f}/{p['p99']:.1f} ms, {p['slowdown_vs_plain_table']:.2f}×, {p['errors']} err"
-                    for p in pts.values()
-                )
-                + " |"
-            )
+            r["site_pages"],
+            lambda p: f"{p['slowdown_vs_plain_table']:.2f}×",
+        )
     if r.get("build"):
         b = r["build"]
         out += [
@@ -248,24 +221,60 @@ def bench_markdown(r: dict) -> str:
             f"(min {b['min_s']:.3f}, max {b['max_s']:.3f}).",
         ]
     if r.get("scale"):
-        out += [
-            "",
-            "Scale (synthetic reviews, bench/synthetic.py):",
-            "",
-            "| size | studies | claims | concepts | build s | db MiB | API startup s | ask p50 / p95 / p99 ms (n) | study p95 ms |",
-            "|---|---|---|---|---|---|---|---|---|",
-        ]
-        for s in r["scale"]:
-            if "error" in s:
-                out.append(f"| {s['factor']}× | {s['error']} |||||||| ")
-                continue
-            a, rows = s["latency"]["/api/ask"], s["rows"]
-            out.append(
-                f"| {s['factor']}× | {rows['studies']} | {rows['claims']} | {rows['concepts']} | {s['build']['median_s']:.2f} | "
-                f"{s['db_bytes'] / 2**20:.1f} | {s['startup_s']:.2f} | {a['p50']:.1f} / {a['p95']:.1f} / {a['p99']:.1f} ({a['n']}) | "
-                f"{s['latency']['/api/studies/{ref}']['p95']:.2f} |"
-            )
+        out += scale_markdown(r["scale"])
     return "\n".join(out)
+
+
+def inprocess_markdown(inprocess: dict) -> list[str]:
+    out = [
+        "",
+        "In-process latency, ms:",
+        "",
+        "| route | n | p50 | p95 | p99 | errors |",
+        "|---|---|---|---|---|---|",
+    ]
+    return out + [
+        f"| {k} | {s['n']} | {s['p50']:.2f} | {s['p95']:.2f} | {s['p99']:.2f} | {s['errors']} |"
+        for k, s in inprocess.items()
+        if isinstance(s, dict)
+    ]
+
+
+def load_markdown(
+    intro: str, header: str, points: dict, relative: Callable[[dict], str]
+) -> list[str]:
+    """A table of load points (bench/load.py): a row per route or page, a cell per concurrency:
+    requests/s, p50/p99 ms, `relative` (time beside a baseline), errors."""
+    out = ["", intro, "", header, "|" + "---|" * (header.count("|") - 1)]
+    for name, pts in points.items():
+        if not name.startswith("_"):  # _server_rss_kib and the like are not routes
+            cells = (
+                f"{p['rps']:.0f}/s, {p['p50']:.1f}/{p['p99']:.1f} ms, {relative(p)}, {p['errors']} err"
+                for p in pts.values()
+            )
+            out.append(f"| {name} | " + " | ".join(cells) + " |")
+    return out
+
+
+def scale_markdown(scale: list[dict]) -> list[str]:
+    out = [
+        "",
+        "Scale (synthetic reviews, bench/synthetic.py):",
+        "",
+        "| size | studies | claims | concepts | build s | db MiB | API startup s | ask p50 / p95 / p99 ms (n) | study p95 ms |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for s in scale:
+        if "error" in s:
+            out.append(f"| {s['factor']}× | {s['error']} |||||||| ")
+            continue
+        a, rows = s["latency"]["/api/ask"], s["rows"]
+        out.append(
+            f"| {s['factor']}× | {rows['studies']} | {rows['claims']} | {rows['concepts']} | {s['build']['median_s']:.2f} | "
+            f"{s['db_bytes'] / 2**20:.1f} | {s['startup_s']:.2f} | {a['p50']:.1f} / {a['p95']:.1f} / {a['p99']:.1f} ({a['n']}) | "
+            f"{s['latency']['/api/studies/{ref}']['p95']:.2f} |"
+        )
+    return out
 
 
 def quality_markdown(quality: dict) -> list[str]:

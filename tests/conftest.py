@@ -17,23 +17,22 @@ def data_dir() -> Path:
     return DATA
 
 
+def _seed(path: Path, what: str) -> Path:
+    """A text from ../shared/seeds, or skip the test where it is absent."""
+    if not path.exists():
+        pytest.skip(f"{what} is not at {path} (it is in CI, at ../shared/seeds)")
+    return path
+
+
 @pytest.fixture(scope="session")
 def source_path() -> Path:
-    if not settings.source.exists():
-        pytest.skip(
-            f"the review's text is not at {settings.source} (it is in CI, at ../shared/seeds)"
-        )
-    return settings.source
+    return _seed(settings.source, "the review's text")
 
 
 @pytest.fixture(scope="session")
 def handbook_path() -> Path:
     """Cabi's practitioner handbook as text (data/handbook_advice.csv quotes it)."""
-    if not settings.handbook.exists():
-        pytest.skip(
-            f"the Cabi handbook's text is not at {settings.handbook} (it is in CI, at ../shared/seeds)"
-        )
-    return settings.handbook
+    return _seed(settings.handbook, "the Cabi handbook's text")
 
 
 @pytest.fixture
@@ -56,6 +55,27 @@ def evidence_db(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def db(evidence_db):
+    """A read-only connection to the session database, rows as sqlite3.Row."""
+    import sqlite3
+
+    conn = sqlite3.connect(f"file:{evidence_db}?mode=ro", uri=True)
+    conn.row_factory = sqlite3.Row
+    yield conn
+    conn.close()
+
+
+@pytest.fixture
+def db_copy(tmp_path, evidence_db) -> Path:
+    """A copy of the session database alone in a folder (tmp/build/evidence.db), for a build to
+    replace or to fail on."""
+    path = tmp_path / "build" / "evidence.db"
+    path.parent.mkdir()
+    shutil.copy2(evidence_db, path)
+    return path
+
+
+@pytest.fixture(scope="session")
 def api_client(evidence_db):
     """FastAPI TestClient over the session database (lifespan run)."""
     from fastapi.testclient import TestClient
@@ -70,15 +90,24 @@ def api_client(evidence_db):
 
 
 @pytest.fixture(scope="session")
-def site(evidence_db):
-    """The configured Datasette instance (evidence.site.app.datasette_app) over the session database."""
+def start_site():
+    """Starts the configured Datasette instance (evidence.site.app.datasette_app) over a database."""
     import asyncio
 
     from evidence.site.app import datasette_app
 
-    ds = datasette_app(evidence_db)
-    asyncio.run(ds.invoke_startup())
-    return ds
+    def start(db: Path):
+        ds = datasette_app(db)
+        asyncio.run(ds.invoke_startup())
+        return ds
+
+    return start
+
+
+@pytest.fixture(scope="session")
+def site(evidence_db, start_site):
+    """The site over the session database."""
+    return start_site(evidence_db)
 
 
 @pytest.fixture(scope="session")

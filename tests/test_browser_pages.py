@@ -6,7 +6,6 @@ and axe-core (from the npm registry, `make axe`) on every page type: no serious 
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -30,13 +29,6 @@ PAGE_TYPES = [
     "/map?lang=en&cols=method&cell=single-contact-person~case_studies",
     "/prisma",
 ]
-
-
-@pytest.fixture(scope="module")
-def db(evidence_db):
-    conn = sqlite3.connect(f"file:{evidence_db}?mode=ro", uri=True)
-    yield conn
-    conn.close()
 
 
 def cell_refs(db, concept: str, column: str, code: str) -> list[str]:

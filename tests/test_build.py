@@ -34,14 +34,6 @@ def sha256(path: Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
-@pytest.fixture(scope="module")
-def db(evidence_db):
-    conn = sqlite3.connect(f"file:{evidence_db}?mode=ro", uri=True)
-    conn.row_factory = sqlite3.Row
-    yield conn
-    conn.close()
-
-
 def family(concept_id: str) -> set[str]:
     """The concept and every concept below it, from data/concepts.csv's broader column."""
     below = {concept_id}
@@ -318,6 +310,21 @@ def test_everything_is_documented(evidence_db, tmp_path):
             "delete from data_dictionary where table_name = 'gap_map_method' and column_name = ''"
         )
     assert undocumented(sqlite_utils.Database(broken)) == ["studies.year", "gap_map_method"]
+
+
+def test_every_source_in_the_data_dictionary_exists(db):
+    """Fault: audit_findings named `evidence.audit`, a module that had moved to evidence.dataset."""
+    import importlib
+
+    root = Path(__file__).resolve().parents[1]
+    sources = {r[0] for r in db.execute("select distinct source from data_dictionary")}
+    assert "evidence.dataset.audit" in sources
+    for source in sources - {"build"}:
+        for name in source.split(", "):
+            if name.startswith("evidence."):
+                importlib.import_module(name)
+            else:
+                assert (root / name).exists(), name
 
 
 # --- full-text search -----------------------------------------------------------------------------

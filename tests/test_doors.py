@@ -222,6 +222,60 @@ def test_a_bad_parameter_is_a_422_in_one_shape_that_names_it(api_client, url, pa
     assert body["parameter"] == parameter and parameter in body["detail"]
 
 
+PAGING = {"limit", "offset", "format", "about"}
+STUDY_FILTERS = {"country", "service_area", "method", "dimension", "concept", "stance"}
+# Each route with files, the parameters it documents (as before they moved into the shared
+# evidence.api.deps.ListQuery / ExportQuery), and the parameters a request needs.
+EXPORT_ROUTES = {
+    "/api/studies": (PAGING | STUDY_FILTERS | {"year_from", "year_to", "q"}, {}),
+    "/api/claims": (PAGING | {"section", "concept", "stance", "ref"}, {}),
+    "/api/outcomes": (PAGING | {"ref", "section"}, {}),
+    "/api/concepts": (PAGING | {"dimension", "q"}, {}),
+    "/api/audit": (PAGING | {"kind", "ref"}, {}),
+    "/api/handbook": (PAGING | {"topic", "concept"}, {}),
+    "/api/sections": ({"format", "about"}, {}),
+    "/api/gap-map": ({"rows", "cols", "lang", "format", "about"}, {}),
+    "/api/ask": ({"q", "concept", "lang", "format", "about"}, {"q": "kontaktperson"}),
+}
+
+
+@pytest.mark.parametrize("path", EXPORT_ROUTES)
+def test_parameters_of_a_shared_dependency_are_documented_and_strict(api_client, path):
+    """Fault guarded: limit, offset, format and about live in a dependency (a dataclass taken with
+    Depends()); the strict check and /openapi.json must still see them as the route's own."""
+    names, needed = EXPORT_ROUTES[path]
+    op = api_client.get("/openapi.json").json()["paths"][path]["get"]
+    assert {p["name"] for p in op["parameters"]} == names
+    assert all(p["description"] for p in op["parameters"])
+    r = api_client.get(path, params={**needed, "nosuch": "1"})
+    assert r.status_code == 422
+    assert r.json() == {
+        "detail": f"unknown parameter 'nosuch'; this route takes: {', '.join(sorted(names))}",
+        "parameter": "nosuch",
+    }
+    about = api_client.get(path, params={**needed, "format": "csv", "about": "1"})
+    assert about.status_code == 200 and about.text.startswith("key,value\r\n")
+    if "limit" in names:
+        page = api_client.get(path, params={**needed, "limit": 2, "offset": 1}).json()
+        assert len(page["data"]) == 2 and page["count"] > 2
+
+
+@pytest.mark.parametrize(
+    ("url", "parameters"),
+    [
+        ("/api/claims?limit=0&ref=x", ["ref", "limit"]),
+        ("/api/studies?format=pdf&limit=0&year_from=x", ["year_from", "limit", "format"]),
+        ("/api/ask?format=y&lang=x&q=kontakt", ["lang", "format"]),
+    ],
+)
+def test_several_bad_parameters_are_named_in_the_documented_order(api_client, url, parameters):
+    """Fault guarded: FastAPI checks a dependency's parameters before the route's own, so moving
+    paging into a dependency would have named `limit` before the route's filters."""
+    body = api_client.get(url).json()
+    assert body["parameter"] == parameters[0]
+    assert [part.split(":")[0] for part in body["detail"].split("; ")] == parameters
+
+
 def test_openapi_documents_the_one_422_shape(api_client):
     spec = api_client.get("/openapi.json").json()
     schema = spec["components"]["schemas"]

@@ -12,7 +12,6 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-import shutil
 import sqlite3
 import subprocess
 import sys
@@ -458,12 +457,9 @@ def good_db(tmp_path_factory, data_dir) -> Path:
 
 
 @pytest.fixture
-def last_good(tmp_path, good_db) -> Path:
-    """A copy of the good database in a directory of its own, where a broken build would write."""
-    target = tmp_path / "build" / "evidence.db"
-    target.parent.mkdir()
-    shutil.copy2(good_db, target)
-    return target
+def last_good(db_copy) -> Path:
+    """A good database in a directory of its own, where a broken build would write."""
+    return db_copy
 
 
 # --- broken data: fail, say where and what to do, keep the old database ---------------------

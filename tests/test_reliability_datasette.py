@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from evidence.site.app import SETTINGS, datasette_app
+from evidence.site.app import SETTINGS
 
 SLOW = "with recursive c(x) as (select 1 union all select x + 1 from c where x < 1000000000) select count(*) from c"
 
@@ -34,10 +34,8 @@ def site_db(tmp_path_factory, evidence_db) -> Path:
 
 
 @pytest.fixture(scope="module")
-def ds(site_db):
-    app = datasette_app(site_db)
-    asyncio.run(app.invoke_startup())
-    return app
+def ds(site_db, start_site):
+    return start_site(site_db)
 
 
 def get(ds, path: str, **params):

@@ -11,13 +11,11 @@ from __future__ import annotations
 
 import asyncio
 import os
-import shutil
 import signal
 import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 from fastapi.testclient import TestClient
 
 from evidence.api.main import create_app
@@ -43,14 +41,6 @@ def handles_under(folder: Path) -> dict[str, int]:
     return found
 
 
-@pytest.fixture
-def db(tmp_path, evidence_db) -> Path:
-    path = tmp_path / "build" / "evidence.db"
-    path.parent.mkdir()
-    shutil.copy2(evidence_db, path)
-    return path
-
-
 SITE_PAGES = [
     "/evidence/studies.json?_shape=array&_size=5",
     "/evidence/claims?_facet=stance",
@@ -59,13 +49,13 @@ SITE_PAGES = [
 ]
 
 
-def test_the_site_holds_no_handle_on_a_deleted_build(db, data_dir):
-    ds = datasette_app(db)
+def test_the_site_holds_no_handle_on_a_deleted_build(db_copy, data_dir):
+    ds = datasette_app(db_copy)
 
     async def load_and_rebuild():
         await ds.invoke_startup()
         for _ in range(REBUILDS):
-            rebuild = asyncio.create_task(asyncio.to_thread(build_database, data_dir, db))
+            rebuild = asyncio.create_task(asyncio.to_thread(build_database, data_dir, db_copy))
             while not rebuild.done():  # 16 requests at a time while the build runs
                 answers = await asyncio.gather(*(ds.client.get(p) for p in SITE_PAGES * 4))
                 assert {r.status_code for r in answers} == {200}
@@ -74,19 +64,19 @@ def test_the_site_holds_no_handle_on_a_deleted_build(db, data_dir):
         assert {r.status_code for r in answers} == {200}
 
     asyncio.run(load_and_rebuild())
-    held = handles_under(db.parent)
+    held = handles_under(db_copy.parent)
     assert held["deleted"] == 0, held
     assert held["open"] <= BuildDatabase.IDLE_MAX, held
 
 
-def test_the_api_holds_no_handle_on_a_deleted_build(db, data_dir):
-    with TestClient(create_app(db_path=db)) as client:
+def test_the_api_holds_no_handle_on_a_deleted_build(db_copy, data_dir):
+    with TestClient(create_app(db_path=db_copy)) as client:
         for _ in range(REBUILDS):
             for path in ["/api/studies/924", "/api/claims?limit=5", "/api/ask?q=kontaktperson"]:
                 assert client.get(path).status_code == 200
-            build_database(data_dir, db)
+            build_database(data_dir, db_copy)
         assert client.get("/api/studies/924").status_code == 200
-        held = handles_under(db.parent)
+        held = handles_under(db_copy.parent)
     assert held["deleted"] == 0, held
     assert held["open"] <= 8, held
 

@@ -10,7 +10,6 @@ import asyncio
 import html
 import json
 import re
-import sqlite3
 
 import pytest
 from markupsafe import escape
@@ -28,14 +27,6 @@ def local_links(page: str) -> set[str]:
         for h in re.findall(r'(?:href|src)="(/[^"]*)"', page)
         if not h.startswith("/api/")
     }
-
-
-@pytest.fixture(scope="module")
-def db(evidence_db):
-    conn = sqlite3.connect(f"file:{evidence_db}?mode=ro", uri=True)
-    conn.row_factory = sqlite3.Row
-    yield conn
-    conn.close()
 
 
 def test_study_page_shows_labels_not_codes(site):

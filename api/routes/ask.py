@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, HTTPException, Query
 
 from evidence.answer import ask as asking
 from evidence.models import Answer
 from evidence.read.database import Database
 from evidence.settings import settings
 
-from ..deps import AboutQuery, DatabaseDep, FormatQuery, LangQuery
-from ..formats import about_for, file_response
+from ..deps import ExportDep, LangQuery
+from ..formats import file_response
 from . import FILES, INVALID, NOT_FOUND
 
 router = APIRouter(tags=["ask"])
@@ -73,8 +73,7 @@ def warm(database: Database) -> None:
     ),
 )
 def get_ask(
-    request: Request,
-    database: DatabaseDep,
+    export: ExportDep,
     q: Annotated[
         str | None,
         Query(
@@ -93,15 +92,13 @@ def get_ask(
         ),
     ] = None,
     lang: LangQuery = "da",
-    format: FormatQuery = "json",
-    about: AboutQuery = False,
 ):
     if not (q and q.strip()) and not concept:
         raise HTTPException(
             422, "Give q (a question, e.g. q=kontaktperson) or concept (an id from /api/concepts)."
         )
-    result = asking.answer(database, q or "", concept=concept, lang=lang)
-    if format == "json":
+    result = asking.answer(export.database, q or "", concept=concept, lang=lang)
+    if export.format == "json":
         return result
     rows = export_rows(result, lang)
     filters = {
@@ -110,9 +107,7 @@ def get_ask(
         "lang": lang,
         **{k: v for k, v in result["filters_applied"].items() if k != "design"},
     }
-    return file_response(
-        format, rows, COLUMNS, about_for(request, database, "ask", filters, COLUMN_DOCS), about
-    )
+    return file_response(export, rows, COLUMNS, "ask", filters, COLUMN_DOCS)
 
 
 def export_rows(result: dict, lang: str = "da") -> list[dict]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query
 
 from evidence.models import (
     ClaimPublic,
@@ -16,16 +16,8 @@ from evidence.models import (
 )
 from evidence.read.lists import list_claims, list_outcomes, list_sections
 
-from ..deps import (
-    AboutQuery,
-    ConnectionDep,
-    DatabaseDep,
-    FormatQuery,
-    LimitQuery,
-    OffsetQuery,
-    page_limit,
-)
-from ..formats import list_response
+from ..deps import ListDep, PagedListDep
+from ..formats import ListFile, list_response
 from . import FILES, INVALID
 
 router = APIRouter(tags=["review"])
@@ -72,6 +64,24 @@ OUTCOME_COLUMNS = [
     "quote_da",
     "note",
 ]
+CLAIMS = ListFile(
+    "claims",
+    CLAIM_COLUMNS,
+    table="claims",
+    extra={"section_title": "Title of the section (Danish)."},
+    model=ClaimPublic,
+)
+SECTIONS = ListFile(
+    "sections",
+    SECTION_COLUMNS,
+    table="sections",
+    extra={
+        "n_claims": "Claims in the section (a chapter counts all of its sections).",
+        "n_studies": "Distinct included studies cited.",
+    },
+    model=SectionPublic,
+)
+OUTCOMES = ListFile("outcomes", OUTCOME_COLUMNS, table="outcomes", model=OutcomePublic)
 Section = Annotated[
     str | None,
     Query(
@@ -92,9 +102,7 @@ Ref = Annotated[
     "cites, its concepts and stance.",
 )
 def get_claims(
-    request: Request,
-    database: DatabaseDep,
-    conn: ConnectionDep,
+    listing: PagedListDep,
     section: Section = None,
     concept: Annotated[
         str | None,
@@ -109,26 +117,12 @@ def get_claims(
         ),
     ] = None,
     ref: Ref = None,
-    limit: LimitQuery = None,
-    offset: OffsetQuery = 0,
-    format: FormatQuery = "json",
-    about: AboutQuery = False,
 ):
-    page = list_claims(conn, section, concept, stance, ref, page_limit(limit, format), offset)
-    return list_response(
-        request,
-        database,
-        conn,
-        page,
-        format,
-        about,
-        resource="claims",
-        columns=CLAIM_COLUMNS,
-        filters={"section": section, "concept": concept, "stance": stance, "ref": ref},
-        table="claims",
-        extra={"section_title": "Title of the section (Danish)."},
-        model=ClaimPublic,
+    page = list_claims(
+        listing.conn, section, concept, stance, ref, listing.page_limit, listing.offset
     )
+    filters = {"section": section, "concept": concept, "stance": stance, "ref": ref}
+    return list_response(listing, CLAIMS, page, filters)
 
 
 @router.get(
@@ -139,29 +133,8 @@ def get_claims(
     description="Chapters and sections 1–8 with pages, 'Centrale fund' boxes, the number of studies each says it "
     "builds on, and the number of claims and distinct studies it actually cites.",
 )
-def get_sections(
-    request: Request,
-    database: DatabaseDep,
-    conn: ConnectionDep,
-    format: FormatQuery = "json",
-    about: AboutQuery = False,
-):
-    return list_response(
-        request,
-        database,
-        conn,
-        list_sections(conn),
-        format,
-        about,
-        resource="sections",
-        columns=SECTION_COLUMNS,
-        table="sections",
-        extra={
-            "n_claims": "Claims in the section (a chapter counts all of its sections).",
-            "n_studies": "Distinct included studies cited.",
-        },
-        model=SectionPublic,
-    )
+def get_sections(listing: ListDep):
+    return list_response(listing, SECTIONS, list_sections(listing.conn))
 
 
 @router.get(
@@ -171,27 +144,6 @@ def get_sections(
     summary="List the quantitative outcomes",
     description="Every number the review reports about effects (before/after, a single value), with its quote.",
 )
-def get_outcomes(
-    request: Request,
-    database: DatabaseDep,
-    conn: ConnectionDep,
-    ref: Ref = None,
-    section: Section = None,
-    limit: LimitQuery = None,
-    offset: OffsetQuery = 0,
-    format: FormatQuery = "json",
-    about: AboutQuery = False,
-):
-    return list_response(
-        request,
-        database,
-        conn,
-        list_outcomes(conn, ref, section, page_limit(limit, format), offset),
-        format,
-        about,
-        resource="outcomes",
-        columns=OUTCOME_COLUMNS,
-        filters={"ref": ref, "section": section},
-        table="outcomes",
-        model=OutcomePublic,
-    )
+def get_outcomes(listing: PagedListDep, ref: Ref = None, section: Section = None):
+    page = list_outcomes(listing.conn, ref, section, listing.page_limit, listing.offset)
+    return list_response(listing, OUTCOMES, page, {"ref": ref, "section": section})

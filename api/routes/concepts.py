@@ -14,18 +14,8 @@ from evidence.read.documents import concept_profile, find_concept, review_record
 from evidence.read.lists import list_concepts
 from evidence.settings import public_url
 
-from ..deps import (
-    AboutQuery,
-    ConnectionDep,
-    DatabaseDep,
-    FormatQuery,
-    LangQuery,
-    LimitQuery,
-    OffsetQuery,
-    TextQuery,
-    page_limit,
-)
-from ..formats import list_response
+from ..deps import ConnectionDep, DatabaseDep, LangQuery, PagedListDep, TextQuery
+from ..formats import ListFile, list_response
 from . import FILES, INVALID, NOT_FOUND
 
 router = APIRouter(tags=["concepts"])
@@ -44,6 +34,16 @@ COLUMNS = [
     "n_claims",
     "n_studies",
 ]
+CONCEPTS = ListFile(
+    "concepts",
+    COLUMNS,
+    table="concepts",
+    extra={
+        "n_claims": "Claims of the review about the concept.",
+        "n_studies": "Included studies the review cites for it.",
+    },
+    model=ConceptPublic,
+)
 ConceptId = Annotated[
     str,
     Path(
@@ -63,9 +63,7 @@ ConceptId = Annotated[
     "claims and studies the review has for each.",
 )
 def get_concepts(
-    request: Request,
-    database: DatabaseDep,
-    conn: ConnectionDep,
+    listing: PagedListDep,
     dimension: Annotated[
         str | None,
         Query(
@@ -75,28 +73,9 @@ def get_concepts(
         ),
     ] = None,
     q: TextQuery = None,
-    limit: LimitQuery = None,
-    offset: OffsetQuery = 0,
-    format: FormatQuery = "json",
-    about: AboutQuery = False,
 ):
-    return list_response(
-        request,
-        database,
-        conn,
-        list_concepts(conn, dimension, q, page_limit(limit, format), offset),
-        format,
-        about,
-        resource="concepts",
-        columns=COLUMNS,
-        filters={"dimension": dimension, "q": q},
-        table="concepts",
-        extra={
-            "n_claims": "Claims of the review about the concept.",
-            "n_studies": "Included studies the review cites for it.",
-        },
-        model=ConceptPublic,
-    )
+    page = list_concepts(listing.conn, dimension, q, listing.page_limit, listing.offset)
+    return list_response(listing, CONCEPTS, page, {"dimension": dimension, "q": q})
 
 
 def _profile(database, conn, concept_id: str, lang: str) -> dict:

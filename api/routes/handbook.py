@@ -4,21 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query
 
 from evidence.models import HandbookPublic
 from evidence.read.handbook import flatten, list_handbook
 
-from ..deps import (
-    AboutQuery,
-    ConnectionDep,
-    DatabaseDep,
-    FormatQuery,
-    LimitQuery,
-    OffsetQuery,
-    page_limit,
-)
-from ..formats import list_response
+from ..deps import PagedListDep
+from ..formats import ListFile, list_response
 from . import FILES, INVALID, Responses
 
 router = APIRouter(tags=["handbook"])
@@ -84,6 +76,7 @@ EXTRA = {
     "n_mentions": "… mentions only.",
     "refs": "Their reference numbers.",
 }
+HANDBOOK = ListFile("handbook", COLUMNS, table="handbook_advice", extra=EXTRA, flatten=flatten)
 
 
 @router.get(
@@ -97,9 +90,7 @@ EXTRA = {
     "and per concept), and a note on what that evidence says. The handbook is practice guidance, not evidence.",
 )
 def get_handbook(
-    request: Request,
-    database: DatabaseDep,
-    conn: ConnectionDep,
+    listing: PagedListDep,
     topic: Annotated[
         str | None,
         Query(
@@ -117,22 +108,6 @@ def get_handbook(
             examples=["single-contact-person"],
         ),
     ] = None,
-    limit: LimitQuery = None,
-    offset: OffsetQuery = 0,
-    format: FormatQuery = "json",
-    about: AboutQuery = False,
 ):
-    return list_response(
-        request,
-        database,
-        conn,
-        list_handbook(conn, topic, concept, page_limit(limit, format), offset),
-        format,
-        about,
-        resource="handbook",
-        columns=COLUMNS,
-        filters={"topic": topic, "concept": concept},
-        table="handbook_advice",
-        extra=EXTRA,
-        flatten=flatten,
-    )
+    page = list_handbook(listing.conn, topic, concept, listing.page_limit, listing.offset)
+    return list_response(listing, HANDBOOK, page, {"topic": topic, "concept": concept})

@@ -5,28 +5,20 @@ from __future__ import annotations
 import json
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Query, Response
 
 from evidence.models import AuditFindingsPublic, GapMap, ReviewPublic
 from evidence.read.documents import gap_map_document, review_record
 from evidence.read.lists import list_audit
 
-from ..deps import (
-    AboutQuery,
-    ConnectionDep,
-    DatabaseDep,
-    FormatQuery,
-    LangQuery,
-    LimitQuery,
-    OffsetQuery,
-    page_limit,
-)
-from ..formats import about_for, file_response, list_response
+from ..deps import ConnectionDep, DatabaseDep, LangQuery, ListDep, PagedListDep
+from ..formats import ListFile, file_response, list_response
 from . import FILES, INVALID
 
 router = APIRouter(tags=["review"])
 
 AUDIT_COLUMNS = ["kind", "location", "stated", "observed", "detail"]
+AUDIT = ListFile("audit", AUDIT_COLUMNS)
 GAP_COLUMNS = [
     "concept_id",
     "concept_label",
@@ -62,9 +54,7 @@ def get_review(database: DatabaseDep, conn: ConnectionDep):
     "arithmetic, citations of numbers that are not included studies, bibliography disagreements, …",
 )
 def get_audit(
-    request: Request,
-    database: DatabaseDep,
-    conn: ConnectionDep,
+    listing: PagedListDep,
     kind: Annotated[
         str | None,
         Query(max_length=60, description="One kind of finding.", examples=["chapter_study_count"]),
@@ -73,22 +63,9 @@ def get_audit(
         int | None,
         Query(ge=0, le=1_000_000, description="Findings that name this study.", examples=[5]),
     ] = None,
-    limit: LimitQuery = None,
-    offset: OffsetQuery = 0,
-    format: FormatQuery = "json",
-    about: AboutQuery = False,
 ):
-    return list_response(
-        request,
-        database,
-        conn,
-        list_audit(conn, kind, ref, page_limit(limit, format), offset),
-        format,
-        about,
-        resource="audit",
-        columns=AUDIT_COLUMNS,
-        filters={"kind": kind, "ref": ref},
-    )
+    page = list_audit(listing.conn, kind, ref, listing.page_limit, listing.offset)
+    return list_response(listing, AUDIT, page, {"kind": kind, "ref": ref})
 
 
 @router.get(
@@ -100,9 +77,7 @@ def get_audit(
     "in each, their refs and stances. Empty cells are the gaps. One row per cell in the file formats.",
 )
 def get_gap_map(
-    request: Request,
-    database: DatabaseDep,
-    conn: ConnectionDep,
+    listing: ListDep,
     rows: Annotated[
         Literal["concept"], Query(description="What the rows are (concepts).", examples=["concept"])
     ] = "concept",
@@ -111,11 +86,10 @@ def get_gap_map(
         Query(description="What the columns are.", examples=["country"]),
     ] = "country",
     lang: LangQuery = "da",
-    format: FormatQuery = "json",
-    about: AboutQuery = False,
 ):
-    document = gap_map_document(conn, cols, lang)  # built with the database (build_documents)
-    if format == "json":
+    # built with the database (evidence.build.documents)
+    document = gap_map_document(listing.conn, cols, lang)
+    if listing.export.format == "json":
         return Response(document, media_type="application/json")
     result = json.loads(document)
     labels = {r["id"]: r["label"] for r in result["rows"]} | {
@@ -131,6 +105,4 @@ def get_gap_map(
         for c in result["cells"]
     ]
     filters = {"rows": rows, "cols": cols, "lang": lang}
-    return file_response(
-        format, flat, GAP_COLUMNS, about_for(request, database, f"gap-map-{cols}", filters), about
-    )
+    return file_response(listing.export, flat, GAP_COLUMNS, f"gap-map-{cols}", filters)

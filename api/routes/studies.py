@@ -4,23 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Request, Response
+from fastapi import APIRouter, Path, Response
 
 from evidence.models import StudiesPublic, StudyDetail, StudyPublic
 from evidence.read.documents import study_document
 from evidence.read.lists import list_studies
 
-from ..deps import (
-    AboutQuery,
-    ConnectionDep,
-    DatabaseDep,
-    FormatQuery,
-    LimitQuery,
-    OffsetQuery,
-    StudyFiltersDep,
-    page_limit,
-)
-from ..formats import list_response
+from ..deps import ConnectionDep, PagedListDep, StudyFiltersDep
+from ..formats import ListFile, list_response
 from . import FILES, INVALID, NOT_FOUND
 
 router = APIRouter(tags=["studies"])
@@ -43,6 +34,7 @@ COLUMNS = [
     "link_status",
     "bilag2_findings",
 ]
+STUDIES = ListFile("studies", COLUMNS, table="studies", model=StudyPublic)
 
 
 @router.get(
@@ -52,30 +44,9 @@ COLUMNS = [
     summary="List the included studies",
     description="The 55 studies of Bilag 2, filtered and paged; `count` is the number matching before paging.",
 )
-def get_studies(
-    request: Request,
-    database: DatabaseDep,
-    conn: ConnectionDep,
-    filters: StudyFiltersDep,
-    limit: LimitQuery = None,
-    offset: OffsetQuery = 0,
-    format: FormatQuery = "json",
-    about: AboutQuery = False,
-):
-    page = list_studies(conn, filters, page_limit(limit, format), offset)
-    return list_response(
-        request,
-        database,
-        conn,
-        page,
-        format,
-        about,
-        resource="studies",
-        columns=COLUMNS,
-        filters=filters.active(),
-        table="studies",
-        model=StudyPublic,
-    )
+def get_studies(filters: StudyFiltersDep, listing: PagedListDep):
+    page = list_studies(listing.conn, filters, listing.page_limit, listing.offset)
+    return list_response(listing, STUDIES, page, filters.active())
 
 
 @router.get(

@@ -5,10 +5,10 @@
    integer → INTEGER, number → REAL, boolean → INTEGER 0/1, string → TEXT, list[...] → TEXT
    holding a JSON array (so Datasette's `_facet_array` works). Primary keys from `key`, foreign
    keys from `references` and from every vocabulary column to its lookup table.
-3. Add what the site and the API need on top: lookup and join tables (build_lookups), the
-   review's record, screening numbers and audit (build_review), views (build_views), full-text
-   search (build_search), the API's study records and gap maps as JSON (build_documents), `meta`
-   and `data_dictionary`.
+3. Add what the site and the API need on top: lookup and join tables (build/lookups.py), the
+   review's record, screening numbers and audit (build/review.py), views (build/views.py), full-text
+   search (build/search.py), the API's study records and gap maps as JSON (build/documents.py),
+   `meta` and `data_dictionary` (build/dictionary.py).
 4. Write it all to a temporary file beside the target and `os.replace()` it into place, so a
    failed build leaves the previous database byte for byte as it was (and no temporary file:
    evidence.build.atomic).

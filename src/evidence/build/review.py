@@ -173,7 +173,7 @@ def create_audit_table(
         )
     db.table("audit_findings").insert_all(rows)
     db.table("audit_findings").create_index(["kind"])
-    return describe("audit_findings", "evidence.audit")
+    return describe("audit_findings", "evidence.dataset.audit")
 
 
 def _text(value) -> str:

@@ -177,30 +177,25 @@ def _foreign_keys(tables, schema, tolerated_refs: set[int]) -> list[Problem]:
 
 
 def _coverage(tables) -> list[Problem]:
-    out = []
+    """Claims without a concept and included studies that no claim cites."""
     mapped = {row["claim_id"] for _, row in tables["claim_concepts"]}
-    for line, row in tables["claims"]:
-        if row.get("claim_id") not in mapped:
-            out.append(
-                Problem(
-                    "data/claims.csv",
-                    line,
-                    f"claim_id={row.get('claim_id')}",
-                    "has no concept; map it in data/curation/claim_concepts.csv and run `evidence extract`",
-                )
-            )
     cited = {row.get("ref") for _, row in tables["citations"]}
-    for line, row in tables["studies"]:
-        if row.get("ref") not in cited:
-            out.append(
-                Problem(
-                    "data/studies.csv",
-                    line,
-                    f"ref={row.get('ref')}",
-                    "is an included study that no claim cites (see data/citations.csv)",
-                )
-            )
-    return out
+    unmapped = (
+        "has no concept; map it in data/curation/claim_concepts.csv and run `evidence extract`"
+    )
+    uncited = "is an included study that no claim cites (see data/citations.csv)"
+    return _missing(tables["claims"], "claims.csv", "claim_id", mapped, unmapped) + _missing(
+        tables["studies"], "studies.csv", "ref", cited, uncited
+    )
+
+
+def _missing(rows, file: str, key: str, found: set, message: str) -> list[Problem]:
+    """A problem for each row whose `key` is not among `found`."""
+    return [
+        Problem(f"data/{file}", line, f"{key}={row.get(key)}", message)
+        for line, row in rows
+        if row.get(key) not in found
+    ]
 
 
 ERRATA = "data/curation/errata.csv"

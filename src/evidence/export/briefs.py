@@ -116,7 +116,7 @@ def render_brief(
     lang: str = "da",
     url: str = "",
 ) -> str:
-    """The brief for a concept profile (details.concept_profile) as Markdown or HTML."""
+    """The brief for a concept profile (evidence.read.documents.concept_profile) as Markdown or HTML."""
     template = environment().get_template(f"brief.{'html' if fmt == 'html' else 'md'}.j2")
     en = lang == "en"
     return template.render(

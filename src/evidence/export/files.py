@@ -67,6 +67,24 @@ class About:
     n_rows: int = 0
     columns: dict[str, str] = field(default_factory=dict)  # column → description
 
+    @classmethod
+    def of_build(
+        cls, meta: dict, resource: str, url: str, filters: dict, columns: dict | None = None
+    ) -> About:
+        """The About of an export from the build's `meta` table: dataset version, build time, how
+        to cite the review and its licence."""
+        return cls(
+            resource=resource,
+            url=url,
+            filters=filters,
+            dataset_version=meta.get("dataset_version", "unknown"),
+            built_at=meta.get("built_at", ""),
+            citation_da=meta.get("review_citation", ""),
+            citation_en=meta.get("review_citation_en", ""),
+            licence=meta.get("review_licence", ""),
+            columns=columns or {},
+        )
+
     def filter_text(self) -> str:
         return ", ".join(f"{k}={v}" for k, v in self.filters.items()) or "none (all rows)"
 

@@ -101,7 +101,7 @@ def _study_claim(c: dict, titles: dict[str, str]) -> dict:
 
 
 def audit_refs(finding: dict) -> list[int]:
-    """The studies an audit finding names (queries.mentions_study), read off its numbers: a study
+    """The studies an audit finding names (evidence.read.lists.mentions_study), read off its numbers: a study
     it names is a whole number in it, written without leading zeros."""
     text = " ".join(str(finding.get(k) or "") for k in AUDIT_FIELDS)
     numbers = {int(n) for n in re.findall(r"\d+", text) if n.isascii() and n == str(int(n))}

@@ -3,7 +3,7 @@
 Each piece of advice names the concepts it is about. Per concept, its evidence is the row of the
 `handbook_vs_evidence` view (the studies the review cites for the concept, counted by stance as
 `concept_summary` does). Over all its concepts together, each study counts once, with its stances
-on them aggregated as /api/ask aggregates them (evidence.aggregate_stance). The handbook is
+on them aggregated as /api/ask aggregates them (evidence.read.stances.aggregate_stance). The handbook is
 practice guidance, not one of the review's studies: the API and the briefs say so wherever they
 show it.
 """
@@ -14,7 +14,7 @@ import json
 import sqlite3
 from collections import Counter, defaultdict
 
-from evidence.read.lists import _check, page
+from evidence.read.lists import _check, page, select_where
 from evidence.read.stances import STANCE_ORDER, aggregate_stance
 
 PROFILE_FIELDS = (
@@ -42,8 +42,7 @@ def list_handbook(
     if concept is not None:
         where.append("exists (select 1 from json_each(concept_ids) j where j.value = ?)")
         params.append(concept)
-    sql = "select * from handbook_advice" + (" where " + " and ".join(where) if where else "")
-    rows = conn.execute(sql + " order by rowid", params).fetchall()
+    rows = select_where(conn, "select * from handbook_advice", where, params, "rowid")
     shown, count = page(rows, limit, offset)
     per_concept = _concept_rows(conn, [r["advice_id"] for r in shown])
     stances = _study_stances(conn, sorted({c for r in shown for c in r["concept_ids"]}))

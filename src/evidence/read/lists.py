@@ -39,6 +39,14 @@ def page(rows: list[dict], limit: int | None, offset: int) -> tuple[list[dict], 
     return rows[offset : offset + limit if limit is not None else None], len(rows)
 
 
+def select_where(
+    conn: sqlite3.Connection, select: str, where: list[str], params: list, order: str
+) -> list[dict]:
+    """The rows of `select` for which every condition of `where` holds, ordered by `order`."""
+    sql = select + (" where " + " and ".join(where) if where else "") + " order by " + order
+    return conn.execute(sql, params).fetchall()
+
+
 def _check(name: str, value: str | None, allowed) -> None:
     if value is not None and value not in allowed:
         raise InvalidFilter(
@@ -138,12 +146,7 @@ def list_studies(
     if f.year_to is not None:
         where.append("year <= ?")
         params.append(f.year_to)
-    sql = (
-        "select * from studies"
-        + (" where " + " and ".join(where) if where else "")
-        + " order by ref"
-    )
-    rows = conn.execute(sql, params).fetchall()
+    rows = select_where(conn, "select * from studies", where, params, "ref")
     keep = _kept_refs(conn, f)
     if keep is not None:
         rows = [r for r in rows if r["ref"] in keep]
@@ -227,12 +230,11 @@ def list_claims(
             "exists (select 1 from citations ci where ci.claim_id = c.claim_id and ci.ref = ?)"
         )
         params.append(ref)
-    sql = (
-        "select c.*, coalesce(s.title_da, '') as section_title from claims c left join sections s on s.section = c.section"
-        + (" where " + " and ".join(where) if where else "")
-        + " order by c.chapter, c.source_line, c.claim_id"
+    select = (
+        "select c.*, coalesce(s.title_da, '') as section_title "
+        "from claims c left join sections s on s.section = c.section"
     )
-    rows = conn.execute(sql, params).fetchall()
+    rows = select_where(conn, select, where, params, "c.chapter, c.source_line, c.claim_id")
     return page(rows, limit, offset)
 
 
@@ -255,12 +257,7 @@ def list_outcomes(conn, ref=None, section=None, limit=None, offset=0) -> tuple[l
         if value is not None:
             where.append(f"{column} = ?")
             params.append(value)
-    sql = (
-        "select * from outcomes"
-        + (" where " + " and ".join(where) if where else "")
-        + " order by section, ref, outcome_id"
-    )
-    rows = conn.execute(sql, params).fetchall()
+    rows = select_where(conn, "select * from outcomes", where, params, "section, ref, outcome_id")
     return page(rows, limit, offset)
 
 

@@ -28,6 +28,10 @@ from evidence.site.limits import bound
 from evidence.site.rebuilds import follow_rebuilds
 
 EXCEL_CSV = "excelcsv"
+CONTENT_TYPES = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv; charset=utf-8",
+}
 
 
 @hookimpl(trylast=True)
@@ -56,19 +60,13 @@ def _all_rows_redirect(datasette, request, data) -> Response | None:
     return None
 
 
-def _name(database, table, query_name) -> str:
-    return table or query_name or database or "query"
-
-
 async def _about(datasette, database, request, name: str) -> tuple[About, dict[str, str]]:
     """What made the export (as the API's About) and the data dictionary's boolean and list
     columns (column → type), to type the cells as the API does."""
     meta, types = {}, {}
     db = datasette.get_database(database)
     try:
-        meta = {
-            r["key"]: r["value"] for r in (await db.execute("select key, value from meta")).rows
-        }
+        meta = await _meta(db)
         result = await db.execute(
             "select column_name, type from data_dictionary "
             "where type = 'boolean' or type like 'list%' group by column_name"
@@ -76,44 +74,44 @@ async def _about(datasette, database, request, name: str) -> tuple[About, dict[s
         types = {r["column_name"]: r["type"] for r in result.rows}
     except Exception:  # a database without our meta and data_dictionary tables
         pass
-    about = About(
-        resource=name,
-        url=datasette.absolute_url(request, request.full_path),
-        filters={
-            k: v for k, v in urllib.parse.parse_qsl(request.query_string) if not k.startswith("_")
-        },
-        dataset_version=meta.get("dataset_version", "unknown"),
-        built_at=meta.get("built_at", ""),
-        citation_da=meta.get("review_citation", ""),
-        citation_en=meta.get("review_citation_en", ""),
-        licence=meta.get("review_licence", ""),
-    )
-    return about, types
+    filters = {
+        k: v for k, v in urllib.parse.parse_qsl(request.query_string) if not k.startswith("_")
+    }
+    url = datasette.absolute_url(request, request.full_path)
+    return About.of_build(meta, name, url, filters), types
+
+
+async def _meta(db) -> dict[str, str]:
+    """The build's `meta` table (dataset version, build time, how to cite the review)."""
+    return {r["key"]: r["value"] for r in (await db.execute("select key, value from meta")).rows}
 
 
 async def render_xlsx(datasette, columns, rows, request, data, database, table, query_name):
-    redirect = _all_rows_redirect(datasette, request, data)
-    if redirect:
-        return redirect
-    name = _name(database, table, query_name)
-    about, types = await _about(datasette, database, request, name)
-    return Response(
-        xlsx_workbook(columns, rows, about, types),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        headers={"content-disposition": f'attachment; filename="{name}.xlsx"'},
-    )
+    def write(about: About, types: dict[str, str]) -> bytes:
+        return xlsx_workbook(columns, rows, about, types)
+
+    return await _download(datasette, request, data, database, table or query_name, "xlsx", write)
 
 
 async def render_excel_csv(datasette, request, columns, rows, data, database, table, query_name):
+    def write(about: About, types: dict[str, str]) -> bytes:
+        return excel_csv(columns, rows, types)
+
+    return await _download(datasette, request, data, database, table or query_name, "csv", write)
+
+
+async def _download(datasette, request, data, database, name, suffix: str, write) -> Response:
+    """Every row (a paged table is sent to `_size=max` first) as a file named after the table or
+    query, written by `write(about, types)`."""
     redirect = _all_rows_redirect(datasette, request, data)
     if redirect:
         return redirect
-    name = _name(database, table, query_name)
-    _, types = await _about(datasette, database, request, name)
+    name = name or database or "query"
+    about, types = await _about(datasette, database, request, name)
     return Response(
-        excel_csv(columns, rows, types),
-        content_type="text/csv; charset=utf-8",
-        headers={"content-disposition": f'attachment; filename="{name}.csv"'},
+        write(about, types),
+        content_type=CONTENT_TYPES[suffix],
+        headers={"content-disposition": f'attachment; filename="{name}.{suffix}"'},
     )
 
 
@@ -148,9 +146,7 @@ def extra_template_vars(template, datasette):
             return {}
         db = datasette.get_database(db_name)
         try:
-            meta = {
-                r["key"]: r["value"] for r in (await db.execute("select key, value from meta")).rows
-            }
+            meta = await _meta(db)
             counts = {}
             for t in (
                 "studies",
