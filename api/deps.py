@@ -5,7 +5,7 @@ Every dependency of a route is here."""
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Annotated, Literal
 
@@ -16,14 +16,16 @@ from evidence.read.lists import StudyFilters
 from evidence.settings import settings
 
 
-def get_database(request: Request) -> Database:
+async def get_database(request: Request) -> Database:
+    # async, as are the other cheap dependencies here: FastAPI runs a plain `def` dependency in
+    # the thread pool, a round trip that costs more than the dependency itself
     return request.app.state.database
 
 
 DatabaseDep = Annotated[Database, Depends(get_database)]
 
 
-def get_connection(database: DatabaseDep) -> Iterator[sqlite3.Connection]:
+async def get_connection(database: DatabaseDep) -> AsyncIterator[sqlite3.Connection]:
     """A read-only connection for one request (evidence.read.database.Database reuses them per build)."""
     try:
         conn = database.acquire()
@@ -133,7 +135,7 @@ YearToQuery = Annotated[
 ]
 
 
-def study_filters(
+async def study_filters(
     country: CountryQuery = None,
     service_area: ServiceAreaQuery = None,
     method: MethodQuery = None,
@@ -166,7 +168,13 @@ class ExportQuery:
     about: AboutQuery = False
 
 
-ExportDep = Annotated[ExportQuery, Depends()]
+async def export_query(
+    request: Request, database: DatabaseDep, format: FormatQuery = "json", about: AboutQuery = False
+) -> ExportQuery:
+    return ExportQuery(request, database, format, about)
+
+
+ExportDep = Annotated[ExportQuery, Depends(export_query)]
 
 
 @dataclass
@@ -192,5 +200,15 @@ class PagedListQuery(ListQuery):
         return DEFAULT_LIMIT if self.export.format == "json" else None
 
 
-ListDep = Annotated[ListQuery, Depends()]
-PagedListDep = Annotated[PagedListQuery, Depends()]
+async def list_query(conn: ConnectionDep, export: ExportDep) -> ListQuery:
+    return ListQuery(conn, export)
+
+
+async def paged_list_query(
+    conn: ConnectionDep, export: ExportDep, limit: LimitQuery = None, offset: OffsetQuery = 0
+) -> PagedListQuery:
+    return PagedListQuery(conn, export, limit, offset)
+
+
+ListDep = Annotated[ListQuery, Depends(list_query)]
+PagedListDep = Annotated[PagedListQuery, Depends(paged_list_query)]

@@ -1,4 +1,4 @@
-"""In-process latency: the API through FastAPI's TestClient, the site through Datasette's ds.client.
+"""In-process latency: the API through httpx's ASGI transport, the site through Datasette's ds.client.
 
 No network and no server: what a route itself costs (plus the ASGI round trip). Every call must
 answer 200; anything else is counted as an error beside the figures.
@@ -18,20 +18,38 @@ from .timing import percentiles
 def api_latency(
     db_path: Path, calls: int, max_seconds: float, routes: dict[str, list[str]] | None = None
 ) -> dict:
-    """Route label → percentiles (ms) and errors of `calls` GETs, cycling through its URLs."""
-    from fastapi.testclient import TestClient
-
+    """Route label → percentiles (ms) and errors of `calls` GETs, cycling through its URLs, through
+    httpx's ASGI transport in one event loop (as Datasette's ds.client, which the site's figures
+    use): no thread hand-off per call, which FastAPI's TestClient adds (about 3 ms here) and which
+    is the harness's, not the route's. The bare FastAPI route (bench/bare.py) is measured the same
+    way, in the same run, as the baseline."""
     from evidence.api.main import create_app
+
+    from .bare import app as bare_app
 
     logging.getLogger("evidence.api").setLevel(logging.CRITICAL)
     routes = routes or api_routes(db_path)
-    out = {}
-    started = time.perf_counter()
-    with TestClient(create_app(db_path=db_path), raise_server_exceptions=False) as client:
-        out["_startup_s"] = round(time.perf_counter() - started, 3)
-        for label, urls in routes.items():
-            out[label] = _measure(lambda u: client.get(u).status_code, urls, calls, max_seconds)
-    return out
+
+    async def run() -> dict:
+        started = time.perf_counter()
+        app = create_app(db_path=db_path)
+        async with app.router.lifespan_context(app), _client(app) as client:
+            out: dict = {"_startup_s": round(time.perf_counter() - started, 3)}
+            for label, urls in routes.items():
+                out[label] = await _measure_async(client.get, urls, calls, max_seconds)
+        async with _client(bare_app) as client:
+            out["bare route (def)"] = await _measure_async(
+                client.get, ["/bare"], calls, max_seconds
+            )
+        return out
+
+    return asyncio.run(run())
+
+
+def _client(app):
+    import httpx
+
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://bench")
 
 
 def site_latency(db_path: Path, calls: int, max_seconds: float) -> dict:
@@ -43,37 +61,23 @@ def site_latency(db_path: Path, calls: int, max_seconds: float) -> dict:
         await ds.invoke_startup()
         out = {}
         for label, urls in site_routes().items():
-            out[label] = await _measure_async(ds, urls, calls, max_seconds)
+            out[label] = await _measure_async(ds.client.get, urls, calls, max_seconds)
         return out
 
     return asyncio.run(run())
 
 
-def _measure(get, urls: list[str], calls: int, max_seconds: float, warmup: int = 10) -> dict:
-    for i in range(warmup):
-        get(urls[i % len(urls)])
-    samples, errors = [], 0
-    deadline = time.perf_counter() + max_seconds
-    for i in range(calls):
-        t0 = time.perf_counter()
-        status = get(urls[i % len(urls)])
-        samples.append(time.perf_counter() - t0)
-        errors += status != 200
-        if t0 > deadline:
-            break
-    return {**percentiles(samples), "errors": errors, "urls": len(urls)}
-
-
 async def _measure_async(
-    ds, urls: list[str], calls: int, max_seconds: float, warmup: int = 10
+    get, urls: list[str], calls: int, max_seconds: float, warmup: int = 10
 ) -> dict:
+    """`get`: an async GET (httpx.AsyncClient.get, Datasette's ds.client.get)."""
     for i in range(warmup):
-        await ds.client.get(urls[i % len(urls)])
+        await get(urls[i % len(urls)])
     samples, errors = [], 0
     deadline = time.perf_counter() + max_seconds
     for i in range(calls):
         t0 = time.perf_counter()
-        r = await ds.client.get(urls[i % len(urls)])
+        r = await get(urls[i % len(urls)])
         samples.append(time.perf_counter() - t0)
         errors += r.status_code != 200
         if t0 > deadline:

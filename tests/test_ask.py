@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import io
+import json
 import sqlite3
 from collections import Counter
 
 import pytest
 
-from bench.quality import SETS, evaluate, scores
+from bench.quality import SETS, evaluate, load_questions, scores
 from evidence.answer import coverage
 from evidence.answer.ask import answer, passage_index
 from evidence.answer.facets import read_facets
@@ -302,3 +303,17 @@ def test_the_coverage_constants_are_what_bench_calibrate_fits(evidence_db, capsy
 )
 def test_direction_phrases(question, direction):
     assert read_facets(question).direction == direction
+
+
+def test_answers_are_already_the_json_of_their_model(db):
+    # /api/ask returns the answer as it is, without validating it per request: so every answer to
+    # every benchmark question must be exactly what the Answer model would serialise
+    from evidence.models import Answer
+
+    questions = [q["q"] for name in ("dev", "test") for q in load_questions(SETS[name])]
+    questions += ["psykiatri", "which studies are from Norway", "x", "tyske studier"]
+    for question in questions:
+        result = answer(db, question)
+        assert json.loads(Answer.model_validate(result).model_dump_json()) == json.loads(
+            json.dumps(result)
+        ), question
