@@ -52,34 +52,37 @@ def _claims(conn: sqlite3.Connection) -> list[Passage]:
         "order by ci.claim_id, ci.position"
     ):
         cites[r["claim_id"]].append(r["ref"])
-    expansions = _texts(conn, "select claim_id as id, text from claim_expansions order by rowid")
+    indexed, coded = _indexer(conn, "claim")
+    return [
+        Passage(
+            r["claim_id"],
+            "claim",
+            tuple(cites[r["claim_id"]]),
+            r["section"],
+            r["page"],
+            r["sentence_da"],
+            r["text_en"],
+            indexed(r["claim_id"], r["sentence_da"], r["text_en"]),
+            frozenset(coded[r["claim_id"]]),
+        )
+        for r in conn.execute(
+            "select claim_id, section, page, sentence_da, text_en from claims "
+            "order by chapter, source_line, claim_id"
+        )
+    ]
+
+
+def _indexer(conn: sqlite3.Connection, kind: str):
+    """(indexed(id, *texts) → what retrieval reads of a claim or finding: its texts, its curated
+    expansions and its coded concepts' labels and synonyms; id → its coded concept ids)."""
+    expansions = _texts(conn, f"select {kind}_id as id, text from {kind}_expansions order by rowid")
+    coded = _texts(conn, f"select {kind}_id as id, concept_id as text from {kind}_concepts")
     terms = _concept_terms(conn)
-    coded: dict[str, list[str]] = defaultdict(list)
-    for r in conn.execute("select claim_id, concept_id from claim_concepts"):
-        coded[r["claim_id"]].append(r["concept_id"])
-    out = []
-    for r in conn.execute(
-        "select claim_id, section, page, sentence_da, text_en from claims "
-        "order by chapter, source_line, claim_id"
-    ):
-        cid = r["claim_id"]
-        indexed = " ".join(
-            [r["sentence_da"], r["text_en"], *expansions[cid], *(terms[c] for c in coded[cid])]
-        )
-        out.append(
-            Passage(
-                cid,
-                "claim",
-                tuple(cites[cid]),
-                r["section"],
-                r["page"],
-                r["sentence_da"],
-                r["text_en"],
-                indexed,
-                frozenset(coded[cid]),
-            )
-        )
-    return out
+
+    def indexed(key: str, *texts: str) -> str:
+        return " ".join([*texts, *expansions[key], *(terms[c] for c in coded[key])])
+
+    return indexed, coded
 
 
 def _concept_terms(conn: sqlite3.Connection) -> dict[str, str]:
@@ -98,27 +101,22 @@ def _list(value) -> list[str]:
 
 
 def _findings(conn: sqlite3.Connection) -> list[Passage]:
-    expansions = _texts(
-        conn, "select finding_id as id, text from finding_expansions order by rowid"
-    )
-    terms = _concept_terms(conn)
-    coded: dict[str, list[str]] = defaultdict(list)
-    for r in conn.execute("select finding_id, concept_id from finding_concepts"):
-        coded[r["finding_id"]].append(r["concept_id"])
-    out = []
-    for r in conn.execute(
-        "select finding_id, ref, text_da, text_en from findings order by ref, seq"
-    ):
-        fid = r["finding_id"]
-        indexed = " ".join(
-            [r["text_da"], r["text_en"], *expansions[fid], *(terms[c] for c in coded[fid])]
+    indexed, _ = _indexer(conn, "finding")
+    return [
+        Passage(
+            r["finding_id"],
+            "finding",
+            (r["ref"],),
+            "Bilag 2",
+            None,
+            r["text_da"],
+            r["text_en"],
+            indexed(r["finding_id"], r["text_da"], r["text_en"]),
         )
-        out.append(
-            Passage(
-                fid, "finding", (r["ref"],), "Bilag 2", None, r["text_da"], r["text_en"], indexed
-            )
+        for r in conn.execute(
+            "select finding_id, ref, text_da, text_en from findings order by ref, seq"
         )
-    return out
+    ]
 
 
 def _texts(conn: sqlite3.Connection, sql: str) -> dict[str, list[str]]:
