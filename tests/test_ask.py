@@ -317,3 +317,12 @@ def test_answers_are_already_the_json_of_their_model(db):
         assert json.loads(Answer.model_validate(result).model_dump_json()) == json.loads(
             json.dumps(result)
         ), question
+
+
+def test_two_questions_in_one_get_both_answers(db):
+    # "X, og om Y": two questions at once, answered with the studies of each
+    a = refs(answer(db, "Hvad siger studierne om tavshedspligt"))
+    b = refs(answer(db, "om fælles kurser for teamet?"))
+    assert a and b and not b <= a
+    both = "Hvad siger studierne om tavshedspligt, og om fælles kurser for teamet?"
+    assert refs(answer(db, both)) == a | b
