@@ -420,3 +420,20 @@ def test_a_canned_query_page_is_titled_by_its_title_not_its_sql(site):
     title = re.search(r"<title>(.*?)</title>", page, flags=re.S).group(1)
     assert title.strip() == "Studies the review cites for a concept — evidence"
     assert "select" not in title
+
+
+@pytest.mark.parametrize(
+    "path, code",
+    [
+        ("/evidence/studies_for_concept", "<code>concept</code>"),
+        ("/evidence/studies_by", "<code>service_area</code>"),
+        ("/evidence/gap_map", "<code>dimension</code>"),
+        ("/evidence/study", "<code>ref</code>"),
+        ("/evidence/audit_findings", "<code>evidence audit</code>"),
+    ],
+)
+def test_descriptions_show_code_not_markdown_backticks(site, path, code):
+    # a newcomer saw "`concept`: a concept id …" on the canned query pages
+    page = get(site, path).text
+    description = re.search(r'<div class="metadata-description">(.*?)</div>', page, re.S).group(1)
+    assert code in description and "`" not in description
