@@ -59,10 +59,45 @@ def test_landing_page(site):
         'href="/evidence/gap_map"',
         'href="/-/dashboards/evidens"',
         'href="/evidence/audit"',
-        'href="/docs"',
         'action="/-/search"',
     ]:
         assert link in html
+
+
+def test_api_links_reach_the_api_standalone_and_mounted(site, evidence_db):
+    # standalone (:8001) the API is not at this origin: its links name the API's public URL
+    from fastapi.testclient import TestClient
+
+    from evidence.settings import public_url
+    from evidence.site.serve import create_app
+
+    docs = public_url("/docs")
+    assert f'href="{docs}"' in get(site, "/").text and 'href="/docs"' not in get(site, "/").text
+    assert f'href="{public_url("/api/studies/924")}"' in get(site, "/study/924").text
+    assert f'href="{public_url("/api/concepts/co-location")}"' in get(site, "/concept/co-location").text
+    with TestClient(create_app(evidence_db)) as client:  # mounted under /browse/: same origin
+        assert 'href="/docs"' in client.get("/browse/").text
+        assert client.get("/docs").status_code == 200
+        assert 'href="/api/studies/924"' in client.get("/browse/study/924").text
+
+
+FAVICON = Path(__file__).resolve().parents[1] / "static" / "favicon.ico"
+
+
+def test_favicon_everywhere(site, evidence_db):
+    from fastapi.testclient import TestClient
+
+    from evidence.site.serve import create_app
+
+    icon = FAVICON.read_bytes()
+    assert icon[:4] == b"\0\0\1\0" and len(icon) < 2048  # an ICO, small
+    assert get(site, "/favicon.ico").content == icon
+    assert 'rel="icon"' in get(site, "/").text and 'rel="icon"' in get(site, "/map").text
+    with TestClient(create_app(evidence_db)) as client:
+        for path in ("/favicon.ico", "/browse/favicon.ico"):
+            r = client.get(path)
+            assert r.status_code == 200 and r.content == icon, path
+            assert r.headers["content-type"] == "image/x-icon", path
 
 
 def test_about_page_and_licence(site):

@@ -181,6 +181,15 @@ async def map_download(datasette, request):
     return response
 
 
+async def favicon(request):
+    """static/favicon.ico (Datasette's own icon is not ours)."""
+    return Response(
+        (STATIC / "favicon.ico").read_bytes(),
+        content_type="image/x-icon",
+        headers={"cache-control": "max-age=86400, public"},
+    )
+
+
 async def prisma_page(datasette, request):
     data = await pagedata.prisma(database(datasette))
     return await render(datasette, request, "evidens/prisma.html", data)
@@ -193,4 +202,5 @@ ROUTES = [
     (r"^/map$", map_page),
     (r"^/map\.html$", map_download),
     (r"^/prisma$", prisma_page),
+    (r"^/favicon\.ico$", favicon),
 ]

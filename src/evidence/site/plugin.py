@@ -22,6 +22,7 @@ from datasette.utils.asgi import Response
 from evidence.export.excel import excel_csv, xlsx_workbook
 from evidence.export.files import About
 from evidence.search_text import fts_query, stem_da, stem_en
+from evidence.settings import public_url
 from evidence.site.errors import error_response, replace_default_handler
 from evidence.site.guard import guard
 from evidence.site.limits import bound
@@ -135,17 +136,25 @@ def register_output_renderer(datasette):
     ]
 
 
+def api_linker(datasette):
+    """api_url('/docs') → the API's address: the same origin when the site is mounted in it
+    (evidence serve, under /browse/), the configured public URL when the site stands alone."""
+    mounted = datasette.setting("base_url") != "/"
+    return lambda path: path if mounted else public_url(path)
+
+
 @hookimpl
 def extra_template_vars(template, datasette):
+    extra = {"api_url": api_linker(datasette)}
     if template not in ("index.html",):
-        return None
+        return extra
 
     async def inner():
         db_name = next(
             (n for n in datasette.databases if n != "_internal" and n != "_memory"), None
         )
         if db_name is None:
-            return {}
+            return extra
         db = datasette.get_database(db_name)
         try:
             meta = {
@@ -164,8 +173,14 @@ def extra_template_vars(template, datasette):
                 counts[t] = (await db.execute(f"select count(*) from [{t}]")).first()[0]
             pages = await _landing_lists(db)
         except Exception:
-            return {"evidence_db": db_name}
-        return {"evidence_db": db_name, "evidence_meta": meta, "evidence_counts": counts, **pages}
+            return {**extra, "evidence_db": db_name}
+        return {
+            **extra,
+            "evidence_db": db_name,
+            "evidence_meta": meta,
+            "evidence_counts": counts,
+            **pages,
+        }
 
     return inner
 
@@ -203,7 +218,8 @@ def asgi_wrapper(datasette):
 
 @hookimpl
 def register_routes():
-    """The site's own pages: /study/{ref}, /concept/{id}, /map, /map.html, /prisma."""
+    """The site's own pages: /study/{ref}, /concept/{id}, /map, /map.html, /prisma; and our
+    favicon in place of Datasette's."""
     from evidence.site.pages import ROUTES
 
     return ROUTES
