@@ -1,4 +1,4 @@
-"""The Datasette plugin of the site: stemmed search, Excel exports, landing-page figures.
+"""The Datasette plugin of the site: stemmed search, Excel exports, our routes, the API's address.
 
 - Search: the search box of every table sends `?_search=` to SQL as `escape_fts(:search)`.
   This plugin re-registers `escape_fts` (after Datasette's own, hence `trylast`) as
@@ -9,7 +9,9 @@
   from) and `.excelcsv`, CSV for Danish Excel: UTF-8 with a byte-order mark, `;` between
   fields, CRLF line ends, decimal commas, text quoted. Both export every row, not just one
   page, and both are written by the API's exporter (evidence.export.files).
-- `extra_template_vars`: the build's meta table and row counts, for the landing page.
+- `extra_template_vars`: `api_url`, the API's address from the site (mounted or alone).
+- `register_routes`: the site's own pages (evidence.site.pages) and its landing page
+  (evidence.site.landing, faster than Datasette's index view).
 """
 
 from __future__ import annotations
@@ -144,60 +146,8 @@ def api_linker(datasette):
 
 
 @hookimpl
-def extra_template_vars(template, datasette):
-    extra = {"api_url": api_linker(datasette)}
-    if template not in ("index.html",):
-        return extra
-
-    async def inner():
-        db_name = next(
-            (n for n in datasette.databases if n != "_internal" and n != "_memory"), None
-        )
-        if db_name is None:
-            return extra
-        db = datasette.get_database(db_name)
-        try:
-            meta = {
-                r["key"]: r["value"] for r in (await db.execute("select key, value from meta")).rows
-            }
-            counts = {}
-            for t in (
-                "studies",
-                "findings",
-                "claims",
-                "citations",
-                "concepts",
-                "references",
-                "audit_findings",
-            ):
-                counts[t] = (await db.execute(f"select count(*) from [{t}]")).first()[0]
-            pages = await _landing_lists(db)
-        except Exception:
-            return {**extra, "evidence_db": db_name}
-        return {
-            **extra,
-            "evidence_db": db_name,
-            "evidence_meta": meta,
-            "evidence_counts": counts,
-            **pages,
-        }
-
-    return inner
-
-
-async def _landing_lists(db) -> dict:
-    """Every study and every concept (by dimension), for the landing page's links to their pages."""
-    studies = await db.execute(
-        "select ref, bilag2_authors_year from studies order by bilag2_authors_year"
-    )
-    concepts = await db.execute(
-        "select k.id, k.label_da, k.label_en, d.label_da as dim_da, d.label_en as dim_en "
-        "from concepts k join section_dimensions d on d.code = k.dimension order by d.sort_order, k.label_da"
-    )
-    return {
-        "evidence_studies": [dict(r) for r in studies],
-        "evidence_concepts": [dict(r) for r in concepts],
-    }
+def extra_template_vars(datasette):
+    return {"api_url": api_linker(datasette)}
 
 
 @hookimpl
@@ -220,6 +170,7 @@ def asgi_wrapper(datasette):
 def register_routes():
     """The site's own pages: /study/{ref}, /concept/{id}, /map, /map.html, /prisma; and our
     favicon in place of Datasette's."""
+    from evidence.site.landing import landing_page
     from evidence.site.pages import ROUTES
 
-    return ROUTES
+    return [(r"^/$", landing_page), *ROUTES]
