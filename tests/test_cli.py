@@ -76,4 +76,6 @@ def test_make_run_checks_its_ports_first(busy_port):
     assert f"port {busy_port}" in r.stderr and "API_PORT=" in r.stderr
     makefile = (root / "Makefile").read_text(encoding="utf-8")
     run = makefile.split("\nrun:", 1)[1].split("\n\n", 1)[0]
-    assert "ports" in run.splitlines()[0] and "echo" not in run  # the URLs come from evidence serve, once
+    assert (
+        "ports" in run.splitlines()[0] and "echo" not in run
+    )  # the URLs come from evidence serve, once

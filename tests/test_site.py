@@ -74,7 +74,10 @@ def test_api_links_reach_the_api_standalone_and_mounted(site, evidence_db):
     docs = public_url("/docs")
     assert f'href="{docs}"' in get(site, "/").text and 'href="/docs"' not in get(site, "/").text
     assert f'href="{public_url("/api/studies/924")}"' in get(site, "/study/924").text
-    assert f'href="{public_url("/api/concepts/co-location")}"' in get(site, "/concept/co-location").text
+    assert (
+        f'href="{public_url("/api/concepts/co-location")}"'
+        in get(site, "/concept/co-location").text
+    )
     with TestClient(create_app(evidence_db)) as client:  # mounted under /browse/: same origin
         assert 'href="/docs"' in client.get("/browse/").text
         assert client.get("/docs").status_code == 200
@@ -491,7 +494,10 @@ def test_landing_page_reads_the_database_once_per_build(evidence_db, tmp_path, m
     monkeypatch.setattr(landing, "landing_context", lambda db: calls.append(1) or compute(db))
     first = get(ds, "/").text
     assert get(ds, "/").text == first and len(calls) == 1
-    assert "Holm-Petersen, C., m.fl. (2021)" in first and "Alle begreber · Every concept (113)" in first
+    assert (
+        "Holm-Petersen, C., m.fl. (2021)" in first
+        and "Alle begreber · Every concept (113)" in first
+    )
     assert get(ds, "/.json").json()["evidence"]["tables_count"] > 30  # Datasette's own index JSON
     shutil.copy(evidence_db, tmp_path / "new.db")
     os.utime(tmp_path / "new.db", ns=(1, 1))

@@ -109,7 +109,9 @@ def serve(args) -> int:
             file=sys.stderr,
         )
         return 2
-    taken = taken_port(args.host, [("--port", args.port), ("--datasette-port", args.datasette_port)])
+    taken = taken_port(
+        args.host, [("--port", args.port), ("--datasette-port", args.datasette_port)]
+    )
     if taken:
         print(taken, file=sys.stderr)
         return 2

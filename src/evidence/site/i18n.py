@@ -153,6 +153,38 @@ TEXT: dict[str, tuple[str, str]] = {
         "The numbers are shown as printed, not corrected.",
     ),
     "not_found": ("Findes ikke", "Not found"),
+    "bad_request": ("Ugyldig forespørgsel", "Bad request"),
+    "bad_value": (
+        "Parameteren «{name}» kan ikke være «{value}». Tilladt: {allowed}.",
+        "The parameter «{name}» cannot be «{value}». Allowed: {allowed}.",
+    ),
+    "bad_year": (
+        "Parameteren «{name}» kan ikke være «{value}». Tilladt: et årstal, {allowed}.",
+        "The parameter «{name}» cannot be «{value}». Allowed: a year, {allowed}.",
+    ),
+    "bad_cell": (
+        "Parameteren «{name}» kan ikke være «{value}». Tilladt: et felt i kortet skrevet "
+        "række~kolonne (her rækkerne «{rows}» og kolonnerne «{cols}»), fx {allowed}.",
+        "The parameter «{name}» cannot be «{value}». Allowed: a cell of the map written "
+        "row~column (here rows «{rows}» and columns «{cols}»), e.g. {allowed}.",
+    ),
+    "repeated": (
+        "Parameteren «{name}» tager én værdi, men fik «{value}». Tilladt: én værdi.",
+        "The parameter «{name}» takes one value but was given «{value}». Allowed: one value.",
+    ),
+    "unknown_parameter": (
+        "Siden kender ikke parameteren «{name}» (værdi «{value}»). Siden tager: {allowed}.",
+        "This page does not know the parameter «{name}» (value «{value}»). This page takes: {allowed}.",
+    ),
+    "unknown_study": (
+        "Rapporten har intet inkluderet studie «{value}». Et studie er dets referencenummer i "
+        "rapporten, fx 924.",
+        "The review has no included study «{value}». A study is its reference number in the "
+        "review, e.g. 924.",
+    ),
+    "unknown_concept": ("Der er intet begreb «{value}».", "There is no concept «{value}»."),
+    "did_you_mean": ("Mente du", "Did you mean"),
+    "see_lists": ("Se listerne:", "See the lists:"),
     "chrome_note": (
         "Datasettes egne sider (tabeller, facetter, SQL) er på engelsk.",
         "Datasette's own pages (tables, facets, SQL) are in English.",
@@ -168,3 +200,8 @@ def lang_of(request) -> str:
 def texts(lang: str) -> dict[str, str]:
     i = LANGS.index(lang)
     return {key: pair[i] for key, pair in TEXT.items()}
+
+
+def message(key: str, lang: str, values: dict) -> str:
+    """TEXT[key] in `lang`, formatted with `values` (a page's error messages)."""
+    return TEXT[key][LANGS.index(lang)].format(**values)
