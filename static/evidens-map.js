@@ -181,6 +181,16 @@
     return el("td", {}, [button]);
   }
 
+  function sectionTitle(section) {
+    var t = (D.sections || {})[section];
+    return t ? t[LANG === "en" ? 1 : 0] : "";
+  }
+  function quote(da, en) { // on an English map: the English rendering, the Danish verbatim one click away
+    if (LANG !== "en" || !en) return [el("q", { lang: "da", text: da })];
+    return [el("q", { lang: "en", text: en }), el("details", { class: "evidens-original" }, [
+      el("summary", { text: T.danish_original }), el("q", { lang: "da", text: da })])];
+  }
+
   function drawCell(focus) {
     panel.replaceChildren();
     if (!state.cell) { panel.appendChild(el("p", { text: T.cell_hint })); return; }
@@ -195,7 +205,7 @@
       var href = SITE.study + ref + (LANG === "en" ? "?lang=en" : "");
       var quotes = el("ul", {}, hit.claims.map(function (id) {
         var q = D.claims[id];
-        return q ? el("li", {}, [el("q", { lang: "da", text: q[1] }), el("span", { class: "evidens-cite", text: " (" + T.section + " " + q[0] + ")" })]) : null;
+        return q ? el("li", {}, quote(q[1], q[2]).concat([el("span", { class: "evidens-cite", text: " (" + T.section + " " + q[0] + " " + sectionTitle(q[0]) + ")" })])) : null;
       }));
       list.appendChild(el("li", { "data-ref": ref }, [
         el("a", { href: href, text: s[0] }), el("span", { text: " (" + ref + ") " }),

@@ -212,3 +212,20 @@ def test_offline_file_works_from_disk_with_the_network_blocked(browser, site_url
     assert "Hjelmar" in page.locator("main").inner_text()
     assert axe_violations(page) == []
     offline.close()
+
+
+def test_english_map_quotes_in_english_with_the_danish_one_click_away(page, site_url, db):
+    # the map's side panel quoted only the Danish sentence, though text_en exists
+    page.goto(site_url + "/map?lang=en&cell=single-contact-person~DK")
+    item = page.locator("#evidens-map-cell li[data-ref='924'] ul li").first
+    english = item.locator("q[lang=en]").inner_text()
+    danish = item.locator("details q[lang=da]")
+    assert not danish.is_visible()
+    item.locator("details summary").click()
+    assert danish.is_visible()
+    row = db.execute(
+        "select text_en, section from claims where sentence_da = ?", [danish.inner_text()]
+    ).fetchone()
+    assert row[0] == english
+    title = db.execute("select title_en from sections where section = ?", [row[1]]).fetchone()[0]
+    assert title in item.inner_text()

@@ -152,6 +152,55 @@ TEXT: dict[str, tuple[str, str]] = {
         "PRISMA 2020 flow diagram drawn from the review's own numbers (data/review.yml). "
         "The numbers are shown as printed, not corrected.",
     ),
+    "danish_original": ("Dansk original", "Danish original (verbatim)"),
+    "screening_sum": (
+        "Screeningstallene går ikke op: {identified} − {ex1} − {ex2} = {remaining}, men rapporten "
+        "inkluderer {included} studier. Tallene er gengivet som trykt, ikke rettet.",
+        "The screening numbers do not add up: {identified} − {ex1} − {ex2} = {remaining}, but the "
+        "review includes {included} studies. The numbers are shown as printed, not corrected.",
+    ),
+    # the kinds of evidence audit's findings (their details are in English)
+    "audit_bilag2_vs_bibliography": (
+        "Bilag 2 og litteraturlisten er uenige",
+        "Bilag 2 and the bibliography disagree",
+    ),
+    "audit_chapter_study_count": (
+        "Kapitlets antal studier passer ikke med dets henvisninger",
+        "The chapter's study count does not match its citations",
+    ),
+    "audit_cited_not_included": (
+        "Et citeret nummer er ikke et inkluderet studie",
+        "A cited number is not an included study",
+    ),
+    "audit_count_vs_citations": (
+        "Sætningens antal passer ikke med dens henvisninger",
+        "The sentence's count does not match its citations",
+    ),
+    "audit_country_vs_bilag2": (
+        "Sætningens land passer ikke med Bilag 2",
+        "The sentence's country does not match Bilag 2",
+    ),
+    "audit_duplicate_bibliography_entry": (
+        "Dobbelt post i litteraturlisten",
+        "Duplicate bibliography entry",
+    ),
+    "audit_duplicate_bilag2_author_year": (
+        "Samme forfatter og år for to studier i Bilag 2",
+        "The same author and year for two studies in Bilag 2",
+    ),
+    "audit_empty_bilag2_cell": ("Tom celle i Bilag 2", "Empty cell in Bilag 2"),
+    "audit_screening_arithmetic": (
+        "Screeningstallene går ikke op",
+        "The screening numbers do not add up",
+    ),
+    "audit_unexpected_dimension_label": (
+        "Uventet dimensionsbetegnelse i Bilag 2",
+        "Unexpected dimension label in Bilag 2",
+    ),
+    "language_da": ("dansk", "Danish"),
+    "language_no": ("norsk", "Norwegian"),
+    "language_sv": ("svensk", "Swedish"),
+    "language_en": ("engelsk", "English"),
     "not_found": ("Findes ikke", "Not found"),
     "bad_request": ("Ugyldig forespørgsel", "Bad request"),
     "bad_value": (
@@ -190,6 +239,10 @@ TEXT: dict[str, tuple[str, str]] = {
         "Datasette's own pages (tables, facets, SQL) are in English.",
     ),
 }
+
+
+# audit findings whose detail is the review's own Danish sentence (the others explain in English)
+AUDIT_DETAIL_DA = ("count_vs_citations", "country_vs_bilag2")
 
 
 def lang_of(request) -> str:

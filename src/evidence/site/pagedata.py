@@ -43,6 +43,14 @@ async def vocabulary(db) -> dict[str, dict[str, dict[str, str]]]:
     return out
 
 
+async def section_titles(db) -> dict[str, dict[str, str]]:
+    """section → {'da': title, 'en': title} (data/sections.csv, English from curation)."""
+    found = await rows(db, "select section, title_da, title_en from sections")
+    return {
+        r["section"]: {"da": r["title_da"], "en": r["title_en"] or r["title_da"]} for r in found
+    }
+
+
 async def meta(db) -> dict[str, str]:
     return {r["key"]: r["value"] for r in await rows(db, "select key, value from meta")}
 
@@ -147,7 +155,8 @@ async def concept(db, concept_id: str) -> dict | None:
     c["n_claims"] = len({q["claim_id"] for q in quotes})
     c["handbook"] = await rows(
         db,
-        "select a.advice_id, a.quote_da, a.advice_en, a.handbook_section, a.evidence_note "
+        "select a.advice_id, a.quote_da, a.advice_en, a.handbook_section, a.evidence_note, "
+        "a.evidence_note_da "
         "from handbook_advice a, json_each(a.concept_ids) j where j.value = ? order by a.advice_id",
         [concept_id],
     )

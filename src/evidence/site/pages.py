@@ -21,8 +21,9 @@ from evidence.read.database import Database
 from evidence.read.documents import nearest_refs
 from evidence.settings import ROOT
 from evidence.site import pagedata
-from evidence.site.i18n import DEFAULT_LANG, LANGS, lang_of, message, texts
+from evidence.site.i18n import AUDIT_DETAIL_DA, DEFAULT_LANG, LANGS, lang_of, message, texts
 from evidence.site.params import PageError, check_params, map_state
+from evidence.site.rebuilds import per_build
 
 STATIC = ROOT / "static"
 
@@ -63,14 +64,17 @@ def switch_url(request, lang: str) -> str:
 async def render(datasette, request, template: str, context: dict, status: int = 200) -> Response:
     lang = lang_of(request)
     db = database(datasette)
+    titles = await per_build(db, "section_titles", pagedata.section_titles)
     base = {
         "evidens_lang": lang,
         "t": texts(lang),
         "link": linker(datasette, lang),
         "switch_url": switch_url(request, lang),
         "db_name": db.name,
-        "vocab": await pagedata.vocabulary(db),
-        "meta_values": await pagedata.meta(db),
+        "vocab": await per_build(db, "vocabulary", pagedata.vocabulary),
+        "meta_values": await per_build(db, "meta", pagedata.meta),
+        "section_title": lambda section: titles.get(section, {}).get(lang, ""),
+        "audit_detail_da": AUDIT_DETAIL_DA,
     }
     base["label"] = lambda kind, code: base["vocab"].get(kind, {}).get(code, {}).get(lang, code)
     html = await datasette.render_template(template, {**base, **context}, request=request)
@@ -187,7 +191,7 @@ def _script_json(value) -> str:
 async def _map_context(datasette, request) -> dict:
     db = database(datasette)
     data = await pagedata.map_data(db)
-    meta = await pagedata.meta(db)
+    meta = await per_build(db, "meta", pagedata.meta)
     lang = lang_of(request)
     data["site"] = {
         "study": datasette.absolute_url(request, datasette.urls.path("study/")),
@@ -197,11 +201,16 @@ async def _map_context(datasette, request) -> dict:
         "version": meta.get("dataset_version", ""),
     }
     data["text"] = texts(lang)
+    data["sections"] = {
+        k: [v["da"], v["en"]]
+        for k, v in (await per_build(db, "section_titles", pagedata.section_titles)).items()
+    }
     row_keys = {
         "concept": {c[0] for c in data["concepts"]},
         "dimension": set(data["labels"]["dimension"]),
     }
-    state = map_state(request, await pagedata.vocabulary(db), row_keys, lang)
+    vocab = await per_build(db, "vocabulary", pagedata.vocabulary)
+    state = map_state(request, vocab, row_keys, lang)
     return {
         "map_json": _script_json(data),
         "state": state,
