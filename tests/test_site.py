@@ -7,6 +7,7 @@ import csv
 import io
 import json
 import re
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -347,7 +348,7 @@ def test_dashboard_and_its_queries(site):
         "gap-map",
     } <= set(charts)
     for name, chart in charts.items():
-        sql = chart["query"].replace("[[ and dimension = :dimension ]]", "")
+        sql = re.sub(r"\[\[.*?\]\]", "", chart["query"], flags=re.S)  # the optional filter
         result = get(site, "/evidence.json", sql=sql, _shape="array")
         assert result.status_code == 200 and result.json(), name
 
@@ -504,3 +505,56 @@ def test_landing_page_reads_the_database_once_per_build(evidence_db, tmp_path, m
     os.replace(tmp_path / "new.db", db_path)  # a rebuild
     get(ds, "/")
     assert len(calls) == 2
+
+
+def facet_block(page: str, column: str) -> str:
+    return page.split(f'data-column="{column}">', 1)[1].split("</ul>", 1)[0]
+
+
+def test_table_facets_and_cells_show_labels_not_codes(site):
+    # a newcomer saw children_youth, GB-ENG, qualitative_interviews and ["social", "health"]
+    page = get(site, "/evidence/studies", _size="max").text
+    countries = facet_block(page, "countries")
+    assert ">England</a>" in countries and ">Denmark</a> 21" in countries
+    assert "countries__arraycontains=GB-ENG" in countries  # the link keeps the code
+    assert ">GB-ENG<" not in countries
+    areas = facet_block(page, "service_areas")
+    assert ">Children and young people</a>" in areas and ">children_youth<" not in areas
+    assert ">Qualitative interviews</a>" in facet_block(page, "methods")
+    assert ">Danish</a>" in facet_block(page, "language")
+    rows_html = page.split('<table class="rows-and-columns">', 1)[1]
+    assert not re.search(r"\[(&#34;|&quot;|\")", rows_html)  # no JSON arrays in cells
+    row = rows_html.split('href="/evidence/studies/924"', 1)[1].split("</tr>", 1)[0]
+    assert '<span title="social">Social services</span>' in row
+    assert '<span title="DK">Denmark</span>' in row
+    assert "Survey" in row and "Case studies" in row and "survey" not in row.replace('"survey"', "")
+    selected = get(site, "/evidence/studies", countries__arraycontains="GB-ENG").text
+    assert "England &middot;" in facet_block(selected, "countries")
+
+
+def test_canned_query_and_view_cells_show_labels(site):
+    page = get(site, "/evidence/studies_for_concept", concept="single-contact-person").text
+    assert '<span title="DK">Denmark</span>' in page and "&#34;DK&#34;" not in page
+    claims = get(site, "/evidence/claims", _size="5").text
+    assert 'href="/concept/' in claims  # concept ids link to the concept pages
+    assert 'href="/study/' in claims  # cited refs to the study pages
+    gaps = get(site, "/evidence/gap_map_country", _size="5").text
+    assert ">Frameworks<" in gaps or '<span title="rammer">Frameworks</span>' in gaps
+
+
+def test_dashboard_dimension_filter_lists_labels(site, evidence_db):
+    # its select listed rammer, maal, roller, …
+    page = get(site, "/-/dashboards/evidens").text
+    select = page.split('<select id="dimension"', 1)[1].split("</select>", 1)[0]
+    assert ">Frameworks</option>" in select and ">rammer<" not in select
+    chart = site_metadata(Path(site.databases["evidence"].path))["plugins"]["datasette-dashboards"][
+        "evidens"
+    ]["charts"]["gap-map"]["query"]
+    sql = chart.replace("[[", "").replace("]]", "")
+    got = {r["concept"] for r in rows(site, "/evidence.json", sql=sql, dimension="Frameworks")}
+    conn = sqlite3.connect(f"file:{evidence_db}?mode=ro", uri=True)
+    frameworks = {
+        r[0] for r in conn.execute("select label_en from concepts where dimension = 'rammer'")
+    }
+    conn.close()
+    assert got == frameworks and "Legislative frameworks" in got

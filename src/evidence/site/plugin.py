@@ -9,7 +9,9 @@
   from) and `.excelcsv`, CSV for Danish Excel: UTF-8 with a byte-order mark, `;` between
   fields, CRLF line ends, decimal commas, text quoted. Both export every row, not just one
   page, and both are written by the API's exporter (evidence.export.files).
-- `extra_template_vars`: `api_url`, the API's address from the site (mounted or alone).
+- `extra_template_vars`: `api_url`, the API's address from the site (mounted or alone), and
+  `facet_label`; `render_cell`: labels for the vocabularies' codes and lists for JSON arrays on
+  Datasette's own pages (evidence.site.labels).
 - `register_routes`: the site's own pages (evidence.site.pages) and its landing page
   (evidence.site.landing, faster than Datasette's index view).
 """
@@ -25,6 +27,7 @@ from evidence.export.excel import excel_csv, xlsx_workbook
 from evidence.export.files import About
 from evidence.search_text import fts_query, stem_da, stem_en
 from evidence.settings import public_url
+from evidence.site import labels
 from evidence.site.errors import error_response, replace_default_handler
 from evidence.site.guard import guard
 from evidence.site.limits import bound
@@ -146,8 +149,30 @@ def api_linker(datasette):
 
 
 @hookimpl
-def extra_template_vars(datasette):
-    return {"api_url": api_linker(datasette)}
+def extra_template_vars(datasette, database, table):
+    """`api_url` everywhere; on a database's pages `facet_label` (templates/_facet_results.html)."""
+    extra = {"api_url": api_linker(datasette)}
+    if not database or database not in datasette.databases:
+        return extra
+
+    async def inner():
+        known = await labels.labels(datasette.get_database(database))
+        return {**extra, "facet_label": labels.facet_labeller(known, table)}
+
+    return inner
+
+
+@hookimpl
+def render_cell(value, column, table, database, datasette):
+    """Codes of the vocabularies as labels, JSON arrays as lists (evidence.site.labels)."""
+    if database not in datasette.databases or value is None:
+        return None
+
+    async def inner():
+        known = await labels.labels(datasette.get_database(database))
+        return labels.render(datasette, known, table, column, value)
+
+    return inner
 
 
 @hookimpl
