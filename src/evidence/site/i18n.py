@@ -110,8 +110,30 @@ TEXT: dict[str, tuple[str, str]] = {
     "by_concept": ("Begreber (efter dimension)", "Concepts (by dimension)"),
     "by_dimension": ("Dimensioner", "Dimensions"),
     "combine": ("Kombinér filtre med", "Combine filters with"),
-    "and": ("OG (alle)", "AND (all)"),
-    "or": ("ELLER (mindst ét)", "OR (any)"),
+    "and": ("OG: studier med alle valgte værdier", "AND: studies with every value chosen"),
+    "or": ("ELLER: studier med mindst én valgt værdi", "OR: studies with any value chosen"),
+    "stance_any": ("mindst én af de valgte", "any of those chosen"),
+    "view_and_filters": ("Visning og filtre", "View and filters"),
+    "finding_dimension": (
+        "Hovedfundenes dimension (Bilag 2)",
+        "Main findings' dimension (Bilag 2)",
+    ),
+    "effect_note": (
+        "Rapporten angiver ingen effektdimension for det enkelte studie (den har kun {n_outcomes} "
+        "kvantitative resultater, fra {n_outcome_studies} studier). Som effektdimension bruger "
+        "kortet derfor dimensionen af studiets hovedfund i Bilag 2: et studie står under hver "
+        "dimension, som dets fund er opført under (Rammer og mål, Roller og viden, Virkninger); "
+        "fundene under Virkninger er dem, der handler om virkninger.",
+        "The review gives no effect dimension for each study (it has only {n_outcomes} quantitative "
+        "results, from {n_outcome_studies} studies). As the effect dimension the map therefore "
+        "uses the dimension of the study's main findings in Bilag 2: a study sits under each "
+        "dimension its findings are listed under (Frameworks and goals, Roles and knowledge, "
+        "Effects); the findings under Effects are those about effects.",
+    ),
+    "map_keys": (
+        "I kortet: piletasterne flytter mellem felterne, Enter vælger.",
+        "In the map: the arrow keys move between cells, Enter chooses.",
+    ),
     "any": ("alle", "any"),
     "year_from": ("Fra år", "From year"),
     "year_to": ("Til år", "To year"),

@@ -216,6 +216,8 @@ async def _map_context(datasette, request) -> dict:
         "state": state,
         "map_js": (STATIC / "evidens-map.js").read_text(encoding="utf-8"),
         "map_css": (STATIC / "evidens-map.css").read_text(encoding="utf-8"),
+        "n_outcomes": data["outcomes"][0],
+        "n_outcome_studies": data["outcomes"][1],
         "citation": meta.get("review_citation" if lang == "da" else "review_citation_en", ""),
         "version": meta.get("dataset_version", ""),
         "built_at": meta.get("built_at", ""),
