@@ -13,7 +13,7 @@ HOST ?= 127.0.0.1
 API_PORT ?= 8000
 DATASETTE_PORT ?= 8001
 
-.PHONY: install browser axe office screenshots extract validate audit build run serve test lint bench soak clean
+.PHONY: install browser axe office screenshots extract validate audit build run ports serve test lint bench soak clean
 
 install: ## Python 3.11 environment (.python-version) with the locked dependencies
 	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --quiet uv \
@@ -45,10 +45,17 @@ audit: install ## the review's own inconsistencies
 build: install ## build/evidence.db from data/ (atomic)
 	$(RUN) evidence build
 
-run: build ## build, then serve the site and the API on localhost
-	@echo "API + docs:   http://$(HOST):$(API_PORT)/docs"
-	@echo "Datasette:    http://$(HOST):$(API_PORT)/browse/  (also http://$(HOST):$(DATASETTE_PORT)/)"
-	$(SERVE) evidence serve --host $(HOST) --port $(API_PORT) --datasette-port $(DATASETTE_PORT)
+run: ports build ## build, then serve the site and the API on localhost (it prints the URLs)
+	EVIDENCE_PUBLIC_URL=$${EVIDENCE_PUBLIC_URL:-http://$(HOST):$(API_PORT)} \
+	  $(SERVE) evidence serve --host $(HOST) --port $(API_PORT) --datasette-port $(DATASETTE_PORT)
+
+ports: ## fail at once, with what to do, when a port `make run` serves on is taken
+	@for pair in API_PORT=$(API_PORT) DATASETTE_PORT=$(DATASETTE_PORT); do \
+	  var=$${pair%%=*}; port=$${pair#*=}; \
+	  if (exec 3<>/dev/tcp/$(HOST)/$$port) 2>/dev/null; then \
+	    echo "make run: port $$port on $(HOST) is already in use (another make run?)." \
+	      "Stop it, or choose another port: make run $$var=$$((port + 10))" >&2; exit 1; fi; \
+	done
 
 test: install browser axe office ## the whole test suite, browser tests included
 	$(RUN) pytest -q -n 2 --dist loadfile

@@ -26,7 +26,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from evidence.read.database import Database, DatabaseMissing
 from evidence.read.lists import InvalidFilter, NotFound
-from evidence.settings import settings
+from evidence.settings import ROOT, settings
 
 from .public import BoundedParameters, PublicRedirects
 from .routes import Responses, ask, claims, concepts, handbook, references, review, studies
@@ -105,6 +105,15 @@ def create_app(db_path: Path | None = None) -> FastAPI:
     def landing(request: Request):
         """The root leads to the site when it is mounted (evidence serve), else to the API's docs."""
         return RedirectResponse(request.app.state.landing, status_code=307)
+
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon():
+        """The site's icon (static/favicon.ico), so a browser's request for it is not a 404."""
+        return Response(
+            (ROOT / "static" / "favicon.ico").read_bytes(),
+            media_type="image/x-icon",
+            headers={"cache-control": "max-age=86400, public"},
+        )
 
     for module in (ask, studies, concepts, claims, review, handbook, references):
         app.include_router(

@@ -82,7 +82,7 @@ def test_search_from_the_landing_page(page, site_url):
 def test_click_a_facet(page, site_url):
     page.goto(site_url + "/evidence/studies")
     facet = page.locator(".facet-info[data-column='countries']")
-    facet.get_by_role("link", name="DK").click()
+    facet.get_by_role("link", name="Denmark", exact=True).click()  # the label, not the code
     page.wait_for_url("**countries__arraycontains=DK**")
     assert "21 rows" in page.locator("h3").first.inner_text()
 

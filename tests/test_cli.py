@@ -45,3 +45,37 @@ def test_every_command_has_help(command, capsys):
 def test_missing_source_says_where_to_put_it(tmp_path, capsys):
     assert main(["--data", str(tmp_path), "extract", "--source", str(tmp_path / "nope.txt")]) == 2
     assert "set EVIDENCE_SOURCE" in capsys.readouterr().err
+
+
+@pytest.fixture
+def busy_port():
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        s.listen()
+        yield s.getsockname()[1]
+
+
+def test_serve_says_which_port_is_taken(busy_port, evidence_db, capsys):
+    # a newcomer saw the URLs printed, then uvicorn's "address already in use" traceback
+    code = main(["serve", "--db", str(evidence_db), "--port", str(busy_port)])
+    out, err = capsys.readouterr()
+    assert code == 2 and "http://" not in out
+    assert f"127.0.0.1:{busy_port} is already in use" in err and "--port" in err
+
+
+def test_make_run_checks_its_ports_first(busy_port):
+    import subprocess
+
+    root = README.parent
+    r = subprocess.run(
+        ["make", "-s", "ports", f"API_PORT={busy_port}"], cwd=root, capture_output=True, text=True
+    )
+    assert r.returncode != 0
+    assert f"port {busy_port}" in r.stderr and "API_PORT=" in r.stderr
+    makefile = (root / "Makefile").read_text(encoding="utf-8")
+    run = makefile.split("\nrun:", 1)[1].split("\n\n", 1)[0]
+    assert (
+        "ports" in run.splitlines()[0] and "echo" not in run
+    )  # the URLs come from evidence serve, once

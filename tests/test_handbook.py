@@ -19,6 +19,7 @@ HEADER = [
     "advice_en",
     "concept_ids",
     "evidence_note",
+    "evidence_note_da",
 ]
 COORDINATOR_REFS = [361, 507, 631, 751, 924]
 
@@ -104,6 +105,16 @@ def test_every_note_cites_real_sections_or_says_the_review_has_nothing(data_dir,
         cited = set(re.findall(r"\b[2-7]\.[1-4]\b", r["evidence_note"]))
         assert cited <= sections, (r["advice_id"], cited - sections)
         assert cited or r["evidence_note"].startswith("Not covered"), r["advice_id"]
+
+
+def test_the_danish_note_names_the_same_sections_and_studies(advice):
+    # the site's Danish concept pages showed the English note
+    for r in advice:
+        numbers = sorted(re.findall(r"\d+(?:\.\d+)?", r["evidence_note"]))
+        assert sorted(re.findall(r"\d+(?:\.\d+)?", r["evidence_note_da"])) == numbers, r[
+            "advice_id"
+        ]
+        assert r["evidence_note_da"] != r["evidence_note"]
 
 
 def test_validate_rejects_an_unknown_concept(data_copy):

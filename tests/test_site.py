@@ -7,6 +7,7 @@ import csv
 import io
 import json
 import re
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -59,10 +60,48 @@ def test_landing_page(site):
         'href="/evidence/gap_map"',
         'href="/-/dashboards/evidens"',
         'href="/evidence/audit"',
-        'href="/docs"',
         'action="/-/search"',
     ]:
         assert link in html
+
+
+def test_api_links_reach_the_api_standalone_and_mounted(site, evidence_db):
+    # standalone (:8001) the API is not at this origin: its links name the API's public URL
+    from fastapi.testclient import TestClient
+
+    from evidence.settings import public_url
+    from evidence.site.serve import create_app
+
+    docs = public_url("/docs")
+    assert f'href="{docs}"' in get(site, "/").text and 'href="/docs"' not in get(site, "/").text
+    assert f'href="{public_url("/api/studies/924")}"' in get(site, "/study/924").text
+    assert (
+        f'href="{public_url("/api/concepts/co-location")}"'
+        in get(site, "/concept/co-location").text
+    )
+    with TestClient(create_app(evidence_db)) as client:  # mounted under /browse/: same origin
+        assert 'href="/docs"' in client.get("/browse/").text
+        assert client.get("/docs").status_code == 200
+        assert 'href="/api/studies/924"' in client.get("/browse/study/924").text
+
+
+FAVICON = Path(__file__).resolve().parents[1] / "static" / "favicon.ico"
+
+
+def test_favicon_everywhere(site, evidence_db):
+    from fastapi.testclient import TestClient
+
+    from evidence.site.serve import create_app
+
+    icon = FAVICON.read_bytes()
+    assert icon[:4] == b"\0\0\1\0" and len(icon) < 2048  # an ICO, small
+    assert get(site, "/favicon.ico").content == icon
+    assert 'rel="icon"' in get(site, "/").text and 'rel="icon"' in get(site, "/map").text
+    with TestClient(create_app(evidence_db)) as client:
+        for path in ("/favicon.ico", "/browse/favicon.ico"):
+            r = client.get(path)
+            assert r.status_code == 200 and r.content == icon, path
+            assert r.headers["content-type"] == "image/x-icon", path
 
 
 def test_about_page_and_licence(site):
@@ -309,7 +348,7 @@ def test_dashboard_and_its_queries(site):
         "gap-map",
     } <= set(charts)
     for name, chart in charts.items():
-        sql = chart["query"].replace("[[ and dimension = :dimension ]]", "")
+        sql = re.sub(r"\[\[.*?\]\]", "", chart["query"], flags=re.S)  # the optional filter
         result = get(site, "/evidence.json", sql=sql, _shape="array")
         assert result.status_code == 200 and result.json(), name
 
@@ -420,3 +459,102 @@ def test_a_canned_query_page_is_titled_by_its_title_not_its_sql(site):
     title = re.search(r"<title>(.*?)</title>", page, flags=re.S).group(1)
     assert title.strip() == "Studies the review cites for a concept — evidence"
     assert "select" not in title
+
+
+@pytest.mark.parametrize(
+    "path, code",
+    [
+        ("/evidence/studies_for_concept", "<code>concept</code>"),
+        ("/evidence/studies_by", "<code>service_area</code>"),
+        ("/evidence/gap_map", "<code>dimension</code>"),
+        ("/evidence/study", "<code>ref</code>"),
+        ("/evidence/audit_findings", "<code>evidence audit</code>"),
+    ],
+)
+def test_descriptions_show_code_not_markdown_backticks(site, path, code):
+    # a newcomer saw "`concept`: a concept id …" on the canned query pages
+    page = get(site, path).text
+    description = re.search(r'<div class="metadata-description">(.*?)</div>', page, re.S).group(1)
+    assert code in description and "`" not in description
+
+
+def test_landing_page_reads_the_database_once_per_build(evidence_db, tmp_path, monkeypatch):
+    # it took 0.5 s a request (Datasette's index view checks every table's permission)
+    import os
+    import shutil
+
+    from evidence.site import landing
+    from evidence.site.app import datasette_app
+
+    db_path = tmp_path / "evidence.db"
+    shutil.copy(evidence_db, db_path)
+    ds = datasette_app(db_path)
+    asyncio.run(ds.invoke_startup())
+    calls = []
+    compute = landing.landing_context
+    monkeypatch.setattr(landing, "landing_context", lambda db: calls.append(1) or compute(db))
+    first = get(ds, "/").text
+    assert get(ds, "/").text == first and len(calls) == 1
+    assert (
+        "Holm-Petersen, C., m.fl. (2021)" in first
+        and "Alle begreber · Every concept (113)" in first
+    )
+    assert get(ds, "/.json").json()["evidence"]["tables_count"] > 30  # Datasette's own index JSON
+    shutil.copy(evidence_db, tmp_path / "new.db")
+    os.utime(tmp_path / "new.db", ns=(1, 1))
+    os.replace(tmp_path / "new.db", db_path)  # a rebuild
+    get(ds, "/")
+    assert len(calls) == 2
+
+
+def facet_block(page: str, column: str) -> str:
+    return page.split(f'data-column="{column}">', 1)[1].split("</ul>", 1)[0]
+
+
+def test_table_facets_and_cells_show_labels_not_codes(site):
+    # a newcomer saw children_youth, GB-ENG, qualitative_interviews and ["social", "health"]
+    page = get(site, "/evidence/studies", _size="max").text
+    countries = facet_block(page, "countries")
+    assert ">England</a>" in countries and ">Denmark</a> 21" in countries
+    assert "countries__arraycontains=GB-ENG" in countries  # the link keeps the code
+    assert ">GB-ENG<" not in countries
+    areas = facet_block(page, "service_areas")
+    assert ">Children and young people</a>" in areas and ">children_youth<" not in areas
+    assert ">Qualitative interviews</a>" in facet_block(page, "methods")
+    assert ">Danish</a>" in facet_block(page, "language")
+    rows_html = page.split('<table class="rows-and-columns">', 1)[1]
+    assert not re.search(r"\[(&#34;|&quot;|\")", rows_html)  # no JSON arrays in cells
+    row = rows_html.split('href="/evidence/studies/924"', 1)[1].split("</tr>", 1)[0]
+    assert '<span title="social">Social services</span>' in row
+    assert '<span title="DK">Denmark</span>' in row
+    assert "Survey" in row and "Case studies" in row and "survey" not in row.replace('"survey"', "")
+    selected = get(site, "/evidence/studies", countries__arraycontains="GB-ENG").text
+    assert "England &middot;" in facet_block(selected, "countries")
+
+
+def test_canned_query_and_view_cells_show_labels(site):
+    page = get(site, "/evidence/studies_for_concept", concept="single-contact-person").text
+    assert '<span title="DK">Denmark</span>' in page and "&#34;DK&#34;" not in page
+    claims = get(site, "/evidence/claims", _size="5").text
+    assert 'href="/concept/' in claims  # concept ids link to the concept pages
+    assert 'href="/study/' in claims  # cited refs to the study pages
+    gaps = get(site, "/evidence/gap_map_country", _size="5").text
+    assert ">Frameworks<" in gaps or '<span title="rammer">Frameworks</span>' in gaps
+
+
+def test_dashboard_dimension_filter_lists_labels(site, evidence_db):
+    # its select listed rammer, maal, roller, …
+    page = get(site, "/-/dashboards/evidens").text
+    select = page.split('<select id="dimension"', 1)[1].split("</select>", 1)[0]
+    assert ">Frameworks</option>" in select and ">rammer<" not in select
+    chart = site_metadata(Path(site.databases["evidence"].path))["plugins"]["datasette-dashboards"][
+        "evidens"
+    ]["charts"]["gap-map"]["query"]
+    sql = chart.replace("[[", "").replace("]]", "")
+    got = {r["concept"] for r in rows(site, "/evidence.json", sql=sql, dimension="Frameworks")}
+    conn = sqlite3.connect(f"file:{evidence_db}?mode=ro", uri=True)
+    frameworks = {
+        r[0] for r in conn.execute("select label_en from concepts where dimension = 'rammer'")
+    }
+    conn.close()
+    assert got == frameworks and "Legislative frameworks" in got

@@ -217,3 +217,96 @@ def test_map_rows_put_narrower_concepts_under_their_broader(site, db):
     for c in nested:
         assert position[c[4]] < position[c[0]]
     assert concepts[position["single-contact-person"]][5] == 1  # under organisational-models
+
+
+COLS = ["country", "service_area", "method", "finding_dimension"]
+
+
+@pytest.mark.parametrize(
+    "path, params, name, value, allowed",
+    [
+        ("/map", {"cols": "nope"}, "cols", "nope", COLS),
+        ("/map", {"rows": "studies"}, "rows", "studies", ["concept", "dimension"]),
+        ("/map", {"country": "ZZ"}, "country", "ZZ", ["DK (Danmark)", "GB-ENG (England)"]),
+        ("/map", {"country": ["DK", "XX"]}, "country", "XX", ["SE (Sverige)"]),
+        ("/map", {"method": "rct"}, "method", "rct", ["qualitative_interviews"]),
+        ("/map", {"stance": "maybe"}, "stance", "maybe", ["supports (understøtter)"]),
+        ("/map", {"op": "xor"}, "op", "xor", ["and", "or"]),
+        ("/map", {"view": "3d"}, "view", "3d", ["bubbles", "numbers"]),
+        ("/map", {"year_from": "20x5"}, "year_from", "20x5", ["1900", "2100"]),
+        ("/map", {"cell": "no-such~DK"}, "cell", "no-such~DK", ["single-contact-person~DK"]),
+        ("/map", {"cols": "method", "cell": "co-location~DK"}, "cell", "co-location~DK", ["~"]),
+        ("/map", {"cols": ["country", "method"]}, "cols", "country, method", ["country"]),
+        ("/map", {"contry": "DK"}, "contry", "DK", ["country", "service_area", "year_from"]),
+        ("/map.html", {"cols": "nope"}, "cols", "nope", COLS),
+        ("/study/924", {"sort": "x"}, "sort", "x", ["lang"]),
+        ("/concept/co-location", {"lang": "fr"}, "lang", "fr", ["da", "en"]),
+    ],
+)
+def test_bad_parameters_answer_400_naming_them(site, path, params, name, value, allowed):
+    # a newcomer found /map?cols=nope, ?country=ZZ and ?lang=xx answering 200 silently
+    r = get(site, path, **params)
+    assert r.status_code == 400 and r.headers["content-type"].startswith("text/html")
+    found = re.search(r'<div class="evidens-error"[^>]*>(.*?)</div>', r.text, re.S)
+    text = html.unescape(found.group(1))
+    assert f"«{name}»" in text and f"«{value}»" in text, text
+    assert all(a in text for a in allowed), text
+    assert '<html lang="da">' in r.text and "Tilladt" in text or "Siden tager" in text
+    if name != "lang":
+        en = get(site, path, lang="en", **params)
+        assert en.status_code == 400 and '<html lang="en">' in en.text
+        assert "Allowed" in en.text or "This page takes" in en.text
+
+
+@pytest.mark.parametrize("path", ["/map", "/prisma", "/study/924"])
+def test_an_unknown_language_is_named_in_both_languages(site, path):
+    r = get(site, path, lang="xx")
+    assert r.status_code == 400
+    assert "Parameteren «lang» kan ikke være «xx»" in html.unescape(r.text)
+    assert "The parameter «lang» cannot be «xx»" in html.unescape(r.text)
+
+
+def test_the_map_takes_several_values_of_a_filter(site):
+    r = get(site, "/map", country=["DK", "SE"], stance=["supports", "mixed"], op="or")
+    assert r.status_code == 200
+    assert (
+        'href="/map.html?country=DK&amp;country=SE&amp;stance=supports&amp;stance=mixed&amp;op=or"'
+        in r.text
+    )
+
+
+def test_unknown_concept_is_a_404_in_the_pages_language_with_suggestions(site):
+    # the API suggests co-location for co-locatoin; the site's page was English and suggested nothing
+    r = get(site, "/concept/co-locatoin")
+    assert r.status_code == 404 and '<html lang="da">' in r.text
+    assert "Mente du" in r.text and 'href="/concept/co-location">Fysisk samlokalisering' in r.text
+    en = get(site, "/concept/co-locatoin", lang="en")
+    assert en.status_code == 404 and '<html lang="en">' in en.text
+    assert (
+        "Did you mean" in en.text and 'href="/concept/co-location?lang=en">Co-location' in en.text
+    )
+
+
+def test_unknown_study_is_a_404_suggesting_the_nearest_numbers(site, db):
+    r = get(site, "/study/925")
+    assert r.status_code == 404 and '<html lang="da">' in r.text
+    nearest = [
+        row[0] for row in db.execute("select ref from studies order by abs(ref - 925), ref limit 5")
+    ]
+    assert 924 in nearest
+    for ref in nearest:
+        assert f'href="/study/{ref}"' in r.text
+
+
+@pytest.mark.parametrize("path", ["/study/%ff", "/study/%C3%A6", "/concept/%ff", "/study/x"])
+def test_a_strange_id_is_a_clean_404(site, path, evidence_db):
+    # /browse/study/%ff answered 302 to /browse/study/~ff (Datasette's tilde redirect), then 404
+    r = get(site, path)
+    assert r.status_code == 404 and '<html lang="da">' in r.text
+    from fastapi.testclient import TestClient
+
+    from evidence.site.serve import create_app
+
+    with TestClient(create_app(evidence_db)) as client:
+        mounted = client.get("/browse" + path, follow_redirects=False)
+        assert mounted.status_code == 404 and "text/html" in mounted.headers["content-type"]

@@ -109,6 +109,12 @@ def serve(args) -> int:
             file=sys.stderr,
         )
         return 2
+    taken = taken_port(
+        args.host, [("--port", args.port), ("--datasette-port", args.datasette_port)]
+    )
+    if taken:
+        print(taken, file=sys.stderr)
+        return 2
     base = f"http://{args.host}:{args.port}"
     also = f"  (also http://{args.host}:{args.datasette_port}/)" if args.datasette_port else ""
     print(f"API and docs: {base}/docs", flush=True)
@@ -117,6 +123,26 @@ def serve(args) -> int:
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(serve_all(args.db, args.host, args.port, args.datasette_port))
     return 0
+
+
+def taken_port(host: str, ports: list[tuple[str, int | None]]) -> str | None:
+    """What to do when a port to serve on is taken (checked before printing any URL), or None."""
+    import socket
+
+    for option, port in ports:
+        if not port:
+            continue
+        with socket.socket() as s:
+            try:
+                s.bind((host, port))
+            except OSError:
+                make_var = "API_PORT" if option == "--port" else "DATASETTE_PORT"
+                return (
+                    f"{host}:{port} is already in use (another `evidence serve` or `make run`?). "
+                    f"Stop it, or serve on a free port: {option} {port + 10} "
+                    f"(make run {make_var}={port + 10})."
+                )
+    return None
 
 
 def write_metadata(db: Path, target: Path) -> int:

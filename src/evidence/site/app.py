@@ -15,6 +15,8 @@ templates/ and static/ directories, and the settings below. The plugin
 from __future__ import annotations
 
 import copy
+import html
+import re
 import sqlite3
 from pathlib import Path
 
@@ -76,6 +78,8 @@ def site_metadata(db_path: Path, metadata_path: Path | None = None, base_url: st
         entry = tables.setdefault(table, {})
         entry["description"] = described.get("description", "")
         entry["columns"] = {**described["columns"], **entry.get("columns", {})}
+    for entry in [*tables.values(), *db_meta.get("queries", {}).values()]:
+        with_code_html(entry)
     for query in db_meta.get("queries", {}).values():
         # Datasette lets a table inherit the instance's licence and source, but not a canned
         # query: say on every query page whose words it quotes (VIVE asks for clear attribution).
@@ -86,6 +90,15 @@ def site_metadata(db_path: Path, metadata_path: Path | None = None, base_url: st
         _rename_dashboard_db(meta, name)
     meta["databases"][name] = db_meta
     return meta
+
+
+def with_code_html(entry: dict) -> None:
+    """A description that marks code with backticks (`concept`) gets a `description_html`
+    (Datasette shows it instead, and would print the backticks of a plain description)."""
+    text = entry.get("description") or ""
+    if "`" in text and "description_html" not in entry:
+        code = re.sub(r"`([^`]+)`", r"<code>\1</code>", html.escape(text, quote=False))
+        entry["description_html"] = f"<p>{code}</p>"
 
 
 def _rename_dashboard_db(meta: dict, name: str) -> None:

@@ -110,8 +110,30 @@ TEXT: dict[str, tuple[str, str]] = {
     "by_concept": ("Begreber (efter dimension)", "Concepts (by dimension)"),
     "by_dimension": ("Dimensioner", "Dimensions"),
     "combine": ("Kombinér filtre med", "Combine filters with"),
-    "and": ("OG (alle)", "AND (all)"),
-    "or": ("ELLER (mindst ét)", "OR (any)"),
+    "and": ("OG: studier med alle valgte værdier", "AND: studies with every value chosen"),
+    "or": ("ELLER: studier med mindst én valgt værdi", "OR: studies with any value chosen"),
+    "stance_any": ("mindst én af de valgte", "any of those chosen"),
+    "view_and_filters": ("Visning og filtre", "View and filters"),
+    "finding_dimension": (
+        "Hovedfundenes dimension (Bilag 2)",
+        "Main findings' dimension (Bilag 2)",
+    ),
+    "effect_note": (
+        "Rapporten angiver ingen effektdimension for det enkelte studie (den har kun {n_outcomes} "
+        "kvantitative resultater, fra {n_outcome_studies} studier). Som effektdimension bruger "
+        "kortet derfor dimensionen af studiets hovedfund i Bilag 2: et studie står under hver "
+        "dimension, som dets fund er opført under (Rammer og mål, Roller og viden, Virkninger); "
+        "fundene under Virkninger er dem, der handler om virkninger.",
+        "The review gives no effect dimension for each study (it has only {n_outcomes} quantitative "
+        "results, from {n_outcome_studies} studies). As the effect dimension the map therefore "
+        "uses the dimension of the study's main findings in Bilag 2: a study sits under each "
+        "dimension its findings are listed under (Frameworks and goals, Roles and knowledge, "
+        "Effects); the findings under Effects are those about effects.",
+    ),
+    "map_keys": (
+        "I kortet: piletasterne flytter mellem felterne, Enter vælger.",
+        "In the map: the arrow keys move between cells, Enter chooses.",
+    ),
     "any": ("alle", "any"),
     "year_from": ("Fra år", "From year"),
     "year_to": ("Til år", "To year"),
@@ -152,12 +174,97 @@ TEXT: dict[str, tuple[str, str]] = {
         "PRISMA 2020 flow diagram drawn from the review's own numbers (data/review.yml). "
         "The numbers are shown as printed, not corrected.",
     ),
+    "danish_original": ("Dansk original", "Danish original (verbatim)"),
+    "screening_sum": (
+        "Screeningstallene går ikke op: {identified} − {ex1} − {ex2} = {remaining}, men rapporten "
+        "inkluderer {included} studier. Tallene er gengivet som trykt, ikke rettet.",
+        "The screening numbers do not add up: {identified} − {ex1} − {ex2} = {remaining}, but the "
+        "review includes {included} studies. The numbers are shown as printed, not corrected.",
+    ),
+    # the kinds of evidence audit's findings (their details are in English)
+    "audit_bilag2_vs_bibliography": (
+        "Bilag 2 og litteraturlisten er uenige",
+        "Bilag 2 and the bibliography disagree",
+    ),
+    "audit_chapter_study_count": (
+        "Kapitlets antal studier passer ikke med dets henvisninger",
+        "The chapter's study count does not match its citations",
+    ),
+    "audit_cited_not_included": (
+        "Et citeret nummer er ikke et inkluderet studie",
+        "A cited number is not an included study",
+    ),
+    "audit_count_vs_citations": (
+        "Sætningens antal passer ikke med dens henvisninger",
+        "The sentence's count does not match its citations",
+    ),
+    "audit_country_vs_bilag2": (
+        "Sætningens land passer ikke med Bilag 2",
+        "The sentence's country does not match Bilag 2",
+    ),
+    "audit_duplicate_bibliography_entry": (
+        "Dobbelt post i litteraturlisten",
+        "Duplicate bibliography entry",
+    ),
+    "audit_duplicate_bilag2_author_year": (
+        "Samme forfatter og år for to studier i Bilag 2",
+        "The same author and year for two studies in Bilag 2",
+    ),
+    "audit_empty_bilag2_cell": ("Tom celle i Bilag 2", "Empty cell in Bilag 2"),
+    "audit_screening_arithmetic": (
+        "Screeningstallene går ikke op",
+        "The screening numbers do not add up",
+    ),
+    "audit_unexpected_dimension_label": (
+        "Uventet dimensionsbetegnelse i Bilag 2",
+        "Unexpected dimension label in Bilag 2",
+    ),
+    "language_da": ("dansk", "Danish"),
+    "language_no": ("norsk", "Norwegian"),
+    "language_sv": ("svensk", "Swedish"),
+    "language_en": ("engelsk", "English"),
     "not_found": ("Findes ikke", "Not found"),
+    "bad_request": ("Ugyldig forespørgsel", "Bad request"),
+    "bad_value": (
+        "Parameteren «{name}» kan ikke være «{value}». Tilladt: {allowed}.",
+        "The parameter «{name}» cannot be «{value}». Allowed: {allowed}.",
+    ),
+    "bad_year": (
+        "Parameteren «{name}» kan ikke være «{value}». Tilladt: et årstal, {allowed}.",
+        "The parameter «{name}» cannot be «{value}». Allowed: a year, {allowed}.",
+    ),
+    "bad_cell": (
+        "Parameteren «{name}» kan ikke være «{value}». Tilladt: et felt i kortet skrevet "
+        "række~kolonne (her rækkerne «{rows}» og kolonnerne «{cols}»), fx {allowed}.",
+        "The parameter «{name}» cannot be «{value}». Allowed: a cell of the map written "
+        "row~column (here rows «{rows}» and columns «{cols}»), e.g. {allowed}.",
+    ),
+    "repeated": (
+        "Parameteren «{name}» tager én værdi, men fik «{value}». Tilladt: én værdi.",
+        "The parameter «{name}» takes one value but was given «{value}». Allowed: one value.",
+    ),
+    "unknown_parameter": (
+        "Siden kender ikke parameteren «{name}» (værdi «{value}»). Siden tager: {allowed}.",
+        "This page does not know the parameter «{name}» (value «{value}»). This page takes: {allowed}.",
+    ),
+    "unknown_study": (
+        "Rapporten har intet inkluderet studie «{value}». Et studie er dets referencenummer i "
+        "rapporten, fx 924.",
+        "The review has no included study «{value}». A study is its reference number in the "
+        "review, e.g. 924.",
+    ),
+    "unknown_concept": ("Der er intet begreb «{value}».", "There is no concept «{value}»."),
+    "did_you_mean": ("Mente du", "Did you mean"),
+    "see_lists": ("Se listerne:", "See the lists:"),
     "chrome_note": (
         "Datasettes egne sider (tabeller, facetter, SQL) er på engelsk.",
         "Datasette's own pages (tables, facets, SQL) are in English.",
     ),
 }
+
+
+# audit findings whose detail is the review's own Danish sentence (the others explain in English)
+AUDIT_DETAIL_DA = ("count_vs_citations", "country_vs_bilag2")
 
 
 def lang_of(request) -> str:
@@ -168,3 +275,8 @@ def lang_of(request) -> str:
 def texts(lang: str) -> dict[str, str]:
     i = LANGS.index(lang)
     return {key: pair[i] for key, pair in TEXT.items()}
+
+
+def message(key: str, lang: str, values: dict) -> str:
+    """TEXT[key] in `lang`, formatted with `values` (a page's error messages)."""
+    return TEXT[key][LANGS.index(lang)].format(**values)

@@ -43,6 +43,14 @@ async def vocabulary(db) -> dict[str, dict[str, dict[str, str]]]:
     return out
 
 
+async def section_titles(db) -> dict[str, dict[str, str]]:
+    """section → {'da': title, 'en': title} (data/sections.csv, English from curation)."""
+    found = await rows(db, "select section, title_da, title_en from sections")
+    return {
+        r["section"]: {"da": r["title_da"], "en": r["title_en"] or r["title_da"]} for r in found
+    }
+
+
 async def meta(db) -> dict[str, str]:
     return {r["key"]: r["value"] for r in await rows(db, "select key, value from meta")}
 
@@ -147,7 +155,8 @@ async def concept(db, concept_id: str) -> dict | None:
     c["n_claims"] = len({q["claim_id"] for q in quotes})
     c["handbook"] = await rows(
         db,
-        "select a.advice_id, a.quote_da, a.advice_en, a.handbook_section, a.evidence_note "
+        "select a.advice_id, a.quote_da, a.advice_en, a.handbook_section, a.evidence_note, "
+        "a.evidence_note_da "
         "from handbook_advice a, json_each(a.concept_ids) j where j.value = ? order by a.advice_id",
         [concept_id],
     )
@@ -170,6 +179,19 @@ def _profile(studies: list[dict]) -> dict:
     }
 
 
+async def study_finding_dimensions(db) -> dict[int, list[str]]:
+    """ref → the dimensions its Bilag 2 findings are listed under (the map's effect dimension:
+    the review gives none per study)."""
+    out: dict[int, list[str]] = {}
+    for r in await rows(
+        db,
+        "select distinct f.ref, f.dimension from findings f "
+        "join dimensions d on d.code = f.dimension order by f.ref, d.sort_order",
+    ):
+        out.setdefault(r["ref"], []).append(r["dimension"])
+    return out
+
+
 async def map_data(db) -> dict:
     """Everything the gap map draws, compact: it is inlined in the page and the offline file."""
     vocab = await vocabulary(db)
@@ -183,6 +205,8 @@ async def map_data(db) -> dict:
         "select ref, bilag2_authors_year, year, countries, service_areas, methods from studies order by ref",
     )
     evidence = await rows(db, "select concept_id, ref, stance, claim_ids from concept_evidence")
+    finding_dimensions = await study_finding_dimensions(db)
+    outcomes = await rows(db, "select count(*) as n, count(distinct ref) as refs from outcomes")
     claims = await rows(
         db,
         "select distinct c.claim_id, c.section, c.sentence_da, c.text_en from claims c "
@@ -190,7 +214,15 @@ async def map_data(db) -> dict:
     )
     return {
         "labels": {
-            k: vocab[k] for k in ("country", "service_area", "method", "dimension", "stance")
+            k: vocab[k]
+            for k in (
+                "country",
+                "service_area",
+                "method",
+                "finding_dimension",
+                "dimension",
+                "stance",
+            )
         },
         "concepts": [
             [c["id"], c["label_da"], c["label_en"], c["dimension"], c["broader"], depth]
@@ -203,9 +235,11 @@ async def map_data(db) -> dict:
                 _json(s["countries"], []),
                 _json(s["service_areas"], []),
                 _json(s["methods"], []),
+                finding_dimensions.get(s["ref"], []),
             ]
             for s in studies
         },
+        "outcomes": [outcomes[0]["n"], outcomes[0]["refs"]],
         "evidence": [
             [e["concept_id"], e["ref"], e["stance"], _json(e["claim_ids"], [])] for e in evidence
         ],

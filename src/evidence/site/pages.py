@@ -8,30 +8,24 @@ default, as the review is).
 
 from __future__ import annotations
 
+import asyncio
 import json
 import urllib.parse
+from pathlib import Path
 
 from datasette.utils.asgi import NotFound, Response
 
+from evidence.answer.ask import suggest
 from evidence.export.bibliography import entry, to_bibtex, to_ris
+from evidence.read.database import Database
+from evidence.read.documents import nearest_refs
 from evidence.settings import ROOT
 from evidence.site import pagedata
-from evidence.site.i18n import DEFAULT_LANG, lang_of, texts
+from evidence.site.i18n import AUDIT_DETAIL_DA, DEFAULT_LANG, LANGS, lang_of, message, texts
+from evidence.site.params import PageError, check_params, map_state
+from evidence.site.rebuilds import per_build
 
 STATIC = ROOT / "static"
-MAP_PARAMS = (
-    "rows",
-    "cols",
-    "country",
-    "service_area",
-    "method",
-    "year_from",
-    "year_to",
-    "stance",
-    "op",
-    "cell",
-    "view",
-)
 
 
 def database(datasette):
@@ -47,7 +41,8 @@ def linker(datasette, lang: str):
     def link(path: str, **params) -> str:
         if lang != DEFAULT_LANG:
             params = {"lang": lang, **params}
-        query = urllib.parse.urlencode({k: v for k, v in params.items() if v not in (None, "")})
+        kept = {k: v for k, v in params.items() if v not in (None, "", [])}
+        query = urllib.parse.urlencode(kept, doseq=True)  # a list: the parameter repeated
         return datasette.urls.path(path) + (f"?{query}" if query else "")
 
     return link
@@ -69,44 +64,90 @@ def switch_url(request, lang: str) -> str:
 async def render(datasette, request, template: str, context: dict, status: int = 200) -> Response:
     lang = lang_of(request)
     db = database(datasette)
+    titles = await per_build(db, "section_titles", pagedata.section_titles)
     base = {
         "evidens_lang": lang,
         "t": texts(lang),
         "link": linker(datasette, lang),
         "switch_url": switch_url(request, lang),
         "db_name": db.name,
-        "vocab": await pagedata.vocabulary(db),
-        "meta_values": await pagedata.meta(db),
+        "vocab": await per_build(db, "vocabulary", pagedata.vocabulary),
+        "meta_values": await per_build(db, "meta", pagedata.meta),
+        "section_title": lambda section: titles.get(section, {}).get(lang, ""),
+        "audit_detail_da": AUDIT_DETAIL_DA,
     }
     base["label"] = lambda kind, code: base["vocab"].get(kind, {}).get(code, {}).get(lang, code)
     html = await datasette.render_template(template, {**base, **context}, request=request)
     return Response.html(html, status=status)
 
 
-def _ref(request) -> int:
-    raw = request.url_vars["ref"]
-    if not raw.isdigit():
-        raise NotFound(f"No study {raw!r}: a study is its reference number in the review, e.g. 924")
-    return int(raw)
+READERS: dict[str, Database] = {}
+
+
+def reader(db) -> Database:
+    """The API's reader of the same file, for its helpers that name the nearest ids."""
+    return READERS.setdefault(db.path, Database(Path(db.path)))
+
+
+def url_var(request, name: str) -> str:
+    """A path segment as typed (`%ff` stays readable in a message)."""
+    return urllib.parse.unquote(request.url_vars[name], errors="replace")
+
+
+async def error_page(datasette, request, error: PageError) -> Response:
+    """A PageError as a page in the request's language (in both when the language was bad)."""
+    lang = lang_of(request)
+    others = [(o, message(error.key, o, error.values)) for o in LANGS if o != lang]
+    context = {
+        "heading": texts(lang)["not_found" if error.status == 404 else "bad_request"],
+        "message": message(error.key, lang, error.values),
+        "others": others if error.both_languages else [],
+        "suggestions": error.suggestions,
+    }
+    return await render(datasette, request, "evidens/error.html", context, status=error.status)
+
+
+def page(view, params: tuple[str, ...] = ("lang",)):
+    """A page of ours: its parameters checked (`params` for all but the map, which checks its own);
+    PageError answered as a page."""
+
+    async def answer(datasette, request):
+        try:
+            if params:
+                check_params(request, params)
+            return await view(datasette, request)
+        except PageError as error:
+            return await error_page(datasette, request, error)
+
+    return answer
+
+
+async def _study(datasette, request) -> dict:
+    """The study of the URL, or a 404 naming the nearest reference numbers."""
+    db, raw = database(datasette), url_var(request, "ref")
+    doc = await pagedata.study(db, int(raw)) if raw.isascii() and raw.isdigit() else None
+    if doc is not None:
+        return doc
+    link, suggestions = linker(datasette, lang_of(request)), []
+    if raw.isascii() and raw.isdigit():
+        with reader(db).connection() as conn:
+            nearest = nearest_refs(conn, int(raw))
+        suggestions = [
+            (link(f"study/{s['ref']}"), f"{s['ref']}: {s['authors']} ({s['year']})")
+            for s in nearest
+        ]
+    raise PageError(404, "unknown_study", {"value": raw}, suggestions)
 
 
 async def study_page(datasette, request):
-    db = database(datasette)
-    doc = await pagedata.study(db, _ref(request))
-    if doc is None:
-        raise NotFound(
-            f"No included study {request.url_vars['ref']}; see the studies table for all 55"
-        )
-    concepts = await pagedata.concept_labels(db)
+    doc = await _study(datasette, request)
+    concepts = await pagedata.concept_labels(database(datasette))
     return await render(datasette, request, "evidens/study.html", {"s": doc, "concepts": concepts})
 
 
 async def study_citation(datasette, request):
-    db = database(datasette)
-    ref = _ref(request)
-    doc = await pagedata.study(db, ref)
-    if doc is None:
-        raise NotFound(f"No included study {ref}")
+    doc = await _study(datasette, request)
+    ref = doc["ref"]
     fmt = request.url_vars["format"]
     record = entry(doc, doc.get("reference"))
     if fmt == "ris":
@@ -121,11 +162,18 @@ async def study_citation(datasette, request):
 
 
 async def concept_page(datasette, request):
-    db = database(datasette)
-    c = await pagedata.concept(db, request.url_vars["id"])
+    db, concept_id = database(datasette), url_var(request, "id")
+    c = await pagedata.concept(db, concept_id)
     if c is None:
-        raise NotFound(
-            f"No concept {request.url_vars['id']!r}; see the concepts table for the list"
+        lang = lang_of(request)
+        nearest = await asyncio.to_thread(suggest, reader(db), concept_id)
+        link = linker(datasette, lang)
+        label = "label_en" if lang == "en" else "label_da"
+        raise PageError(
+            404,
+            "unknown_concept",
+            {"value": concept_id},
+            [(link(f"concept/{n['id']}"), n[label]) for n in nearest],
         )
     return await render(
         datasette,
@@ -143,7 +191,7 @@ def _script_json(value) -> str:
 async def _map_context(datasette, request) -> dict:
     db = database(datasette)
     data = await pagedata.map_data(db)
-    meta = await pagedata.meta(db)
+    meta = await per_build(db, "meta", pagedata.meta)
     lang = lang_of(request)
     data["site"] = {
         "study": datasette.absolute_url(request, datasette.urls.path("study/")),
@@ -153,12 +201,23 @@ async def _map_context(datasette, request) -> dict:
         "version": meta.get("dataset_version", ""),
     }
     data["text"] = texts(lang)
-    state = {k: request.args.get(k) for k in MAP_PARAMS if request.args.get(k)}
+    data["sections"] = {
+        k: [v["da"], v["en"]]
+        for k, v in (await per_build(db, "section_titles", pagedata.section_titles)).items()
+    }
+    row_keys = {
+        "concept": {c[0] for c in data["concepts"]},
+        "dimension": set(data["labels"]["dimension"]),
+    }
+    vocab = await per_build(db, "vocabulary", pagedata.vocabulary)
+    state = map_state(request, vocab, row_keys, lang)
     return {
         "map_json": _script_json(data),
         "state": state,
         "map_js": (STATIC / "evidens-map.js").read_text(encoding="utf-8"),
         "map_css": (STATIC / "evidens-map.css").read_text(encoding="utf-8"),
+        "n_outcomes": data["outcomes"][0],
+        "n_outcome_studies": data["outcomes"][1],
         "citation": meta.get("review_citation" if lang == "da" else "review_citation_en", ""),
         "version": meta.get("dataset_version", ""),
         "built_at": meta.get("built_at", ""),
@@ -181,16 +240,26 @@ async def map_download(datasette, request):
     return response
 
 
+async def favicon(request):
+    """static/favicon.ico (Datasette's own icon is not ours)."""
+    return Response(
+        (STATIC / "favicon.ico").read_bytes(),
+        content_type="image/x-icon",
+        headers={"cache-control": "max-age=86400, public"},
+    )
+
+
 async def prisma_page(datasette, request):
     data = await pagedata.prisma(database(datasette))
     return await render(datasette, request, "evidens/prisma.html", data)
 
 
 ROUTES = [
-    (r"^/study/(?P<ref>[^/.]+)$", study_page),
-    (r"^/study/(?P<ref>[^/.]+)\.(?P<format>ris|bib)$", study_citation),
-    (r"^/concept/(?P<id>[^/]+)$", concept_page),
-    (r"^/map$", map_page),
-    (r"^/map\.html$", map_download),
-    (r"^/prisma$", prisma_page),
+    (r"^/study/(?P<ref>[^/.]+)$", page(study_page)),
+    (r"^/study/(?P<ref>[^/.]+)\.(?P<format>ris|bib)$", page(study_citation)),
+    (r"^/concept/(?P<id>[^/]+)$", page(concept_page)),
+    (r"^/map$", page(map_page, params=())),
+    (r"^/map\.html$", page(map_download, params=())),
+    (r"^/prisma$", page(prisma_page)),
+    (r"^/favicon\.ico$", favicon),
 ]

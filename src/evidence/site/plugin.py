@@ -1,4 +1,4 @@
-"""The Datasette plugin of the site: stemmed search, Excel exports, landing-page figures.
+"""The Datasette plugin of the site: stemmed search, Excel exports, our routes, the API's address.
 
 - Search: the search box of every table sends `?_search=` to SQL as `escape_fts(:search)`.
   This plugin re-registers `escape_fts` (after Datasette's own, hence `trylast`) as
@@ -9,7 +9,11 @@
   from) and `.excelcsv`, CSV for Danish Excel: UTF-8 with a byte-order mark, `;` between
   fields, CRLF line ends, decimal commas, text quoted. Both export every row, not just one
   page, and both are written by the API's exporter (evidence.export.files).
-- `extra_template_vars`: the build's meta table and row counts, for the landing page.
+- `extra_template_vars`: `api_url`, the API's address from the site (mounted or alone), and
+  `facet_label`; `render_cell`: labels for the vocabularies' codes and lists for JSON arrays on
+  Datasette's own pages (evidence.site.labels).
+- `register_routes`: the site's own pages (evidence.site.pages) and its landing page
+  (evidence.site.landing, faster than Datasette's index view).
 """
 
 from __future__ import annotations
@@ -22,6 +26,8 @@ from datasette.utils.asgi import Response
 from evidence.export.excel import excel_csv, xlsx_workbook
 from evidence.export.files import About
 from evidence.search_text import fts_query, stem_da, stem_en
+from evidence.settings import public_url
+from evidence.site import labels
 from evidence.site.errors import error_response, replace_default_handler
 from evidence.site.guard import guard
 from evidence.site.limits import bound
@@ -133,52 +139,38 @@ def register_output_renderer(datasette):
     ]
 
 
+def api_linker(datasette):
+    """api_url('/docs') → the API's address: the same origin when the site is mounted in it
+    (evidence serve, under /browse/), the configured public URL when the site stands alone."""
+    mounted = datasette.setting("base_url") != "/"
+    return lambda path: path if mounted else public_url(path)
+
+
 @hookimpl
-def extra_template_vars(template, datasette):
-    if template not in ("index.html",):
-        return None
+def extra_template_vars(datasette, database, table):
+    """`api_url` everywhere; on a database's pages `facet_label` (templates/_facet_results.html)."""
+    extra = {"api_url": api_linker(datasette)}
+    if not database or database not in datasette.databases:
+        return extra
 
     async def inner():
-        db_name = next(
-            (n for n in datasette.databases if n != "_internal" and n != "_memory"), None
-        )
-        if db_name is None:
-            return {}
-        db = datasette.get_database(db_name)
-        try:
-            meta = await _meta(db)
-            counts = {}
-            for t in (
-                "studies",
-                "findings",
-                "claims",
-                "citations",
-                "concepts",
-                "references",
-                "audit_findings",
-            ):
-                counts[t] = (await db.execute(f"select count(*) from [{t}]")).first()[0]
-            pages = await _landing_lists(db)
-        except Exception:
-            return {"evidence_db": db_name}
-        return {"evidence_db": db_name, "evidence_meta": meta, "evidence_counts": counts, **pages}
+        known = await labels.labels(datasette.get_database(database))
+        return {**extra, "facet_label": labels.facet_labeller(known, table)}
 
     return inner
 
 
-async def _landing_lists(db) -> dict:
-    """Every study and every concept (by dimension), for the landing page's links to their pages."""
-    studies = await db.execute(
-        "select ref, bilag2_authors_year from studies order by bilag2_authors_year"
-    )
-    concepts = await db.execute(
-        "select k.id, k.label_da, k.label_en, d.label_da as dim_da, d.label_en as dim_en "
-        "from concepts k join section_dimensions d on d.code = k.dimension order by d.sort_order, k.label_da"
-    )
-    return {
-        "evidence_studies": [dict(r) for r in studies],
-        "evidence_concepts": [dict(r) for r in concepts],
-    }
+@hookimpl
+def render_cell(value, column, table, database, datasette):
+    """Codes of the vocabularies as labels, JSON arrays as lists (evidence.site.labels)."""
+    if database not in datasette.databases or value is None:
+        return None
+
+    async def inner():
+        known = await labels.labels(datasette.get_database(database))
+        return labels.render(datasette, known, table, column, value)
+
+    return inner
 
 
 @hookimpl
@@ -199,7 +191,9 @@ def asgi_wrapper(datasette):
 
 @hookimpl
 def register_routes():
-    """The site's own pages: /study/{ref}, /concept/{id}, /map, /map.html, /prisma."""
+    """The site's own pages: /study/{ref}, /concept/{id}, /map, /map.html, /prisma; and our
+    favicon in place of Datasette's."""
+    from evidence.site.landing import landing_page
     from evidence.site.pages import ROUTES
 
-    return ROUTES
+    return [(r"^/$", landing_page), *ROUTES]

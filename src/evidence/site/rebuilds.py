@@ -40,6 +40,7 @@ class BuildDatabase(Database):
     def __init__(self, ds, path: str, key: tuple | None = None):
         super().__init__(ds, path=path, is_mutable=False)
         self.build_key = key if key is not None else file_key(path)
+        self.cache: dict[str, object] = {}  # what the site computes once per build (per_build)
         self.retired = False
         self._idle: list[sqlite3.Connection] = []
         self._lock = Lock()
@@ -103,3 +104,14 @@ def follow_rebuilds(datasette) -> None:
         datasette.databases = {**datasette.databases, name: fresh}  # swap, never mutate
         if isinstance(db, BuildDatabase):
             db.retire()
+
+
+async def per_build(db, name: str, compute):
+    """`await compute(db)`, kept for the build `db` reads (the file is read-only and replaced
+    whole by a rebuild, which brings a new BuildDatabase and so an empty cache)."""
+    cache = getattr(db, "cache", None)
+    if cache is None:  # not a BuildDatabase: nothing to keep it on
+        return await compute(db)
+    if name not in cache:
+        cache[name] = await compute(db)
+    return cache[name]

@@ -1,0 +1,125 @@
+"""Labels for the codes of the project's vocabularies on Datasette's own pages (English, as those
+pages are): table and query cells (`render_cell`) and facets (`templates/_facet_results.html`).
+
+A cell or a facet value that is a code of a vocabulary (countries, service areas, methods,
+publication types, dimensions, stances, the publications' languages) shows its label with the
+code as its title (`<span title="GB-ENG">England</span>`); a link to a facet keeps the code. A cell
+holding a JSON array shows its items as a list, labelled the same way, with concept ids linked to
+the concept pages and study numbers to the study pages. Columns that are foreign keys of their
+table are left to Datasette, which labels them from the vocabulary table already.
+"""
+
+from __future__ import annotations
+
+import json
+
+from markupsafe import Markup, escape
+
+from evidence.site.i18n import TEXT
+from evidence.site.pagedata import vocabulary
+from evidence.site.rebuilds import per_build
+
+VOCABULARY_OF_COLUMN = {  # column → vocabulary (evidence.site.pagedata.VOCABULARIES, or language)
+    "countries": "country",
+    "country": "country",
+    "service_areas": "service_area",
+    "service_area": "service_area",
+    "methods": "method",
+    "method": "method",
+    "publication_type": "publication_type",
+    "dimension": "dimension",  # the chapters' dimensions …
+    "stance": "stance",
+    "claim_stance": "stance",
+    "finding_stance": "stance",
+    "language": "language",
+}
+VOCABULARY_OF_TABLE_COLUMN = {
+    ("findings", "dimension"): "finding_dimension",  # … but Bilag 2's own in findings
+    ("study_countries", "code"): "country",
+    ("study_service_areas", "code"): "service_area",
+    ("study_methods", "code"): "method",
+}
+LINKED_LISTS = {"concept_ids": "concept/", "via_concepts": "concept/", "cited_refs": "study/"}
+
+
+async def labels(db) -> dict:
+    """What labelling needs from one build: code → English label per vocabulary, and the
+    (table, column) pairs that are foreign keys (Datasette labels those itself)."""
+
+    async def compute(db) -> dict:
+        vocab = {
+            kind: {code: names["en"] for code, names in codes.items()}
+            for kind, codes in (await vocabulary(db)).items()
+        }
+        vocab["language"] = {
+            key.removeprefix("language_"): pair[1]
+            for key, pair in TEXT.items()
+            if key.startswith("language_")
+        }
+        rows = await db.execute(
+            "select m.name, f.[from] from sqlite_master m, pragma_foreign_key_list(m.name) f "
+            "where m.type = 'table'"
+        )
+        return {"vocab": vocab, "foreign_keys": {(r[0], r[1]) for r in rows}}
+
+    return await per_build(db, "labels", compute)
+
+
+def vocabulary_of(table: str | None, column: str) -> str | None:
+    return VOCABULARY_OF_TABLE_COLUMN.get((table or "", column)) or VOCABULARY_OF_COLUMN.get(column)
+
+
+def name_of(known: dict, table: str | None, column: str, value) -> str | None:
+    """A vocabulary code's label, or None when the value is not one."""
+    kind = vocabulary_of(table, column)
+    if kind is None or not isinstance(value, str):
+        return None
+    return known["vocab"].get(kind, {}).get(value)
+
+
+def label(known: dict, table: str | None, column: str, value) -> Markup | None:
+    """A vocabulary code as its label with the code as its title, or None."""
+    name = name_of(known, table, column, value)
+    return Markup('<span title="{}">{}</span>').format(value, name) if name else None
+
+
+def json_list(value) -> list | None:
+    """The items of a cell holding a JSON array of plain values, else None."""
+    if not (isinstance(value, str) and value.startswith("[") and value.endswith("]")):
+        return None
+    try:
+        items = json.loads(value)
+    except ValueError:
+        return None
+    if not isinstance(items, list) or not all(isinstance(i, str | int | float) for i in items):
+        return None
+    return items
+
+
+def render(datasette, known: dict, table: str | None, column: str, value) -> Markup | None:
+    """The cell's HTML, or None to leave it to Datasette."""
+    if table and (table, column) in known["foreign_keys"]:
+        return None
+    items = json_list(value)
+    if items is None:
+        return label(known, table, column, value)
+    if column in LINKED_LISTS:
+        prefix = LINKED_LISTS[column]
+        shown = [
+            Markup('<a href="{}">{}</a>').format(datasette.urls.path(f"{prefix}{i}"), i)
+            for i in items
+        ]
+    else:
+        shown = [label(known, table, column, i) or escape(i) for i in items]
+    return Markup(", ").join(shown) if shown else Markup("&nbsp;")
+
+
+def facet_labeller(known: dict, table: str | None):
+    """facet_label(column, value): a facet value's label, or the value as Datasette shows it."""
+
+    def facet_label(column: str, value):
+        if table and (table, column) in known["foreign_keys"]:
+            return value
+        return name_of(known, table, column, value) or value
+
+    return facet_label

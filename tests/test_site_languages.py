@@ -1,0 +1,168 @@
+"""Every page type of our own in both languages: no interface text, label, section title or note of
+the other language outside an element marked with that language (`lang="…"`).
+
+A newcomer found the Danish PRISMA page's audit note in English, English-only handbook notes and
+"home" on Danish pages, and Danish section titles and Danish-only quotes on English pages. This walks
+the pages and reads their text by the language each element declares, so the whole kind is caught:
+a new English string on a Danish page fails here whatever it is.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import sqlite3
+from html.parser import HTMLParser
+
+import pytest
+
+from evidence.site.i18n import AUDIT_DETAIL_DA, TEXT
+
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
+PAGES = [
+    "/study/924",
+    "/study/507",
+    "/concept/single-contact-person",
+    "/concept/genuine-citizen-involvement",
+    "/concept/co-location",
+    "/map",
+    "/map?cols=method&cell=single-contact-person~case_studies",
+    "/prisma",
+    "/concept/co-locatoin",  # 404
+    "/study/925",  # 404
+    "/map?cols=nope",  # 400
+]
+
+
+class TextByLanguage(HTMLParser):
+    """The page's text, each piece under the language its nearest `lang` attribute declares."""
+
+    def __init__(self):
+        super().__init__()
+        self.stack: list[tuple[str, str]] = []
+        self.text: dict[str, list[str]] = {}
+
+    def lang(self) -> str:
+        return self.stack[-1][1] if self.stack else ""
+
+    def handle_starttag(self, tag, attrs):
+        if tag in VOID:
+            return
+        attrs = dict(attrs)
+        lang = attrs.get("lang") or self.lang()
+        if tag in ("script", "style", "title") or attrs.get("translate") == "no":
+            lang = "skip"  # not text, or a proper name (a database, a website)
+        self.stack.append((tag, lang))
+
+    def handle_endtag(self, tag):
+        for i in range(len(self.stack) - 1, -1, -1):
+            if self.stack[i][0] == tag:
+                del self.stack[i:]
+                return
+
+    def handle_data(self, data):
+        if data.strip() and self.lang() != "skip":
+            self.text.setdefault(self.lang(), []).append(" ".join(data.split()))
+
+
+def text_in(page: str, lang: str) -> str:
+    parser = TextByLanguage()
+    parser.feed(page)
+    return "\n".join(parser.text.get(lang, []))
+
+
+def ui_strings(lang: str) -> set[str]:
+    """The interface text of `lang` that differs from the other language's (no placeholders)."""
+    i = 0 if lang == "da" else 1
+    found = set()
+    for key, pair in TEXT.items():
+        if pair[0] == pair[1] or key == "switch":  # the switch names the other language, marked
+            continue
+        for part in re.split(r"\{[^}]*\}|<[^>]*>", pair[i]):
+            part = part.strip(" .,:;()«»—–-")
+            if len(part) >= 4:
+                found.add(part)
+    return found
+
+
+@pytest.fixture(scope="module")
+def foreign(evidence_db) -> dict[str, set[str]]:
+    """For a page in each language: the strings of the other language it must not show unmarked."""
+    conn = sqlite3.connect(f"file:{evidence_db}?mode=ro", uri=True)
+    words = {"da": ui_strings("da"), "en": ui_strings("en") | {"home"}}
+    tables = [
+        "countries",
+        "service_areas",
+        "methods",
+        "stances",
+        "section_dimensions",
+        "dimensions",
+    ]
+    for table in tables:
+        for da, en in conn.execute(f"select label_da, label_en from {table}"):
+            if da != en:
+                words["da"].add(da)
+                words["en"].add(en)
+    for da, en in conn.execute("select title_da, title_en from sections where level = 2"):
+        if da != en:
+            words["da"].add(da)
+            words["en"].add(en)
+    for kind, detail in conn.execute("select distinct kind, detail from audit_findings"):
+        words["da" if kind in AUDIT_DETAIL_DA else "en"].add(detail)
+    for en, da in conn.execute("select evidence_note, evidence_note_da from handbook_advice"):
+        words["en"].add(en)
+        words["da"].add(da)
+    conn.close()
+    return {"da": words["en"], "en": words["da"]}
+
+
+def leaks(text: str, strings: set[str]) -> list[str]:
+    found = []
+    for s in strings:
+        if " " in s or len(s) > 12:
+            hit = s in text
+        else:  # a single word: as a word
+            hit = re.search(rf"(?<!\w){re.escape(s)}(?!\w)", text) is not None
+        if hit:
+            found.append(s)
+    return sorted(found)
+
+
+@pytest.mark.parametrize("path", PAGES)
+@pytest.mark.parametrize("lang", ["da", "en"])
+def test_no_other_language_outside_its_marked_elements(site, foreign, path, lang):
+    url = path if lang == "da" else path + ("&" if "?" in path else "?") + "lang=en"
+    page = asyncio.run(site.client.get(url)).text
+    assert f'<html lang="{lang}">' in page
+    text = text_in(page, lang)
+    assert len(text) > 200
+    assert leaks(text, foreign[lang]) == []
+
+
+def test_english_pages_quote_in_english_with_the_danish_one_click_away(site, evidence_db):
+    conn = sqlite3.connect(f"file:{evidence_db}?mode=ro", uri=True)
+    sentence_da, text_en = conn.execute(
+        "select c.sentence_da, c.text_en from citations x join claims c on c.claim_id = x.claim_id "
+        "where x.ref = 924 and c.text_en is not null order by c.claim_id limit 1"
+    ).fetchone()
+    title_en = conn.execute("select title_en from sections where section = '3.3'").fetchone()[0]
+    conn.close()
+    page = asyncio.run(site.client.get("/study/924?lang=en")).text
+    english = text_in(page, "en")
+    assert text_en.replace("'", "&#39;") in page or text_en in english
+    assert sentence_da.split()[0] not in english.split("\n")  # the Danish sits in lang="da"
+    assert '<details class="evidens-original"><summary>Danish original (verbatim)</summary>' in page
+    assert title_en in english  # section titles in English
+
+
+def test_handbook_notes_in_the_pages_language(site, evidence_db):
+    conn = sqlite3.connect(f"file:{evidence_db}?mode=ro", uri=True)
+    en, da = conn.execute(
+        "select evidence_note, evidence_note_da from handbook_advice "
+        "where advice_id = 'cabi-appoint-coordinator'"
+    ).fetchone()
+    conn.close()
+    danish = asyncio.run(site.client.get("/concept/single-contact-person")).text
+    english = asyncio.run(site.client.get("/concept/single-contact-person?lang=en")).text
+    assert da in text_in(danish, "da") and en not in danish
+    assert en in text_in(english, "en") and da not in english
