@@ -152,10 +152,11 @@ def test_ask_export_has_a_row_per_study_and_sentence(api_client):
     assert len(by_ref) == 3 + 3 + 3 + 2 + 1  # 631, 751, 924: 2.2-04, 6.4-08/09; 507: 2; 361: 1
     assert {r["concept_ids"] for r in by_ref} == {"single-contact-person"}
     assert {r["coverage"] for r in by_ref} == {"covered"}
-    assert (
-        by_ref[0]["ref"] == "631"
-        and by_ref[0]["chapters"] == "5, 6, 7"
-        and by_ref[0]["stance"] == "supports"
+    s631 = next(r for r in by_ref if r["ref"] == "631" and r["claim_id"] == "2.2-04")
+    assert s631["chapters"] == "5, 6, 7" and s631["stance"] == "supports"
+    assert [r["ref"] for r in by_ref] == sorted(  # best study first, a study's rows together
+        (r["ref"] for r in by_ref),
+        key=lambda ref: -float(next(x["score"] for x in by_ref if x["ref"] == ref)),
     )
 
 
