@@ -189,7 +189,7 @@ def parser() -> argparse.ArgumentParser:
         help="time limit of each route's calls at a size (default 45)",
     )
     p.add_argument(
-        "--scale-timeout", type=float, default=180, help="time limit of a whole size (default 180)"
+        "--scale-timeout", type=float, default=420, help="time limit of a whole size (default 420)"
     )
     p.add_argument(
         "--quick", action="store_true", help="a smoke run: 100 calls, 1 s points, 10× only"
