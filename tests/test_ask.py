@@ -326,3 +326,32 @@ def test_two_questions_in_one_get_both_answers(db):
     assert a and b and not b <= a
     both = "Hvad siger studierne om tavshedspligt, og om fælles kurser for teamet?"
     assert refs(answer(db, both)) == a | b
+
+
+@pytest.mark.parametrize("question", ["studies published before 2013", "studier udgivet før 2013"])
+def test_publication_words_leave_only_the_years(db, evidence_db, question):
+    result = answer(db, question)
+    assert result["coverage"] == "facets_only" and result["filters_applied"] == {"year_to": 2012}
+    with sqlite3.connect(evidence_db) as conn:
+        before = {r for (r,) in conn.execute("select ref from studies where year <= 2012")}
+    assert refs(result) == before and len(before) == 9
+
+
+def test_a_direction_word_with_areas_is_still_a_question_of_areas(db):
+    result = answer(db, "Hvad virker for unge kriminelle?")
+    assert result["coverage"] == "facets_only"
+    assert set(result["filters_applied"]["service_area"]) == {"crime", "children_youth"}
+    assert {724, 742, 1002} <= refs(result)
+
+
+def test_a_country_that_sets_the_scene_is_dropped_when_it_would_leave_nothing(db):
+    question = (
+        "Hvordan skal man organisere et tværfagligt team i en dansk kommune, og hvilke roller skal "
+        "medarbejderne have i forhold til hinanden og borgeren, når der både er misbrug og psykisk "
+        "sygdom i familien?"
+    )
+    result = answer(db, question)
+    assert result["coverage"] == "covered" and refs(result)
+    assert "country" not in result["filters_applied"]
+    # "danske studier" asks for Danish studies, whatever it leaves
+    assert answer(db, "danske studier om samlokalisering")["filters_applied"]["country"] == ["DK"]

@@ -166,6 +166,7 @@ def _frame(question: str, found: Retrieval) -> dict:
             ],
             "filters_applied": filters,
             "direction": found.facets.direction,
+            "areas_as_topic": found.facets.areas_as_topic,
             "cover": round(found.cover, 3),
             "signals": {k: round(v, 3) for k, v in found.signals.items()},
             "probability": None if found.probability is None else round(found.probability, 3),

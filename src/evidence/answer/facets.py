@@ -155,6 +155,8 @@ class Facets:
     countries: list[str] = field(default_factory=list)
     nordic: bool = False
     area_words: dict[str, list[str]] = field(default_factory=dict)
+    scene_countries: bool = False  # every country word is an adjective of no study word
+    areas_as_topic: bool = False  # a facets-only answer also read its area words as a topic
     service_areas: list[str] = field(default_factory=list)
     designs: list[str] = field(default_factory=list)
     year_from: int | None = None
@@ -164,11 +166,15 @@ class Facets:
     spans: list[tuple[int, int]] = field(default_factory=list)
     area_spans: list[tuple[int, int]] = field(default_factory=list)
 
-    def topic(self, without_areas: bool = False) -> str:
+    def topic(self, without_areas: bool = False, without_direction: bool = False) -> str:
         """The question without its country, design and year words (and, `without_areas`, its
-        service-area words): what the topic search reads."""
+        service-area words; `without_direction`, its direction words): what the topic search
+        reads."""
         out, last = [], 0
-        for a, b in sorted(self.spans + (self.area_spans if without_areas else [])):
+        cut = self.spans + (self.area_spans if without_areas else [])
+        if without_direction:
+            cut += [m.span() for rx in (NEGATIVE_RX, POSITIVE_RX) for m in rx.finditer(self.text)]
+        for a, b in sorted(cut):
             out.append(self.text[last:a])
             last = max(last, b)
         out.append(self.text[last:])
@@ -210,6 +216,9 @@ def read_facets(question: str) -> Facets:
     """The facets and direction of a question (see the module's docstring)."""
     f = Facets(normalise(question).replace("_", " "))
     f.countries = [k for k, rx in COUNTRY_RX.items() if _take(f, rx)]
+    f.scene_countries = bool(f.countries) and not any(
+        _names_studies(f.text, m) for rx in COUNTRY_RX.values() for m in rx.finditer(f.text)
+    )
     f.nordic = _take(f, NORDIC_RX)
     f.designs = [k for k, rx in DESIGN_RX.items() if _take(f, rx)]
     hits = sorted(
@@ -241,6 +250,27 @@ def read_facets(question: str) -> Facets:
     if negative != positive:
         f.direction = "negative" if negative else "positive"
     return f
+
+
+# what a country word must name to ask for that country's studies for sure: "danske studier",
+# "in Norway", "fra Sverige"; "en dansk kommune" may set the scene (evidence.answer.retrieve then
+# drops the country when it would leave no study)
+STUDY_WORDS = re.compile(
+    r"\s+(?:\w+\s+){0,2}?(?:studi\w*|stud(?:y|ies)|undersøgelse\w*|forskning\w*|research\w*"
+    r"|evaluering\w*|evaluation\w*|erfaring\w*|experience\w*|litteratur\w*|literature|rapport\w*"
+    r"|reports?|papers?|articles?|artikler|data|ones?|evidens\w*|evidence)\b"
+)
+COUNTRY_NAMES = re.compile(
+    r"danmark|denmark|sverige|sweden|norge|norway|finland|england|scotland|skotland|germany"
+    r"|tyskland|france|frankrig|spain|spanien|lithuania|litauen|iceland|island|netherlands|holland"
+    r"|usa|united states|canada|australia\w*|greenland|grønland|færøerne|faroe\w*|estonia|estland"
+)
+
+
+def _names_studies(text: str, m: re.Match) -> bool:
+    """Does the country word at `m` ask for studies: a country's name, or a word followed by
+    a study word (STUDY_WORDS)?"""
+    return bool(COUNTRY_NAMES.fullmatch(m.group(0)) or STUDY_WORDS.match(text, m.end()))
 
 
 def _take(f: Facets, rx: re.Pattern) -> bool:

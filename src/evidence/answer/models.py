@@ -121,6 +121,12 @@ class Understanding(SQLModel):
         "of the weight on words the review never uses), anchor (the heaviest word is in the three best "
         "passages).",
     )
+    areas_as_topic: bool = Field(
+        default=False,
+        description="A question of nothing but facets also took the studies whose passages use its "
+        "service-area words (the review's text may speak of a study's area where Bilag 2 files it "
+        "elsewhere): those studies need not carry the service_area of filters_applied.",
+    )
     probability: float | None = Field(
         default=None,
         description="0–1: how likely the review speaks to the question (a logistic regression on the "

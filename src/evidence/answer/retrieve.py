@@ -205,7 +205,8 @@ def retrieve(index: PassageIndex, question: str, precise: list[str] | None = Non
 def _retrieve_one(index: PassageIndex, question: str, precise: list[str] | None) -> Retrieval:
     facets = read_facets(question)
     out = Retrieval(question, facets, index.query_words(facets.topic()))
-    if not index.query_words(facets.topic(without_areas=True)) and facets.applied():
+    rest = index.query_words(facets.topic(without_areas=True, without_direction=True))
+    if not any(q.weight for q in rest) and facets.applied():  # "studies published before 2013"
         return _facets_only(index, out)
     return _search(index, out, precise)
 
@@ -263,6 +264,7 @@ def _facets_only(index: PassageIndex, out: Retrieval) -> Retrieval:
         topical = _search(index, topic, None)
         for r, score in topical.studies.items():
             if _keep_but_areas(f, index.studies[r]):
+                f.areas_as_topic |= r not in out.studies
                 out.studies.setdefault(r, score)
                 out.passages[r] = topical.passages.get(r, [])
     return out
@@ -335,6 +337,9 @@ def _filter(index: PassageIndex, out: Retrieval, best_i: int) -> None:
     kept = {r: s for r, s in out.studies.items() if f.keep(index.studies[r])}
     if not kept and f.service_areas:  # an area that empties the answer was scene-setting
         f.service_areas = []
+        kept = {r: s for r, s in out.studies.items() if f.keep(index.studies[r])}
+    if not kept and f.scene_countries:  # so was "en dansk kommune", not "danske studier"
+        f.countries, f.nordic = [], False
         kept = {r: s for r, s in out.studies.items() if f.keep(index.studies[r])}
     out.studies = kept
     out.passages = {r: ps for r, ps in out.passages.items() if r in kept}
