@@ -91,7 +91,7 @@ def answer(db: Database, question: str = "", concept: str | None = None, lang: s
     precise = [m.concept_id for m in matches if m.score >= PRECISE]
     found = retrieve(passages, question, precise)
     result = _frame(question, found)
-    if found.coverage == "covered" and not found.studies:  # the filters left no study
+    if found.coverage in ("covered", "facets_only") and not found.studies:  # filters left none
         result["coverage"] = found.coverage = "not_covered"
     if found.coverage == "not_covered":
         nearest = [m.concept_id for m in matches][:SUGGEST_MAX] or found.concepts[:SUGGEST_MAX]

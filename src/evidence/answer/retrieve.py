@@ -121,6 +121,10 @@ class PassageIndex:
             for c in p.concepts:
                 self.claims_of[c].add(i)
 
+    def generic(self, q: QueryWord) -> bool:
+        """Is a question word one that many passages hold ("tværfagligt", "samarbejde")?"""
+        return bool(q.terms) and max(self.bm25.share(t) for t in q.terms) > GENERIC_SHARE
+
     @classmethod
     def load(cls, conn: sqlite3.Connection) -> PassageIndex:
         studies = {
@@ -173,10 +177,8 @@ class PassageIndex:
         if not terms:
             zipf = max(zipf_frequency(w, "da"), zipf_frequency(w, "en"))
             return QueryWord(w, (), UNKNOWN * max(UNKNOWN_MIN, ZIPF_COMMON - zipf), "unknown")
-        weight = max(known[t] for t in terms)
-        if max(self.bm25.share(t) for t in terms) > GENERIC_SHARE:
-            weight *= GENERIC_WEIGHT
-        return QueryWord(w, tuple(dict.fromkeys(terms)), weight, how)
+        word = QueryWord(w, tuple(dict.fromkeys(terms)), max(known[t] for t in terms), how)
+        return replace(word, weight=word.weight * GENERIC_WEIGHT) if self.generic(word) else word
 
 
 def retrieve(index: PassageIndex, question: str, precise: list[str] | None = None) -> Retrieval:
@@ -206,7 +208,9 @@ def _retrieve_one(index: PassageIndex, question: str, precise: list[str] | None)
     facets = read_facets(question)
     out = Retrieval(question, facets, index.query_words(facets.topic()))
     rest = index.query_words(facets.topic(without_areas=True, without_direction=True))
-    if not any(q.weight for q in rest) and facets.applied():  # "studies published before 2013"
+    # nothing but facets, or facets and words of no weight ("studies published before 2013") or
+    # the words every passage of the review uses ("tværfagligt samarbejde i psykiatrien i Norge")
+    if facets.applied() and not any(q.weight and not index.generic(q) for q in rest):
         return _facets_only(index, out)
     return _search(index, out, precise)
 
