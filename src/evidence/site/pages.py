@@ -26,6 +26,7 @@ from evidence.site.params import PageError, check_params, map_state
 from evidence.site.rebuilds import per_build
 
 STATIC = ROOT / "static"
+SQLITE_MAX_INT = 2**63 - 1  # a larger number is no row of ours (and SQLite cannot bind it)
 
 
 def database(datasette):
@@ -125,13 +126,15 @@ def page(view, params: tuple[str, ...] = ("lang",)):
 async def _study(datasette, request) -> dict:
     """The study of the URL, or a 404 naming the nearest reference numbers."""
     db, raw = database(datasette), url_var(request, "ref")
-    doc = await pagedata.study(db, int(raw)) if raw.isascii() and raw.isdigit() else None
+    number = int(raw) if raw.isascii() and raw.isdigit() else None
+    in_range = number is not None and number <= SQLITE_MAX_INT
+    doc = await pagedata.study(db, number) if in_range else None
     if doc is not None:
         return doc
     link, suggestions = linker(datasette, lang_of(request)), []
-    if raw.isascii() and raw.isdigit():
+    if number is not None:
         with reader(db).connection() as conn:
-            nearest = nearest_refs(conn, int(raw))
+            nearest = nearest_refs(conn, min(number, SQLITE_MAX_INT))
         suggestions = [
             (link(f"study/{s['ref']}"), f"{s['ref']}: {s['authors']} ({s['year']})")
             for s in nearest
