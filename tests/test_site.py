@@ -65,6 +65,22 @@ def test_landing_page(site):
         assert link in html
 
 
+OUR_PAGES = re.compile(r'href="(/(?:study|concept)/[^"]*|/map|/map\?[^"]*|/prisma[^"]*)"')
+
+
+def test_english_landing_page_links_to_english_pages(site):
+    """`/?lang=en` is rendered in English: each link to our pages keeps the language."""
+    da, en = get(site, "/").text, get(site, "/", lang="en").text
+    en_links = [h.replace("&amp;", "&") for h in OUR_PAGES.findall(en)]
+    da_links = [h.replace("&amp;", "&") for h in OUR_PAGES.findall(da)]
+    assert len(en_links) == len(da_links) > 100
+    # one link crosses over: the map in the other language
+    assert [h for h in en_links if "lang=en" not in h] == ["/map"]
+    assert [h for h in da_links if "lang=en" in h] == ["/map?lang=en"]
+    first_study = next(h for h in en_links if h.startswith("/study/"))
+    assert '<html lang="en">' in get(site, first_study).text
+
+
 def test_api_links_reach_the_api_standalone_and_mounted(site, evidence_db):
     # standalone (:8001) the API is not at this origin: its links name the API's public URL
     from fastapi.testclient import TestClient
@@ -497,8 +513,9 @@ def test_landing_page_reads_the_database_once_per_build(evidence_db, tmp_path, m
     assert get(ds, "/").text == first and len(calls) == 1
     assert (
         "Holm-Petersen, C., m.fl. (2021)" in first
-        and "Alle begreber · Every concept (113)" in first
+        and '<span lang="da">Alle begreber</span> · Every concept (113)' in first
     )
+    assert get(ds, "/", lang="en").text != first and len(calls) == 1  # read once, either language
     assert get(ds, "/.json").json()["evidence"]["tables_count"] > 30  # Datasette's own index JSON
     shutil.copy(evidence_db, tmp_path / "new.db")
     os.utime(tmp_path / "new.db", ns=(1, 1))
