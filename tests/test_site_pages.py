@@ -310,3 +310,27 @@ def test_a_strange_id_is_a_clean_404(site, path, evidence_db):
     with TestClient(create_app(evidence_db)) as client:
         mounted = client.get("/browse" + path, follow_redirects=False)
         assert mounted.status_code == 404 and "text/html" in mounted.headers["content-type"]
+
+
+def test_every_link_to_a_study_page_is_to_an_included_study(site, db):
+    """Section 3.1 cites 908, no included study: its number is shown, not linked to a 404."""
+    included = {str(r[0]) for r in db.execute("select ref from studies")}
+    concepts = {r[0] for r in db.execute("select id from concepts")}
+    cited_908 = db.execute("select claim_id from claims where cited_refs like '%908%'").fetchone()
+    assert "908" not in included and cited_908
+    pages = [
+        "/",
+        "/evidence/claims?_size=max",
+        f"/evidence/claims/{cited_908[0]}",
+        "/evidence/search_claims?q=samarbejde&_size=max",
+        "/evidence/claim_concepts?_size=max",
+        "/concept/single-contact-person",
+    ]
+    for path in pages:
+        page = get(site, path)
+        assert page.status_code == 200, path
+        links = set(re.findall(r'href="/(study|concept)/([^"?.#]+)', page.text))
+        assert {n for kind, n in links if kind == "study"} <= included, path
+        assert {n for kind, n in links if kind == "concept"} <= concepts, path
+    claims = get(site, "/evidence/claims?_size=max").text
+    assert 'not an included study: no study page">908</span>' in claims
