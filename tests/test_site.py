@@ -575,3 +575,18 @@ def test_dashboard_dimension_filter_lists_labels(site, evidence_db):
     }
     conn.close()
     assert got == frameworks and "Legislative frameworks" in got
+
+
+@pytest.mark.parametrize("ref", [942, 924, 361, 5])
+def test_everything_about_one_study_shows_labels_not_codes(site, ref):
+    """The canned query's `place` and `detail`: dimensions, concepts, stances and roles by label."""
+    found = rows(site, "/evidence/study.json", ref=ref)
+    kinds = {r["kind"] for r in found}
+    assert {"study", "finding"} <= kinds and ("reference" in kinds) == (ref != 5)  # 5: no entry
+    for r in found:
+        if r["kind"] == "audit":  # its id is the audit's kind; its place and detail are prose
+            continue
+        for value in (r["place"], r["detail"]):
+            assert not re.search(r"\b[a-z]+_[a-z_]+\b|[a-z]+-[a-z-]+: ", value or ""), (ref, r)
+    if ref == 942:
+        assert any("Legislative frameworks: supports" in (r["detail"] or "") for r in found), found
