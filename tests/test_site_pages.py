@@ -334,3 +334,12 @@ def test_every_link_to_a_study_page_is_to_an_included_study(site, db):
         assert {n for kind, n in links if kind == "concept"} <= concepts, path
     claims = get(site, "/evidence/claims?_size=max").text
     assert 'not an included study: no study page">908</span>' in claims
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"), [("da", "Begreber × serviceområder"), ("en", "Concepts × service areas")]
+)
+def test_map_page_names_its_tables_in_words(site, lang, text):
+    page = get(site, "/map", lang=lang).text
+    assert f'gap_map_service_area">{text}</a>' in page
+    assert not re.search(r">\s*gap_map\w*\s*<", page)

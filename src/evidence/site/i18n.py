@@ -140,6 +140,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "as_numbers": ("Vis som tal (tabel)", "Show as numbers (table)"),
     "reset": ("Nulstil", "Reset"),
     "download_html": ("Hent som HTML (virker offline)", "Download as HTML (works offline)"),
+    "map_tables": ("Kortets tal som tabeller", "The map's numbers as tables"),
     "cell_hint": (
         "Vælg et felt i kortet for at se studierne.",
         "Choose a cell of the map to list its studies.",
