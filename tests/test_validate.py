@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 import yaml
@@ -160,3 +161,16 @@ def test_a_cut_value_is_refused_with_what_to_do(data_copy):
         "data/schema.yml sections.level: unknown key '2 for a section.': a comma ends an unquoted "
         'value in {…}; put the value in double quotes ("…")'
     ]
+
+
+def test_validate_prints_the_row_counts_the_readme_gives(data_dir, capsys):
+    """`evidence validate` is the read-only way to the row counts (`extract` rewrites the CSVs)."""
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    assert "Row counts: `uv run --frozen evidence validate` prints them" in readme
+    stated = {
+        name: int(n.replace(",", ""))
+        for name, n in re.findall(r"^\| `data/(\w+)\.csv` \| ([\d,]+) \|", readme, re.M)
+    }
+    assert main(["--data", str(data_dir), "validate"]) == 0
+    printed = dict(re.findall(r"^  (\w+): (\d+) rows$", capsys.readouterr().out, re.M))
+    assert len(stated) >= 14 and {k: int(v) for k, v in printed.items()} == stated
