@@ -590,3 +590,26 @@ def test_everything_about_one_study_shows_labels_not_codes(site, ref):
             assert not re.search(r"\b[a-z]+_[a-z_]+\b|[a-z]+-[a-z-]+: ", value or ""), (ref, r)
     if ref == 942:
         assert any("Legislative frameworks: supports" in (r["detail"] or "") for r in found), found
+
+
+def test_landing_page_copy(site):
+    """No double punctuation after the citation; each study's link tells it apart (two are
+    "Kamp, A., & Dybbroe, B. (2016)": 5 and 79)."""
+    for lang in ("da", "en"):
+        page = get(site, "/", lang=lang).text
+        cites = re.findall(
+            r"<strong>(?:Sådan citerer du|How to cite):</strong>(.*?)</p>", page, re.S
+        )
+        assert len(cites) == 2
+        for cite in cites:
+            assert "301-7," in cite and "301-7.," not in cite, cite
+        texts = re.findall(r'<a href="/study/\d+[^"]*">(.*?)</a>', page)
+        assert len(texts) == 55 and len(set(texts)) == 55
+        assert 'Dybbroe, B. (2016) <span class="evidens-ref">[79]</span>' in page
+
+
+def test_prisma_criteria_headings_stand_apart(site):
+    page = get(site, "/prisma").text
+    assert page.count('<dl class="evidens-criteria">') == 2
+    css = asyncio.run(site.client.get("/static/evidens.css")).text
+    assert re.search(r"\.evidens-criteria dt \{[^}]*font-weight: bold", css)

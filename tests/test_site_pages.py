@@ -343,3 +343,21 @@ def test_map_page_names_its_tables_in_words(site, lang, text):
     page = get(site, "/map", lang=lang).text
     assert f'gap_map_service_area">{text}</a>' in page
     assert not re.search(r">\s*gap_map\w*\s*<", page)
+
+
+def test_concept_extent_line_counts_in_singular_and_plural(site, db):
+    one = db.execute(
+        "select concept_id from concept_evidence group by concept_id "
+        "having count(distinct ref) = 1 limit 3"
+    ).fetchall()
+    assert one
+    for concept_id in [r[0] for r in one] + ["single-contact-person"]:
+        for lang in ("da", "en"):
+            page = get(site, f"/concept/{concept_id}", lang=lang).text
+            line = re.search(r'id="extent".*?<p>(.*?)</p>', page, re.S).group(1)
+            assert not re.search(
+                r"\b1 (studier|studies|metoder|methods|danske|Danish studies)", line
+            )
+            assert "danish" not in line, line
+    page = get(site, f"/concept/{one[0][0]}", lang="en").text
+    assert re.search(r"<p>1 study, \d+ methods? / designs?, ", page)

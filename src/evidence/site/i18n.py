@@ -63,6 +63,13 @@ TEXT: dict[str, tuple[str, str]] = {
     "n_studies": ("Antal studier", "Number of studies"),
     "n_claims": ("Antal sætninger i rapporten", "Sentences in the review"),
     "n_danish": ("Danske studier", "Danish studies"),
+    # counts in running text: singular and plural ("1 studie", "2 studier"; "Danish" capitalised)
+    "count_study": ("studie", "study"),
+    "count_studies": ("studier", "studies"),
+    "count_method": ("metode / design", "method / design"),
+    "count_methods": ("metoder / design", "methods / designs"),
+    "count_danish": ("dansk studie", "Danish study"),
+    "count_danishes": ("danske studier", "Danish studies"),
     "extent": ("Evidensens omfang (vores opsummering)", "Extent of evidence (our summary)"),
     "extent_rule": (
         "Reglen: <strong>bred</strong> = mindst 5 studier, mindst 2 designs og mindst 75 % af de "
