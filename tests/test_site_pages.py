@@ -158,11 +158,13 @@ def test_map_page_carries_the_database(site, db):
     assert "Not reported" in json.dumps(data["text"])
 
 
-def test_offline_map_file_is_self_contained(site):
+def test_offline_map_file_is_self_contained(site, db):
+    version = db.execute("select value from meta where key = 'dataset_version'").fetchone()[0][:8]
     r = get(site, "/map.html", lang="en", cols="service_area")
     assert (
         r.status_code == 200
-        and r.headers["content-disposition"] == 'attachment; filename="evidens-gap-map.html"'
+        and r.headers["content-disposition"]
+        == f'attachment; filename="evidens-gap-map-en-cols-service_area-{version}.html"'
     )
     page = r.text
     assert "<script src" not in page and 'rel="stylesheet"' not in page and "@import" not in page

@@ -17,6 +17,7 @@ from datasette.utils.asgi import NotFound, Response
 
 from evidence.answer.ask import suggest
 from evidence.export.bibliography import entry, to_bibtex, to_ris
+from evidence.export.files import file_name
 from evidence.read.database import Database
 from evidence.read.documents import nearest_refs
 from evidence.settings import ROOT
@@ -236,10 +237,12 @@ async def map_page(datasette, request):
 
 async def map_download(datasette, request):
     """The map as one self-contained HTML file: data, script and style inlined, no requests."""
-    response = await render(
-        datasette, request, "evidens/map_offline.html", await _map_context(datasette, request)
-    )
-    response.headers["content-disposition"] = 'attachment; filename="evidens-gap-map.html"'
+    context = await _map_context(datasette, request)
+    response = await render(datasette, request, "evidens/map_offline.html", context)
+    # named as the exports are: language, view and filters, data version
+    names = ["evidens", "gap-map", lang_of(request)]
+    name = file_name(names, context["state"], context["version"], "", "html")
+    response.headers["content-disposition"] = f'attachment; filename="{name}"'
     return response
 
 
