@@ -129,7 +129,7 @@ async def _study(datasette, request) -> dict:
     db, raw = database(datasette), url_var(request, "ref")
     number = int(raw) if raw.isascii() and raw.isdigit() else None
     in_range = number is not None and number <= SQLITE_MAX_INT
-    doc = await pagedata.study(db, number) if in_range else None
+    doc = await pagedata.study(db, number) if in_range and number is not None else None
     if doc is not None:
         return doc
     link, suggestions = linker(datasette, lang_of(request)), []
