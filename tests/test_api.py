@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 
@@ -232,8 +234,21 @@ def test_brief_html_and_markdown(api_client):
         "> Endelig peger flere danske studier" in text
         and "*Finally, several Danish studies" in text
     )
-    assert "| 361 Johansen, K. S., & Wiuff, M. B. | 2014 | DK | supports |" in text
+    assert "| 361 Johansen, K. S., & Wiuff, M. B. | 2014 | Denmark | supports |" in text
     assert "Hjelmar, U., Ibsen, J. T., & Fischer, R. H. (2024)" in text
+
+
+@pytest.mark.parametrize(
+    ("fmt", "lang"), [("html", "da"), ("md", "da"), ("html", "en"), ("md", "en")]
+)
+def test_briefs_name_countries_not_codes(api_client, fmt, lang):
+    """efficiency-goals has a Scottish study (GB-SCT): Skotland / Scotland, no code."""
+    text = api_client.get(
+        "/api/concepts/efficiency-goals/brief", params={"format": fmt, "lang": lang}
+    ).text
+    scotland, denmark = ("Scotland", "Denmark") if lang == "en" else ("Skotland", "Danmark")
+    assert f"{scotland} 1" in text and f"{denmark} 5" in text
+    assert not re.search(r"\b(GB-SCT|GB-ENG|DK|SE|NO|FI|DE|LT|ES)\b", text)
 
 
 def test_claims(api_client):

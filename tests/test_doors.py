@@ -338,3 +338,12 @@ def test_site_and_api_write_the_same_danish_csv_cells(served):
     site = load_workbook(io.BytesIO(served.get("/browse/evidence/studies.xlsx?_size=max").content))
     api = load_workbook(io.BytesIO(served.get("/api/studies?format=xlsx").content))
     assert site.sheetnames == api.sheetnames == ["studies", "about"]
+
+
+def test_the_mounted_site_refuses_methods_and_huge_numbers(served):
+    assert served.get("/browse/study/99999999999999999999999").status_code == 404
+    huge = "/browse/evidence/studies?ref__gt=99999999999999999999999"
+    assert served.get(huge).status_code == 400
+    r = served.request("DELETE", "/browse/study/942")
+    assert (r.status_code, r.headers["allow"]) == (405, "GET, HEAD")
+    assert served.post("/browse/evidence/study?ref=942").status_code == 405

@@ -204,6 +204,32 @@ def test_cells_and_dialects():
     )
     assert about.filename("csv") == "evidens-studies-country-DK-abcdef01.csv"
     assert about.filename("xlsx") == "evidens-studies-country-DK-abcdef01.xlsx"
+    assert about.filename("csv-excel-da") == "evidens-studies-country-DK-abcdef01-excel-da.csv"
+
+
+def test_every_format_of_one_list_gets_its_own_name(api_client, site):
+    """Plain and Danish CSV were both `evidens-studies-country-DK-<version>.csv`; the site's
+    Danish CSV was `studies.csv`. Now one rule names them all: resource, filter, version, kind."""
+    import asyncio
+
+    names = {}
+    for fmt in ("csv", "csv-excel-da", "xlsx"):
+        r = api_client.get("/api/studies", params={"country": "DK", "format": fmt})
+        names[fmt] = r.headers["content-disposition"]
+    version = api_client.get("/api/studies", params={"format": "csv"}).headers[
+        "X-Evidence-Dataset-Version"
+    ][:8]
+    assert names == {
+        "csv": f'attachment; filename="evidens-studies-country-DK-{version}.csv"',
+        "csv-excel-da": f'attachment; filename="evidens-studies-country-DK-{version}-excel-da.csv"',
+        "xlsx": f'attachment; filename="evidens-studies-country-DK-{version}.xlsx"',
+    }
+    for ext, name in (("excelcsv", "-excel-da.csv"), ("xlsx", ".xlsx")):
+        r = asyncio.run(
+            site.client.get(f"/evidence/studies.{ext}", params={"is_danish": "1", "_size": "max"})
+        )
+        expected = f'attachment; filename="evidens-studies-is_danish-1-{version}{name}"'
+        assert r.headers["content-disposition"] == expected
 
 
 def test_ris(api_client):

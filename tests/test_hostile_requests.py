@@ -201,3 +201,55 @@ def test_the_site_names_the_public_url(served):
     provenance = dict(list(load_workbook(io.BytesIO(r.content))["about"].values)[1:])
     assert provenance["url"] == public("/browse/evidence/studies.xlsx?_size=max")
     assert_no_host(r)
+
+
+# --- methods and numbers beyond SQLite's integers (newcomer report 3, section 4) -----------
+
+PAGE_TYPES = [
+    "/",
+    "/study/942",
+    "/study/942.ris",
+    "/study/942.bib",
+    "/concept/single-contact-person",
+    "/map",
+    "/map.html",
+    "/prisma",
+    "/evidence",
+    "/evidence/studies",
+    "/evidence/studies.json",
+    "/evidence/studies.csv",
+    "/evidence/studies/942",
+    "/evidence/study?ref=942",
+    "/-/dashboards/evidens",
+]
+
+
+@pytest.mark.parametrize("path", PAGE_TYPES)
+def test_every_page_type_answers_only_get_and_head(site, path):
+    assert asyncio.run(site.client.get(path)).status_code == 200
+    assert asyncio.run(site.client.request("HEAD", path)).status_code == 200
+    for method in ("POST", "PUT", "PATCH", "DELETE", "TRACE", "OPTIONS"):
+        r = asyncio.run(site.client.request(method, path))
+        assert (r.status_code, r.headers["allow"]) == (405, "GET, HEAD"), (method, path)
+        kind = "application/json" if ".json" in path else "text/html"
+        assert r.headers["content-type"].startswith(kind)
+        assert "read-only" in r.text
+
+
+HUGE = ["9223372036854775808", "99999999999999999999999"]
+
+
+@pytest.mark.parametrize("number", HUGE)
+@pytest.mark.parametrize("suffix", ["", ".ris", ".bib"])
+def test_a_study_number_beyond_sqlite_is_the_404_page_with_the_nearest(site, number, suffix):
+    r = asyncio.run(site.client.get(f"/study/{number}{suffix}"))
+    assert r.status_code == 404
+    assert number in r.text and 'href="/study/1002"' in r.text  # 1002: the highest number
+
+
+@pytest.mark.parametrize("number", HUGE)
+@pytest.mark.parametrize("path", ["/evidence/studies", "/evidence/studies.json"])
+def test_a_filter_number_beyond_sqlite_is_a_bad_request(site, number, path):
+    r = asyncio.run(site.client.get(path, params={"ref__gt": number}))
+    assert r.status_code == 400
+    assert "too large" in r.text

@@ -65,6 +65,22 @@ def test_landing_page(site):
         assert link in html
 
 
+OUR_PAGES = re.compile(r'href="(/(?:study|concept)/[^"]*|/map|/map\?[^"]*|/prisma[^"]*)"')
+
+
+def test_english_landing_page_links_to_english_pages(site):
+    """`/?lang=en` is rendered in English: each link to our pages keeps the language."""
+    da, en = get(site, "/").text, get(site, "/", lang="en").text
+    en_links = [h.replace("&amp;", "&") for h in OUR_PAGES.findall(en)]
+    da_links = [h.replace("&amp;", "&") for h in OUR_PAGES.findall(da)]
+    assert len(en_links) == len(da_links) > 100
+    # one link crosses over: the map in the other language
+    assert [h for h in en_links if "lang=en" not in h] == ["/map"]
+    assert [h for h in da_links if "lang=en" in h] == ["/map?lang=en"]
+    first_study = next(h for h in en_links if h.startswith("/study/"))
+    assert '<html lang="en">' in get(site, first_study).text
+
+
 def test_api_links_reach_the_api_standalone_and_mounted(site, evidence_db):
     # standalone (:8001) the API is not at this origin: its links name the API's public URL
     from fastapi.testclient import TestClient
@@ -497,8 +513,9 @@ def test_landing_page_reads_the_database_once_per_build(evidence_db, tmp_path, m
     assert get(ds, "/").text == first and len(calls) == 1
     assert (
         "Holm-Petersen, C., m.fl. (2021)" in first
-        and "Alle begreber · Every concept (113)" in first
+        and '<span lang="da">Alle begreber</span> · Every concept (113)' in first
     )
+    assert get(ds, "/", lang="en").text != first and len(calls) == 1  # read once, either language
     assert get(ds, "/.json").json()["evidence"]["tables_count"] > 30  # Datasette's own index JSON
     shutil.copy(evidence_db, tmp_path / "new.db")
     os.utime(tmp_path / "new.db", ns=(1, 1))
@@ -558,3 +575,41 @@ def test_dashboard_dimension_filter_lists_labels(site, evidence_db):
     }
     conn.close()
     assert got == frameworks and "Legislative frameworks" in got
+
+
+@pytest.mark.parametrize("ref", [942, 924, 361, 5])
+def test_everything_about_one_study_shows_labels_not_codes(site, ref):
+    """The canned query's `place` and `detail`: dimensions, concepts, stances and roles by label."""
+    found = rows(site, "/evidence/study.json", ref=ref)
+    kinds = {r["kind"] for r in found}
+    assert {"study", "finding"} <= kinds and ("reference" in kinds) == (ref != 5)  # 5: no entry
+    for r in found:
+        if r["kind"] == "audit":  # its id is the audit's kind; its place and detail are prose
+            continue
+        for value in (r["place"], r["detail"]):
+            assert not re.search(r"\b[a-z]+_[a-z_]+\b|[a-z]+-[a-z-]+: ", value or ""), (ref, r)
+    if ref == 942:
+        assert any("Legislative frameworks: supports" in (r["detail"] or "") for r in found), found
+
+
+def test_landing_page_copy(site):
+    """No double punctuation after the citation; each study's link tells it apart (two are
+    "Kamp, A., & Dybbroe, B. (2016)": 5 and 79)."""
+    for lang in ("da", "en"):
+        page = get(site, "/", lang=lang).text
+        cites = re.findall(
+            r"<strong>(?:Sådan citerer du|How to cite):</strong>(.*?)</p>", page, re.S
+        )
+        assert len(cites) == 2
+        for cite in cites:
+            assert "301-7," in cite and "301-7.," not in cite, cite
+        texts = re.findall(r'<a href="/study/\d+[^"]*">(.*?)</a>', page)
+        assert len(texts) == 55 and len(set(texts)) == 55
+        assert 'Dybbroe, B. (2016) <span class="evidens-ref">[79]</span>' in page
+
+
+def test_prisma_criteria_headings_stand_apart(site):
+    page = get(site, "/prisma").text
+    assert page.count('<dl class="evidens-criteria">') == 2
+    css = asyncio.run(site.client.get("/static/evidens.css")).text
+    assert re.search(r"\.evidens-criteria dt \{[^}]*font-weight: bold", css)

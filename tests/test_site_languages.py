@@ -118,6 +118,9 @@ def foreign(evidence_db) -> dict[str, set[str]]:
 
 def leaks(text: str, strings: set[str]) -> list[str]:
     found = []
+    text = re.sub(
+        r"(?:https?://|(?<!\w)/)[\w./?=&%~-]+", " ", text
+    )  # a URL (/api/studies/924) is no language
     for s in strings:
         if " " in s or len(s) > 12:
             hit = s in text

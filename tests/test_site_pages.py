@@ -158,11 +158,13 @@ def test_map_page_carries_the_database(site, db):
     assert "Not reported" in json.dumps(data["text"])
 
 
-def test_offline_map_file_is_self_contained(site):
+def test_offline_map_file_is_self_contained(site, db):
+    version = db.execute("select value from meta where key = 'dataset_version'").fetchone()[0][:8]
     r = get(site, "/map.html", lang="en", cols="service_area")
     assert (
         r.status_code == 200
-        and r.headers["content-disposition"] == 'attachment; filename="evidens-gap-map.html"'
+        and r.headers["content-disposition"]
+        == f'attachment; filename="evidens-gap-map-en-cols-service_area-{version}.html"'
     )
     page = r.text
     assert "<script src" not in page and 'rel="stylesheet"' not in page and "@import" not in page
@@ -310,3 +312,54 @@ def test_a_strange_id_is_a_clean_404(site, path, evidence_db):
     with TestClient(create_app(evidence_db)) as client:
         mounted = client.get("/browse" + path, follow_redirects=False)
         assert mounted.status_code == 404 and "text/html" in mounted.headers["content-type"]
+
+
+def test_every_link_to_a_study_page_is_to_an_included_study(site, db):
+    """Section 3.1 cites 908, no included study: its number is shown, not linked to a 404."""
+    included = {str(r[0]) for r in db.execute("select ref from studies")}
+    concepts = {r[0] for r in db.execute("select id from concepts")}
+    cited_908 = db.execute("select claim_id from claims where cited_refs like '%908%'").fetchone()
+    assert "908" not in included and cited_908
+    pages = [
+        "/",
+        "/evidence/claims?_size=max",
+        f"/evidence/claims/{cited_908[0]}",
+        "/evidence/search_claims?q=samarbejde&_size=max",
+        "/evidence/claim_concepts?_size=max",
+        "/concept/single-contact-person",
+    ]
+    for path in pages:
+        page = get(site, path)
+        assert page.status_code == 200, path
+        links = set(re.findall(r'href="/(study|concept)/([^"?.#]+)', page.text))
+        assert {n for kind, n in links if kind == "study"} <= included, path
+        assert {n for kind, n in links if kind == "concept"} <= concepts, path
+    claims = get(site, "/evidence/claims?_size=max").text
+    assert 'not an included study: no study page">908</span>' in claims
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"), [("da", "Begreber × serviceområder"), ("en", "Concepts × service areas")]
+)
+def test_map_page_names_its_tables_in_words(site, lang, text):
+    page = get(site, "/map", lang=lang).text
+    assert f'gap_map_service_area">{text}</a>' in page
+    assert not re.search(r">\s*gap_map\w*\s*<", page)
+
+
+def test_concept_extent_line_counts_in_singular_and_plural(site, db):
+    one = db.execute(
+        "select concept_id from concept_evidence group by concept_id "
+        "having count(distinct ref) = 1 limit 3"
+    ).fetchall()
+    assert one
+    for concept_id in [r[0] for r in one] + ["single-contact-person"]:
+        for lang in ("da", "en"):
+            page = get(site, f"/concept/{concept_id}", lang=lang).text
+            line = re.search(r'id="extent".*?<p>(.*?)</p>', page, re.S).group(1)
+            assert not re.search(
+                r"\b1 (studier|studies|metoder|methods|danske|Danish studies)", line
+            )
+            assert "danish" not in line, line
+    page = get(site, f"/concept/{one[0][0]}", lang="en").text
+    assert re.search(r"<p>1 study, \d+ methods? / designs?, ", page)

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
+import yaml
 
 from evidence.cli import main
+from evidence.dataset.csvio import DataError
+from evidence.dataset.schema import COLUMN_KEYS, load_schema
 from evidence.dataset.validate import validate_dataset
 
 
@@ -110,3 +116,61 @@ def test_excel_artefacts_are_harmless(data_copy, data_dir):
         b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode() + b"\r\n\r\n"
     )
     assert messages(data_copy) == []
+
+
+def raw_descriptions(data_dir) -> dict[str, str]:
+    """table.column → the text after `description: ` on the column's line of schema.yml, up to
+    the next key of the column or the closing brace, unquoted as YAML reads a whole value."""
+    keys = "|".join(sorted(COLUMN_KEYS))
+    value = re.compile(rf"description: (.*?)(?:, (?:{keys}): |\}}\s*$)")
+    table, found = None, {}
+    for line in (data_dir / "schema.yml").read_text(encoding="utf-8").splitlines():
+        if re.match(r"^  \w+:\s*$", line):
+            table = line.strip()[:-1]
+        column = re.match(r"^      (\w+): \{", line)
+        if column and "description: " in line:
+            text = value.search(line).group(1)
+            found[f"{table}.{column.group(1)}"] = (
+                yaml.safe_load(text) if text[:1] in "\"'" else text
+            )
+    return found
+
+
+def test_no_column_description_is_cut(data_dir):
+    """An unquoted comma in `{…}` ends a value: `level`'s description was "1 for a chapter"."""
+    raw = raw_descriptions(data_dir)
+    parsed = {
+        f"{t.name}.{c.name}": c.description
+        for t in load_schema(data_dir).values()
+        for c in t.columns
+    }
+    assert len(raw) > 100 and raw.keys() <= parsed.keys()
+    assert {k: v for k, v in raw.items() if parsed[k] != v} == {}
+    assert parsed["sections.level"] == "1 for a chapter, 2 for a section."
+
+
+def test_a_cut_value_is_refused_with_what_to_do(data_copy):
+    edit(
+        data_copy / "schema.yml",
+        'description: "1 for a chapter, 2 for a section."',
+        "description: 1 for a chapter, 2 for a section.",
+    )
+    with pytest.raises(DataError) as error:
+        load_schema(data_copy)
+    assert [str(p) for p in error.value.problems] == [
+        "data/schema.yml sections.level: unknown key '2 for a section.': a comma ends an unquoted "
+        'value in {…}; put the value in double quotes ("…")'
+    ]
+
+
+def test_validate_prints_the_row_counts_the_readme_gives(data_dir, capsys):
+    """`evidence validate` is the read-only way to the row counts (`extract` rewrites the CSVs)."""
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    assert "Row counts: `uv run --frozen evidence validate` prints them" in readme
+    stated = {
+        name: int(n.replace(",", ""))
+        for name, n in re.findall(r"^\| `data/(\w+)\.csv` \| ([\d,]+) \|", readme, re.M)
+    }
+    assert main(["--data", str(data_dir), "validate"]) == 0
+    printed = dict(re.findall(r"^  (\w+): (\d+) rows$", capsys.readouterr().out, re.M))
+    assert len(stated) >= 14 and {k: int(v) for k, v in printed.items()} == stated

@@ -10,7 +10,13 @@ from fastapi.responses import HTMLResponse, PlainTextResponse
 from evidence.answer.ask import concept_studies, unknown_concept
 from evidence.export.briefs import render_brief
 from evidence.models import ConceptProfile, ConceptPublic, ConceptsPublic
-from evidence.read.documents import concept_profile, find_concept, review_record, section_pages
+from evidence.read.documents import (
+    concept_profile,
+    country_labels,
+    find_concept,
+    review_record,
+    section_pages,
+)
 from evidence.read.lists import list_concepts
 from evidence.settings import public_url
 
@@ -136,7 +142,8 @@ def get_brief(
     review = review_record(conn, database.dataset_version())
     sections = section_pages(conn, lang)
     url = public_url(request.app.url_path_for("get_concept", concept_id=concept_id))
-    text = render_brief(profile, review, sections, format, lang, url)
+    countries = country_labels(conn, lang)
+    text = render_brief(profile, review, sections, format, lang, url, countries)
     if format == "md":
         return PlainTextResponse(text, media_type="text/markdown; charset=utf-8")
     return HTMLResponse(text)

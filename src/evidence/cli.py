@@ -29,15 +29,17 @@ def extract(args) -> int:
 
 
 def validate(args) -> int:
-    from evidence.dataset.validate import validate_dataset
+    from evidence.dataset.validate import checked_dataset
 
-    problems = validate_dataset(args.data)
+    tables, problems = checked_dataset(args.data)
     if problems:
         return print_problems(
             problems,
             f"{len(problems)} problem(s) found; fix them and run `evidence validate` again.",
         )
     print(f"{args.data}: valid")
+    for name, rows in tables.items():  # the row counts, read only (extract rewrites the files)
+        print(f"  {name}: {len(rows)} rows")
     return 0
 
 

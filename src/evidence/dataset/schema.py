@@ -6,7 +6,7 @@ is not a mapping of keys) raises DataError naming file:line:column and what to d
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from functools import cache
 from pathlib import Path
 
@@ -94,11 +94,37 @@ def load_schema(data_dir: Path) -> dict[str, Table]:
     from evidence.dataset.csvio import DataError, Problem
 
     raw = load_yaml(data_dir, "schema.yml")
+    stray = stray_keys(raw)
+    if stray:
+        raise DataError(
+            [Problem("data/schema.yml", None, where, message) for where, message in stray]
+        )
     try:
         return _tables(raw)
     except (KeyError, TypeError, AttributeError, ValueError) as e:
         message = f"a table or column lacks {e} or is malformed; compare it with git (`git diff data/schema.yml`)"
         raise DataError([Problem("data/schema.yml", None, "", message)]) from None
+
+
+COLUMN_KEYS = {f.name for f in fields(Column)} - {"name"}
+
+
+def stray_keys(raw: dict) -> list[tuple[str, str]]:
+    """(table.column, message) for each key of a column that is no field of Column: most often
+    the tail of an unquoted value cut at a comma (`description: 1 for a chapter, 2 for …`)."""
+    found = []
+    for name, t in (raw.get("tables") or {}).items():
+        for c, spec in ((t or {}).get("columns") or {}).items():
+            keys = set(map(str, spec)) if isinstance(spec, dict) else set()
+            for key in sorted(keys - COLUMN_KEYS):
+                found.append(
+                    (
+                        f"{name}.{c}",
+                        f"unknown key {key!r}: a comma ends an unquoted value in {{…}}; "
+                        'put the value in double quotes ("…")',
+                    )
+                )
+    return found
 
 
 def _tables(raw: dict) -> dict[str, Table]:

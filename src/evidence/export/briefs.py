@@ -115,8 +115,10 @@ def render_brief(
     fmt: str = "md",
     lang: str = "da",
     url: str = "",
+    countries: dict[str, str] | None = None,
 ) -> str:
-    """The brief for a concept profile (evidence.read.documents.concept_profile) as Markdown or HTML."""
+    """The brief for a concept profile (evidence.read.documents.concept_profile) as Markdown or HTML;
+    `countries` names the country codes (evidence.read.documents.country_labels)."""
     template = environment().get_template(f"brief.{'html' if fmt == 'html' else 'md'}.j2")
     en = lang == "en"
     return template.render(
@@ -131,4 +133,5 @@ def render_brief(
         citation=review.get("citation_en" if en else "citation_da", ""),
         review=review,
         url=url,
+        country=lambda code: (countries or {}).get(code, code),
     )

@@ -107,14 +107,19 @@ class About:
         return facts + [(f"column {name}", text) for name, text in self.columns.items()]
 
     def filename(self, fmt: str, suffix: str = "") -> str:
-        """evidens-<resource>-<filter>-<version>[suffix].csv|xlsx"""
-        parts = (
-            ["evidens", self.resource]
-            + [f"{k}-{v}" for k, v in self.filters.items()]
-            + [self.dataset_version[:8]]
+        """evidens-<resource>-<filter>-<version>[-excel-da][suffix].csv|xlsx: the Danish-Excel
+        CSV is named apart from the plain one, so that both can sit in one folder."""
+        kind = "-excel-da" if fmt == "csv-excel-da" else ""
+        ext = "xlsx" if fmt == "xlsx" else "csv"
+        return file_name(
+            ["evidens", self.resource], self.filters, self.dataset_version, kind + suffix, ext
         )
-        stem = "-".join(_slug(p) for p in parts if p)
-        return f"{stem}{suffix}.{'xlsx' if fmt == 'xlsx' else 'csv'}"
+
+
+def file_name(names: list[str], filters: dict, version: str, suffix: str, ext: str) -> str:
+    """<names>-<filter>-<version><suffix>.<ext>, ASCII: the one rule for every export's name."""
+    parts = [*names, *(f"{k}-{v}" for k, v in filters.items()), version[:8]]
+    return "-".join(_slug(p) for p in parts if p) + f"{suffix}.{ext}"
 
 
 FOLD = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "Æ": "Ae", "Ø": "Oe", "Å": "Aa", "ß": "ss"})

@@ -128,6 +128,12 @@ def section_pages(conn: sqlite3.Connection, lang: str = "da") -> dict[str, dict]
     return {r["section"]: {"title": r[title], "page": r["page"]} for r in rows}
 
 
+def country_labels(conn: sqlite3.Connection, lang: str = "da") -> dict[str, str]:
+    """country code → its name in `lang` (GB-SCT → Skotland), for a brief."""
+    label = "label_en" if lang == "en" else "label_da"
+    return {r["code"]: r[label] for r in conn.execute(f"select code, {label} from countries")}
+
+
 def concept_profile(conn: sqlite3.Connection, concept: dict, studies: list[dict]) -> dict:
     """A concept's evidence profile: its studies (answer.ask.concept_studies) counted every way, and the
     Cabi handbook's advice about it (practice guidance, kept apart from the evidence)."""

@@ -4,7 +4,8 @@ Datasette's own handler (datasette.handle_exception) prints every error, a 404 i
 `rich` traceback with the local variables of every frame when `rich` is importable (it is, in a
 development environment: a dependency of schemathesis): ~0.4 s of the event loop the API shares,
 and a screenful of log per mistyped URL. It also answers 500 for the user's own mistakes that
-Datasette raises as a plain DatasetteError (`?_sort=nosuchcol`). This handler replaces it (the
+Datasette raises as a plain DatasetteError (`?_sort=nosuchcol`) or lets through (an
+OverflowError from a filter value beyond SQLite's integers). This handler replaces it (the
 plugin's `startup` unregisters the default): the same pages and JSON, 400 for a bad request,
 and one log line per error.
 """
@@ -45,6 +46,10 @@ def status_and_message(exception: Exception) -> tuple[int, str, dict, str | None
     if isinstance(exception, json.JSONDecodeError):
         # a JSON-valued parameter (`?_through=`) that is not JSON: Datasette decodes it unguarded
         return 400, f"A parameter is not valid JSON: {exception}", {}, None
+    if isinstance(exception, OverflowError):
+        # a number in the address beyond SQLite's integers (`?ref__gt=1e23` written out): the
+        # filter binds it unchecked
+        return 400, "A number in the address is too large: at most 9223372036854775807.", {}, None
     return 500, "Internal error; the request was logged.", {}, None
 
 

@@ -1,4 +1,8 @@
-"""A small ASGI guard in front of the site: bounded query strings and no debug pages.
+"""A small ASGI guard in front of the site: read-only methods, bounded query strings, no debug pages.
+
+The site only reads: every method but GET and HEAD is answered 405 with `Allow: GET, HEAD`
+(Datasette itself answered POST and TRACE to a table or canned query with a 500, and our own
+pages answered DELETE or PUT with the page).
 
 Datasette runs every facet a URL asks for (`_facet=` repeated 2,000 times kept a server busy
 for minutes) and reads every repeated filter, sort or column parameter. Before Datasette sees a
@@ -24,6 +28,7 @@ MAX_QUERY_BYTES = 32 * 1024
 MAX_PARAMETERS = 64
 MAX_REPEATS = 16
 MAX_FACETS = 10
+ALLOWED_METHODS = ("GET", "HEAD")
 HIDDEN = re.compile(r"/-/(databases|threads)(\.json)?/?$")
 
 
@@ -51,6 +56,12 @@ def guard(app, datasette=None):
         if scope["type"] != "http":
             return await app(scope, receive, send)
         path = scope.get("path", "")
+        if scope.get("method", "GET") not in ALLOWED_METHODS:
+            message = (
+                f"{scope.get('method', '')[:20]} is not allowed here: the site is read-only (GET)."
+            )
+            allow = [(b"allow", ", ".join(ALLOWED_METHODS).encode())]
+            return await _answer(send, datasette, path, 405, message, allow)
         if HIDDEN.search(path):
             return await _answer(send, datasette, path, 404, "Not found.")
         reason = refusal(scope.get("query_string", b""))
@@ -61,14 +72,18 @@ def guard(app, datasette=None):
     return guarded
 
 
-async def _answer(send, datasette, path: str, status: int, message: str) -> None:
+async def _answer(send, datasette, path: str, status: int, message: str, extra=()) -> None:
     if path.endswith(".json"):
         body = json.dumps({"ok": False, "error": message, "status": status}).encode()
         content_type = b"application/json; charset=utf-8"
     else:
         body = (await _page(datasette, status, message)).encode()
         content_type = b"text/html; charset=utf-8"
-    headers = [(b"content-type", content_type), (b"content-length", str(len(body)).encode())]
+    headers = [
+        (b"content-type", content_type),
+        (b"content-length", str(len(body)).encode()),
+        *extra,
+    ]
     await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body})
 

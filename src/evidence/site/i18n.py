@@ -63,6 +63,13 @@ TEXT: dict[str, tuple[str, str]] = {
     "n_studies": ("Antal studier", "Number of studies"),
     "n_claims": ("Antal sætninger i rapporten", "Sentences in the review"),
     "n_danish": ("Danske studier", "Danish studies"),
+    # counts in running text: singular and plural ("1 studie", "2 studier"; "Danish" capitalised)
+    "count_study": ("studie", "study"),
+    "count_studies": ("studier", "studies"),
+    "count_method": ("metode / design", "method / design"),
+    "count_methods": ("metoder / design", "methods / designs"),
+    "count_danish": ("dansk studie", "Danish study"),
+    "count_danishes": ("danske studier", "Danish studies"),
     "extent": ("Evidensens omfang (vores opsummering)", "Extent of evidence (our summary)"),
     "extent_rule": (
         "Reglen: <strong>bred</strong> = mindst 5 studier, mindst 2 designs og mindst 75 % af de "
@@ -140,6 +147,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "as_numbers": ("Vis som tal (tabel)", "Show as numbers (table)"),
     "reset": ("Nulstil", "Reset"),
     "download_html": ("Hent som HTML (virker offline)", "Download as HTML (works offline)"),
+    "map_tables": ("Kortets tal som tabeller", "The map's numbers as tables"),
     "cell_hint": (
         "Vælg et felt i kortet for at se studierne.",
         "Choose a cell of the map to list its studies.",

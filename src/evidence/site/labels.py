@@ -5,7 +5,8 @@ A cell or a facet value that is a code of a vocabulary (countries, service areas
 publication types, dimensions, stances, the publications' languages) shows its label with the
 code as its title (`<span title="GB-ENG">England</span>`); a link to a facet keeps the code. A cell
 holding a JSON array shows its items as a list, labelled the same way, with concept ids linked to
-the concept pages and study numbers to the study pages. Columns that are foreign keys of their
+the concept pages and study numbers to the study pages (an included study's only: 908, cited
+but not included, is plain text). Columns that are foreign keys of their
 table are left to Datasette, which labels them from the vocabulary table already.
 """
 
@@ -39,6 +40,10 @@ VOCABULARY_OF_TABLE_COLUMN = {
     ("study_service_areas", "code"): "service_area",
     ("study_methods", "code"): "method",
 }
+NO_PAGE = {
+    "study/": "Cited in the review's text, but not an included study: no study page",
+    "concept/": "No such concept",
+}
 LINKED_LISTS = {"concept_ids": "concept/", "via_concepts": "concept/", "cited_refs": "study/"}
 
 
@@ -60,7 +65,11 @@ async def labels(db) -> dict:
             "select m.name, f.[from] from sqlite_master m, pragma_foreign_key_list(m.name) f "
             "where m.type = 'table'"
         )
-        return {"vocab": vocab, "foreign_keys": {(r[0], r[1]) for r in rows}}
+        pages = {
+            "study/": {str(r[0]) for r in await db.execute("select ref from studies")},
+            "concept/": {r[0] for r in await db.execute("select id from concepts")},
+        }
+        return {"vocab": vocab, "foreign_keys": {(r[0], r[1]) for r in rows}, "pages": pages}
 
     return await per_build(db, "labels", compute)
 
@@ -105,13 +114,18 @@ def render(datasette, known: dict, table: str | None, column: str, value) -> Mar
         return label(known, table, column, value)
     if column in LINKED_LISTS:
         prefix = LINKED_LISTS[column]
-        shown = [
-            Markup('<a href="{}">{}</a>').format(datasette.urls.path(f"{prefix}{i}"), i)
-            for i in items
-        ]
+        shown = [page_link(datasette, known, prefix, i) for i in items]
     else:
         shown = [label(known, table, column, i) or escape(i) for i in items]
     return Markup(", ").join(shown) if shown else Markup("&nbsp;")
+
+
+def page_link(datasette, known: dict, prefix: str, item) -> Markup:
+    """A link to the page of a study or concept, or the plain number or id when it has none
+    (section 3.1 cites 908, which is no included study)."""
+    if str(item) not in known["pages"][prefix]:
+        return Markup('<span title="{}">{}</span>').format(NO_PAGE[prefix], item)
+    return Markup('<a href="{}">{}</a>').format(datasette.urls.path(f"{prefix}{item}"), item)
 
 
 def facet_labeller(known: dict, table: str | None):

@@ -5,14 +5,17 @@ Datasette 0.65.5's check deep-copies the whole metadata, every column descriptio
 each one: 0.3–0.5 s a request, for a list of tables our index.html does not show. This view
 renders the same template with what it does show (the build's figures, every study and concept),
 read once per build: the database is read-only and a rebuild replaces the file whole.
+What is read once holds no language; `?lang=en` goes into the rendering, so that the links to
+our pages (studies, concepts, map, PRISMA) keep it.
 """
 
 from __future__ import annotations
 
 from datasette.utils.asgi import Response
 
+from evidence.site.i18n import lang_of
 from evidence.site.pagedata import rows
-from evidence.site.pages import database
+from evidence.site.pages import database, linker
 from evidence.site.rebuilds import per_build
 
 COUNTED = ("studies", "findings", "claims", "citations", "concepts", "references", "audit_findings")
@@ -42,7 +45,13 @@ async def landing_context(db) -> dict:
 
 async def landing_page(datasette, request):
     context = await per_build(database(datasette), "landing", landing_context)
-    context = {**context, "metadata": datasette.metadata()}
+    lang = lang_of(request)
+    context = {
+        **context,
+        "metadata": datasette.metadata(),
+        "evidens_landing_lang": lang,
+        "link": linker(datasette, lang),
+    }
     html = await datasette.render_template(
         "index.html", context, request=request, view_name="index"
     )

@@ -17,6 +17,7 @@ from datasette.utils.asgi import NotFound, Response
 
 from evidence.answer.ask import suggest
 from evidence.export.bibliography import entry, to_bibtex, to_ris
+from evidence.export.files import file_name
 from evidence.read.database import Database
 from evidence.read.documents import nearest_refs
 from evidence.settings import ROOT
@@ -26,6 +27,7 @@ from evidence.site.params import PageError, check_params, map_state
 from evidence.site.rebuilds import per_build
 
 STATIC = ROOT / "static"
+SQLITE_MAX_INT = 2**63 - 1  # a larger number is no row of ours (and SQLite cannot bind it)
 
 
 def database(datasette):
@@ -125,13 +127,15 @@ def page(view, params: tuple[str, ...] = ("lang",)):
 async def _study(datasette, request) -> dict:
     """The study of the URL, or a 404 naming the nearest reference numbers."""
     db, raw = database(datasette), url_var(request, "ref")
-    doc = await pagedata.study(db, int(raw)) if raw.isascii() and raw.isdigit() else None
+    number = int(raw) if raw.isascii() and raw.isdigit() else None
+    in_range = number is not None and number <= SQLITE_MAX_INT
+    doc = await pagedata.study(db, number) if in_range and number is not None else None
     if doc is not None:
         return doc
     link, suggestions = linker(datasette, lang_of(request)), []
-    if raw.isascii() and raw.isdigit():
+    if number is not None:
         with reader(db).connection() as conn:
-            nearest = nearest_refs(conn, int(raw))
+            nearest = nearest_refs(conn, min(number, SQLITE_MAX_INT))
         suggestions = [
             (link(f"study/{s['ref']}"), f"{s['ref']}: {s['authors']} ({s['year']})")
             for s in nearest
@@ -233,10 +237,12 @@ async def map_page(datasette, request):
 
 async def map_download(datasette, request):
     """The map as one self-contained HTML file: data, script and style inlined, no requests."""
-    response = await render(
-        datasette, request, "evidens/map_offline.html", await _map_context(datasette, request)
-    )
-    response.headers["content-disposition"] = 'attachment; filename="evidens-gap-map.html"'
+    context = await _map_context(datasette, request)
+    response = await render(datasette, request, "evidens/map_offline.html", context)
+    # named as the exports are: language, view and filters, data version
+    names = ["evidens", "gap-map", lang_of(request)]
+    name = file_name(names, context["state"], context["version"], "", "html")
+    response.headers["content-disposition"] = f'attachment; filename="{name}"'
     return response
 
 

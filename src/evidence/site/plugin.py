@@ -36,7 +36,7 @@ from evidence.site.rebuilds import follow_rebuilds
 EXCEL_CSV = "excelcsv"
 CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "csv": "text/csv; charset=utf-8",
+    "csv-excel-da": "text/csv; charset=utf-8",
 }
 
 
@@ -96,19 +96,21 @@ async def render_xlsx(datasette, columns, rows, request, data, database, table, 
     def write(about: About, types: dict[str, str]) -> bytes:
         return xlsx_workbook(columns, rows, about, types)
 
-    return await _download(datasette, request, data, database, table or query_name, "xlsx", write)
+    name = table or query_name
+    return await _download(datasette, request, data, database, name, "xlsx", write)
 
 
 async def render_excel_csv(datasette, request, columns, rows, data, database, table, query_name):
     def write(about: About, types: dict[str, str]) -> bytes:
         return excel_csv(columns, rows, types)
 
-    return await _download(datasette, request, data, database, table or query_name, "csv", write)
+    name = table or query_name
+    return await _download(datasette, request, data, database, name, "csv-excel-da", write)
 
 
-async def _download(datasette, request, data, database, name, suffix: str, write) -> Response:
-    """Every row (a paged table is sent to `_size=max` first) as a file named after the table or
-    query, written by `write(about, types)`."""
+async def _download(datasette, request, data, database, name, fmt: str, write) -> Response:
+    """Every row (a paged table is sent to `_size=max` first) as a file named as the API names
+    its files (table or query, filter, data version), written by `write(about, types)`."""
     redirect = _all_rows_redirect(datasette, request, data)
     if redirect:
         return redirect
@@ -116,8 +118,8 @@ async def _download(datasette, request, data, database, name, suffix: str, write
     about, types = await _about(datasette, database, request, name)
     return Response(
         write(about, types),
-        content_type=CONTENT_TYPES[suffix],
-        headers={"content-disposition": f'attachment; filename="{name}.{suffix}"'},
+        content_type=CONTENT_TYPES[fmt],
+        headers={"content-disposition": f'attachment; filename="{about.filename(fmt)}"'},
     )
 
 
