@@ -7,8 +7,8 @@ For the passages retrieval ranked (evidence.answer.retrieve), three signals, eac
 - `anchor`: 1 when the question's heaviest word is held by one of the three best passages.
 
 They are combined by a logistic regression fitted on the development split of the natural-question
-benchmark (tests/questions_dev.yml: 167 questions, 26 that the review does not cover; those a
-facet alone answers have no signals and are left out), never on the
+benchmark (tests/questions_dev.yml: the 164 of its 167 questions that reach this decision, 25 of
+them not covered; a question a facet alone answers never does), never on the
 test split. `python -m bench.calibrate` refits it and prints the constants below; a test checks
 that they are what it prints. The question counts as covered when the fitted probability is at
 least `THRESHOLD`, the threshold with the best macro F1 in five-fold cross-validation on dev

@@ -5,9 +5,9 @@
 2. **Question words** (evidence.answer.analyse): each content word with its stems and compound
    parts; a word the passages never use is looked up as a typo of one they do (rapidfuzz ratio ≥
    80, five letters or more; 90 for a real word of everyday Danish or English, so that "nurces"
-   is "nurses" and "bread" is not "break"). Each word weighs its idf; one held by more than `GENERIC_SHARE` of
-   the passages ("tværfagligt", "samarbejde", "citizen") weighs `GENERIC_WEIGHT` of that; a word
-   no passage holds weighs by how rare it is in everyday Danish or English (wordfreq's Zipf
+   is "nurses" and "bread" is not "break"). Each word weighs its idf; one held by more than
+   `GENERIC_SHARE` of the passages ("tværfagligt", "samarbejde", "citizen") weighs
+   `GENERIC_WEIGHT` of that; a word no passage holds weighs by how rare it is in everyday Danish or English (wordfreq's Zipf
    scale): "overvejer" (4.5) weighs little, "løntillæg" (0) or "Icelandic" (3.3) a lot, so that a
    question about something the review does not cover is not answered from its common words.
 3. **Score**: BM25 (evidence.answer.bm25) over every passage (evidence.answer.passages).

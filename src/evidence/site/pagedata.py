@@ -228,22 +228,27 @@ async def map_data(db) -> dict:
             [c["id"], c["label_da"], c["label_en"], c["dimension"], c["broader"], depth]
             for c, depth in by_broader(concepts)
         ],
-        "studies": {
-            str(s["ref"]): [
-                s["bilag2_authors_year"],
-                s["year"],
-                _json(s["countries"], []),
-                _json(s["service_areas"], []),
-                _json(s["methods"], []),
-                finding_dimensions.get(s["ref"], []),
-            ]
-            for s in studies
-        },
+        "studies": _map_studies(studies, finding_dimensions),
         "outcomes": [outcomes[0]["n"], outcomes[0]["refs"]],
         "evidence": [
             [e["concept_id"], e["ref"], e["stance"], _json(e["claim_ids"], [])] for e in evidence
         ],
         "claims": {c["claim_id"]: [c["section"], c["sentence_da"], c["text_en"]] for c in claims},
+    }
+
+
+def _map_studies(studies: list[dict], finding_dimensions: dict[int, list]) -> dict[str, list]:
+    """ref → [authors and year, year, countries, service areas, methods, finding dimensions]."""
+    return {
+        str(s["ref"]): [
+            s["bilag2_authors_year"],
+            s["year"],
+            _json(s["countries"], []),
+            _json(s["service_areas"], []),
+            _json(s["methods"], []),
+            finding_dimensions.get(s["ref"], []),
+        ]
+        for s in studies
     }
 
 
