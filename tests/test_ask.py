@@ -365,3 +365,11 @@ def test_words_every_passage_uses_leave_a_question_of_facets(db):
     assert result["coverage"] == "facets_only"
     assert result["filters_applied"] == {"country": ["NO"], "service_area": ["psychiatry"]}
     assert refs(result) == {290, 319, 323, 351, 636}
+
+
+def test_an_overlong_unknown_concept_id_is_read_to_the_id_limit(db):
+    from evidence.answer.ask import ID_MAX, unknown_concept
+
+    error = unknown_concept(db, "co-locatoin" * 1000)
+    message = str(error.args[0])
+    assert "co-locatoin" * 9 in message and "…" in message and len(message) < ID_MAX + 80

@@ -380,3 +380,15 @@ def test_parse_venue():
         "place": "Linköping",
         "publisher": "Linköping University",
     }
+
+
+@pytest.mark.parametrize("suffix", ["ris", "bib", "csl.json"])
+def test_reference_files_are_named_by_filter_and_version(api_client, suffix):
+    # the same naming rule as every other export (evidence.export.files.file_name)
+    version = api_client.get("/api/review").json().get("dataset_version", "")
+    got = api_client.get(f"/api/references.{suffix}", params={"country": "DK"})
+    disposition = got.headers["content-disposition"]
+    assert (
+        f'filename="evidens-studies-country-DK-{version[:8]}.{suffix}"'
+        == disposition.split("; ", 1)[1]
+    )

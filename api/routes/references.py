@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 from fastapi import APIRouter, Response
 
 from evidence.export.bibliography import entry, to_bibtex, to_csl_json, to_ris
+from evidence.export.files import file_name
 from evidence.read.lists import list_studies, references_by_id
 
-from ..deps import ConnectionDep, StudyFiltersDep
+from ..deps import ConnectionDep, DatabaseDep, StudyFiltersDep
 from . import INVALID
 
 router = APIRouter(tags=["references"])
@@ -71,9 +74,11 @@ FORMATS = [
 def add_route(name, suffix, summary, where, more, write, media_type, example) -> None:
     """One reference-manager file route: the filtered studies, written by `write`."""
 
-    def endpoint(conn: ConnectionDep, filters: StudyFiltersDep):
+    def endpoint(conn: ConnectionDep, database: DatabaseDep, filters: StudyFiltersDep):
         body = write(_entries(conn, filters))
-        return _file(body, f"{media_type}; charset=utf-8", f"evidens-studies.{suffix}")
+        given = {k: v for k, v in asdict(filters).items() if v is not None}
+        name = file_name(["evidens", "studies"], given, database.dataset_version(), "", suffix)
+        return _file(body, f"{media_type}; charset=utf-8", name)
 
     router.add_api_route(
         f"/references.{suffix}",

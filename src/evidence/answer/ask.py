@@ -59,6 +59,9 @@ def warm(db: Database) -> None:
     passage_index(db)
 
 
+ID_MAX = 100  # characters of an unknown concept id read for suggestions (the API's limit)
+
+
 def suggest(db: Database, text: str, limit: int = SUGGEST_MAX) -> list[dict]:
     """The concepts nearest to `text` (a question or a mistyped id), as suggestions."""
     index = concept_index(db)
@@ -68,8 +71,9 @@ def suggest(db: Database, text: str, limit: int = SUGGEST_MAX) -> list[dict]:
 
 def unknown_concept(db: Database, concept_id: str) -> NotFound:
     """The one answer to a concept id that does not exist: a 404 naming the nearest concepts."""
-    return NotFound(
-        f"no concept {concept_id!r}; the ids are listed at /api/concepts", suggest(db, concept_id)
+    shown = concept_id[:ID_MAX] + ("…" if len(concept_id) > ID_MAX else "")
+    return NotFound(  # no id is longer than ID_MAX: a longer one is not read whole for suggestions
+        f"no concept {shown!r}; the ids are listed at /api/concepts", suggest(db, shown)
     )
 
 
