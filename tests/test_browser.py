@@ -111,4 +111,9 @@ def test_download_csv(page, site_url):
 def test_dashboard_draws_charts(page, site_url):
     page.goto(site_url + "/-/dashboards/evidens")
     page.wait_for_selector("#chart-by-year svg, #chart-by-year canvas")
+    # Each chart fetches its own query, so the count may arrive after the year
+    # chart: wait for its text rather than read it at once (a race CI lost).
+    page.wait_for_function(
+        "document.querySelector('#chart-n-studies')?.innerText.trim() !== ''", timeout=15000
+    )
     assert page.locator("#chart-n-studies").inner_text().strip() == "55"
