@@ -182,15 +182,8 @@ def test_both_x_and_y_asks_for_the_overlap(db):
     [
         "Icelandic studies on interdisciplinary collaboration",
         "Får medarbejderne i tværfaglige teams et løntillæg for den ekstra koordinering?",
-        pytest.param(
-            "What were the results of Housing First programmes for homeless people?",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="known miss: 'housing' stems to 'hous', which three passages hold "
-                "('household', 'house'), so only 'homeless' is unknown and the calibrated "
-                "decision (probability 0.70, threshold 0.65) answers",
-            ),
-        ),
+        "What were the results of Housing First programmes for homeless people?",
+        "Har kommuner brugt Signs of Safety på netværksmøder i børnesager?",
     ],
 )
 def test_not_covered_is_said_not_guessed(db, question):
@@ -260,10 +253,10 @@ def test_dev_split_quality_holds_its_floor(evidence_db):
     # a floor on the split the answering code may be tuned on, so that regressions fail; the test
     # split's figures are reported by `make bench` (docs/benchmarks.md), never asserted or tuned on
     result = evaluate(evidence_db, {"dev": SETS["dev"]})["dev"]["macro"]["all"]
-    assert result["ask"]["f1"] >= 0.75  # the 167-question dev split of 2026-11-30
+    assert result["ask"]["f1"] >= 0.78  # the 180-question dev split: 0.80 on 2026-11-30
     assert result["ask"]["f1"] >= result["bm25"]["f1"] + 0.2
     # the coverage threshold is chosen for macro F1 (bench.calibrate), not for this share
-    assert result["ask"]["uncovered_empty"] >= 0.70
+    assert result["ask"]["uncovered_empty"] >= 0.80
 
 
 def test_expansions_are_indexed_with_their_passages(evidence_db):
@@ -373,3 +366,66 @@ def test_an_overlong_unknown_concept_id_is_read_to_the_id_limit(db):
     error = unknown_concept(db, "co-locatoin" * 1000)
     message = str(error.args[0])
     assert "co-locatoin" * 9 in message and "…" in message and len(message) < ID_MAX + 80
+
+
+def test_a_name_the_review_never_uses_is_one_unknown_word(db):
+    # "housing" stems as "household" does and "open", "dialogue" are held word by word, but no
+    # passage names "Housing First" or "Open Dialogue": each is one unknown word
+    for question, name in [
+        ("What were the results of Housing First programmes for homeless people?", "housing first"),
+        ("Has the Open Dialogue approach been used in network meetings?", "open dialogue"),
+    ]:
+        result = answer(db, question)
+        unknown = [w["word"] for w in result["understood"]["words"] if w["how"] == "unknown"]
+        assert name in unknown and result["studies"] == []
+    # a name the review does use stays a topic: §4.3 names Gladsaxe Kommune
+    result = answer(db, "Hvad lærte man i Gladsaxe Kommune?")
+    assert {"gladsaxe", "kommune"} <= {w["word"] for w in result["understood"]["words"]}
+    assert result["coverage"] == "covered" and refs(result)
+
+
+def test_a_typo_of_a_function_word_weighs_nothing_and_a_prefixed_word_is_no_typo(db):
+    words = {
+        w["word"]: w
+        for w in answer(db, "supervison and sparing for social workers acros professions")[
+            "understood"
+        ]["words"]
+    }
+    assert words["acros"]["weight"] == 0 and words["acros"]["how"] == "typo of across"
+    assert words["supervison"]["how"] == "typo of supervision"
+    reoffending = answer(db, "Does multi-agency work reduce reoffending among young offenders?")
+    word = next(w for w in reoffending["understood"]["words"] if w["word"] == "reoffending")
+    assert word["how"] == "unknown" and reoffending["studies"] == []
+
+
+def test_quantitative_results_is_a_topic_not_a_design(db):
+    result = answer(db, "kvantitative resultater for borgerne")
+    assert "design" not in result["filters_applied"]
+    assert {506, 751, 924} & refs(result)
+    # a design asked for is still a filter
+    assert answer(db, "kvantitative studier om samlokalisering")["filters_applied"]["design"] == [
+        "quantitative"
+    ]
+
+
+def test_a_country_asked_for_ranks_within_its_studies(db):
+    # the best passages on "gavn" are not Norwegian: ranked within Norway's studies, the answer
+    # is a Norwegian psychiatry study §6.3 cites (636; §6.4 adds 290), not nothing
+    result = answer(
+        db,
+        "Hvad siger norske studier fra psykiatrien om, hvordan borgerne selv får gavn af det "
+        "tværfaglige samarbejde?",
+    )
+    assert result["filters_applied"]["country"] == ["NO"]
+    assert 636 in refs(result)
+    assert all("NO" in s["countries"] for s in result["studies"])
+
+
+def test_many_words_of_a_topic_are_not_framing(db):
+    # each word is held by many passages, but "virkninger for medarbejderne" is §7's topic:
+    # not every Danish study
+    result = answer(
+        db, "Hvad viser danske studier om, hvordan borgerne oplever at blive inddraget?"
+    )
+    assert result["coverage"] == "covered"
+    assert refs(result) and len(refs(result)) < 10

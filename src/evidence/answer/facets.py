@@ -73,7 +73,9 @@ DESIGN = {
     "qualitative": r"kvalitativ\w*|qualitative|interview\w*|fokusgruppe\w*|focus groups?"
     r"|observation\w*|etnografi\w*|ethnograph\w*",
     "survey": r"survey\w*|spørgeskema\w*|questionnaire\w*",
-    "quantitative": r"kvantitativ\w*|quantitative|register\w*|statisti\w*",
+    # "kvantitative resultater", "quantitative effects" are a topic (§6.1), not a design asked for
+    "quantitative": r"(?:kvantitativ\w*|quantitative)\b(?!\s+(?:resultat|virkning|effekt|result|effect|outcome))"
+    r"|register\w*|statisti\w*",
     "case_studies": r"case ?stud\w*|casestud\w*|casebesøg\w*",
     "experimental": r"randomi[sz]\w*|rct\w*|kontrolgruppe\w*|control groups?|lodtrækning\w*"
     r"|experimental\w*|quasi\w*",

@@ -2,7 +2,8 @@
 
 Three kinds, each with where the review says it:
 - `claim`: a sentence of chapters 2–7 with its citation group (claims), Danish verbatim and in
-  English; indexed together with its curated expansions (claim_expansions: plain-language
+  English; indexed together with its section's title (Danish and English: "Kvantitative
+  resultater i forhold til borgerne"), its curated expansions (claim_expansions: plain-language
   paraphrases and questions it answers, Danish and English, as doc2query does but written and
   reviewed by people) and the labels and synonyms of the concepts it is coded to (claim_concepts,
   concepts). Its studies are the included studies it cites (citations).
@@ -53,6 +54,10 @@ def _claims(conn: sqlite3.Connection) -> list[Passage]:
     ):
         cites[r["claim_id"]].append(r["ref"])
     indexed, coded = _indexer(conn, "claim")
+    titles = {
+        r["section"]: f"{r['title_da']} {r['title_en']}"
+        for r in conn.execute("select section, title_da, title_en from sections")
+    }
     return [
         Passage(
             r["claim_id"],
@@ -62,7 +67,7 @@ def _claims(conn: sqlite3.Connection) -> list[Passage]:
             r["page"],
             r["sentence_da"],
             r["text_en"],
-            indexed(r["claim_id"], r["sentence_da"], r["text_en"]),
+            indexed(r["claim_id"], r["sentence_da"], r["text_en"], titles.get(r["section"], "")),
             frozenset(coded[r["claim_id"]]),
         )
         for r in conn.execute(

@@ -5,23 +5,27 @@
 2. **Question words** (evidence.answer.analyse): each content word with its stems and compound
    parts; a word the passages never use is looked up as a typo of one they do (rapidfuzz ratio ≥
    80, five letters or more; 90 for a real word of everyday Danish or English, so that "nurces"
-   is "nurses" and "bread" is not "break"). Each word weighs its idf; one held by more than
-   `GENERIC_SHARE` of the passages ("tværfagligt", "samarbejde", "citizen") weighs
-   `GENERIC_WEIGHT` of that; a word no passage holds weighs by how rare it is in everyday Danish or English (wordfreq's Zipf
-   scale): "overvejer" (4.5) weighs little, "løntillæg" (0) or "Icelandic" (3.3) a lot, so that a
-   question about something the review does not cover is not answered from its common words.
+   is "nurses" and "bread" is not "break"; a known word with a prefix, "reoffending", is no typo
+   of it; a typo of a function word, "acros", weighs nothing). A name the review never uses,
+   "Housing First", is one unknown word (evidence.answer.names). Each word weighs its idf; one
+   held by more than `GENERIC_SHARE` of the passages ("tværfagligt", "samarbejde", "citizen")
+   weighs `GENERIC_WEIGHT` of that; a word no passage holds weighs by how rare it is in everyday
+   Danish or English (wordfreq's Zipf scale): "overvejer" (4.5) weighs little, "løntillæg" (0)
+   or "Icelandic" (3.3) a lot, so that a question about something the review does not cover is
+   not answered from its common words. The claims are indexed with their section's title.
 3. **Score**: BM25 (evidence.answer.bm25) over every passage (evidence.answer.passages).
 4. **Covered or not** (evidence.answer.coverage): a logistic regression, fitted on the dev split,
    on how much of the question's weight the best passage holds, how much lies on words the review
    never uses, and whether the heaviest word is in the best passages; below its threshold the
    answer is `not_covered` with no study (the nearest topics are suggested instead).
-5. **Select**: the best claim, and the claims scoring `RATIO` of it or more (at most
+5. **Select**, among the passages that speak for a study of the countries, designs and years
+   asked for (ranked within them, with the thresholds of the best passage of all): the best claim, and the claims scoring `RATIO` of it or more (at most
    `MAX_CLAIMS`), if they share a concept with the best one or score `FREE` of it; a Bilag 2
    finding adds its study when it scores as high as the best passage, and otherwise strengthens
    a study already chosen. A precise thesaurus match (evidence.answer.resolve, score ≥
    `PRECISE`) adds every study the review cites for that concept.
-6. **Filter**: the facets; a service area only when the best passage does not itself use the
-   word, and not when it would leave nothing. "Både X og Y" / "both X and Y" asks for the overlap.
+6. **Filter**: service areas and a scene-setting country ("en dansk kommune"); an area only
+   when the best passage does not itself use the word, and neither when it would leave nothing. "Både X og Y" / "both X and Y" asks for the overlap.
 
 The constants were set on the development split of tests/questions_dev.yml only; the test split
 is never used to set them (bench/quality.py reports both).
@@ -42,7 +46,9 @@ from evidence.answer import coverage
 from evidence.answer.analyse import ARTICLES, RELATIONS, Analyser, is_content, words
 from evidence.answer.bm25 import BM25Index, QueryWord
 from evidence.answer.facets import Facets, read_facets
+from evidence.answer.names import absent_names
 from evidence.answer.passages import Passage, load_passages
+from evidence.answer.stopwords import STOPWORDS
 
 RATIO = 0.5  # a claim within this share of the best claim's score is part of the answer
 MAX_CLAIMS = 6
@@ -50,6 +56,7 @@ FREE = 0.8  # a claim on other concepts than the best one's must score this shar
 FINDING_WEIGHT = 0.8  # a Bilag 2 finding's score counts this much against the claims'
 ANCHOR_TOP = 3  # the passages the question's heaviest word is looked for in (coverage)
 GENERIC_SHARE, GENERIC_WEIGHT = 0.06, 0.6
+FRAMING_SHARE = 0.25  # a word this share of the passages hold frames the review, it is no topic
 UNKNOWN = 3.0  # weight of a word no passage holds, per Zipf point below ZIPF_COMMON
 ZIPF_COMMON = 5.0
 UNKNOWN_MIN = 0.0  # Zipf points every unknown word weighs at least
@@ -121,9 +128,10 @@ class PassageIndex:
             for c in p.concepts:
                 self.claims_of[c].add(i)
 
-    def generic(self, q: QueryWord) -> bool:
-        """Is a question word one that many passages hold ("tværfagligt", "samarbejde")?"""
-        return bool(q.terms) and max(self.bm25.share(t) for t in q.terms) > GENERIC_SHARE
+    def generic(self, q: QueryWord, share: float = GENERIC_SHARE) -> bool:
+        """Is a question word one that more than `share` of the passages hold ("tværfagligt",
+        "samarbejde")?"""
+        return bool(q.terms) and max(self.bm25.share(t) for t in q.terms) > share
 
     @classmethod
     def load(cls, conn: sqlite3.Connection) -> PassageIndex:
@@ -171,6 +179,10 @@ class PassageIndex:
                 TYPO_MIN_WORD if real else TYPO_MIN
             )  # "nurces" is "nurses"; "bread" not "break"
             hit = process.extractOne(w, self.typo_words, scorer=fuzz.ratio, score_cutoff=cutoff)
+            if hit and _affixed(w, hit[0]):  # "reoffending" is not a typo of "offending"
+                hit = None
+            if hit and hit[0] in STOPWORDS:  # "acros", "betwen": a function word, no weight
+                return QueryWord(w, (), 0.0, f"typo of {hit[0]}")
             if hit:
                 terms = [t for t in self.analyser.word_terms(hit[0]) if t in known]
                 how = f"typo of {hit[0]}"
@@ -179,6 +191,13 @@ class PassageIndex:
             return QueryWord(w, (), UNKNOWN * max(UNKNOWN_MIN, ZIPF_COMMON - zipf), "unknown")
         word = QueryWord(w, tuple(dict.fromkeys(terms)), max(known[t] for t in terms), how)
         return replace(word, weight=word.weight * GENERIC_WEIGHT) if self.generic(word) else word
+
+
+def _affixed(typed: str, known: str) -> bool:
+    """Is `typed` a known word with a prefix or suffix of two letters or more ("reoffending",
+    "offendings")? That is another word made from it, not a typo of it."""
+    extra = len(typed) - len(known)
+    return extra >= 2 and (typed.startswith(known) or typed.endswith(known))
 
 
 def retrieve(index: PassageIndex, question: str, precise: list[str] | None = None) -> Retrieval:
@@ -206,11 +225,15 @@ def retrieve(index: PassageIndex, question: str, precise: list[str] | None = Non
 
 def _retrieve_one(index: PassageIndex, question: str, precise: list[str] | None) -> Retrieval:
     facets = read_facets(question)
-    out = Retrieval(question, facets, index.query_words(facets.topic()))
+    query = absent_names(
+        question, index.query_words(facets.topic()), index.bm25, lambda i: index.passages[i].indexed
+    )
+    out = Retrieval(question, facets, query)
     rest = index.query_words(facets.topic(without_areas=True, without_direction=True))
     # nothing but facets, or facets and words of no weight ("studies published before 2013") or
-    # the words every passage of the review uses ("tværfagligt samarbejde i psykiatrien i Norge")
-    if facets.applied() and not any(q.weight and not index.generic(q) for q in rest):
+    # the words most passages of the review use ("tværfagligt samarbejde i psykiatrien i Norge");
+    # "virkningerne for medarbejderne" is a topic (§7), though many passages hold each word
+    if facets.applied() and not any(q.weight and not index.generic(q, FRAMING_SHARE) for q in rest):
         return _facets_only(index, out)
     return _search(index, out, precise)
 
@@ -236,7 +259,11 @@ def _search(index: PassageIndex, out: Retrieval, precise: list[str] | None) -> R
         out.concepts = list(dict.fromkeys(near))
         return out
     out.coverage = "covered"
-    chosen = _select(index, ranked, best)
+    cbest = next((s for i, s in ranked if index.passages[i].kind == "claim"), best)
+    ranked = _within_facets(index, facets, ranked)
+    if not ranked:  # the review speaks to the topic, but for no study within the facets
+        return out
+    chosen = _select(index, ranked, best, cbest)
     if precise:
         _add_concepts(index, chosen, precise, 0.5 * best)
     _collect(index, out, chosen)
@@ -288,12 +315,15 @@ def _weigh_chapters(index: PassageIndex, scores: np.ndarray, who: str | None) ->
     scores[index.in_chapter[down]] /= WHO_WEIGHT
 
 
-def _select(index: PassageIndex, ranked: list[tuple[int, float]], best: float) -> dict[int, float]:
-    """passage position → score, for the passages that make the answer (step 5)."""
+def _select(
+    index: PassageIndex, ranked: list[tuple[int, float]], best: float, cbest: float
+) -> dict[int, float]:
+    """passage position → score, for the passages that make the answer (step 5). `best`,
+    `cbest`: the scores of the best passage and the best claim before the facets applied."""
     chosen: dict[int, float] = {}
     claims = [(i, s) for i, s in ranked if index.passages[i].kind == "claim"]
     if claims:
-        top, cbest = index.passages[claims[0][0]].concepts, claims[0][1]
+        top = index.passages[claims[0][0]].concepts
         for i, s in claims:
             if s < RATIO * cbest or len(chosen) >= MAX_CLAIMS:
                 break
@@ -329,6 +359,24 @@ def _collect(index: PassageIndex, out: Retrieval, chosen: dict[int, float]) -> N
             weight[c] += s
     out.studies = dict(sorted(out.studies.items(), key=lambda kv: (-kv[1], kv[0])))
     out.concepts = sorted(weight, key=lambda c: -weight[c])
+
+
+def _within_facets(
+    index: PassageIndex, f: Facets, ranked: list[tuple[int, float]]
+) -> list[tuple[int, float]]:
+    """The ranked passages that speak for a study of the countries, designs and years the
+    question asks for (and the boxes, which cite none): the answer is ranked within those
+    filters, not cut by them afterwards ("norske studier … gavn"). Service areas and a
+    scene-setting country ("en dansk kommune") are applied after the selection (`_filter`):
+    they set the scene more often than they filter."""
+    g = replace(f, service_areas=[])
+    if f.scene_countries:
+        g.countries, g.nordic = [], False
+    kept = [
+        (i, s) for i, s in ranked if any(g.keep(index.studies[r]) for r in index.passages[i].refs)
+    ]
+    boxes = [(i, s) for i, s in ranked if index.passages[i].kind == "box"]
+    return sorted(kept + boxes, key=lambda x: -x[1]) if kept else []
 
 
 def _filter(index: PassageIndex, out: Retrieval, best_i: int) -> None:
