@@ -339,14 +339,20 @@ def test_a_direction_word_with_areas_is_still_a_question_of_areas(db):
 
 
 def test_a_country_that_sets_the_scene_is_dropped_when_it_would_leave_nothing(db):
-    question = (
-        "Hvordan skal man organisere et tværfagligt team i en dansk kommune, og hvilke roller skal "
-        "medarbejderne have i forhold til hinanden og borgeren, når der både er misbrug og psykisk "
-        "sygdom i familien?"
+    # home rehabilitation of the elderly (938) and the acute psychiatric reception unit (712) are
+    # Swedish: "i en dansk kommune" sets the scene, and is dropped rather than answer nothing
+    for question, ref in [
+        ("Hvordan får man hjemmehabilitering hos ældre til at fungere i en dansk kommune?", 938),
+        ("Hvordan virker en akutpsykiatrisk modtagelse i en dansk kommune?", 712),
+    ]:
+        result = answer(db, question)
+        assert result["coverage"] == "covered" and ref in refs(result)
+        assert "country" not in result["filters_applied"]
+    # where Danish studies speak to it, the scene-setting country stays
+    result = answer(
+        db, "Hvordan organiserer man tværfaglige teams i psykiatrien i en dansk kommune?"
     )
-    result = answer(db, question)
-    assert result["coverage"] == "covered" and refs(result)
-    assert "country" not in result["filters_applied"]
+    assert result["filters_applied"]["country"] == ["DK"] and refs(result)
     # "danske studier" asks for Danish studies, whatever it leaves
     assert answer(db, "danske studier om samlokalisering")["filters_applied"]["country"] == ["DK"]
 
@@ -409,16 +415,16 @@ def test_quantitative_results_is_a_topic_not_a_design(db):
 
 
 def test_a_country_asked_for_ranks_within_its_studies(db):
-    # the best passages on "gavn" are not Norwegian: ranked within Norway's studies, the answer
-    # is a Norwegian psychiatry study §6.3 cites (636; §6.4 adds 290), not nothing
+    # the best passages on "gavn" are not Norwegian: ranked within the Norwegian psychiatry
+    # studies ("studier fra psykiatrien" asks for the area), the answer is not nothing
     result = answer(
         db,
         "Hvad siger norske studier fra psykiatrien om, hvordan borgerne selv får gavn af det "
         "tværfaglige samarbejde?",
     )
-    assert result["filters_applied"]["country"] == ["NO"]
-    assert 636 in refs(result)
-    assert all("NO" in s["countries"] for s in result["studies"])
+    assert result["filters_applied"] == {"country": ["NO"], "service_area": ["psychiatry"]}
+    # both are Norwegian psychiatry studies that §6.3 (636) and §6.4 (290) cite on it
+    assert refs(result) and refs(result) <= {290, 636}
 
 
 def test_many_words_of_a_topic_are_not_framing(db):
@@ -429,3 +435,22 @@ def test_many_words_of_a_topic_are_not_framing(db):
     )
     assert result["coverage"] == "covered"
     assert refs(result) and len(refs(result)) < 10
+
+
+def test_an_area_beside_a_study_word_is_asked_for(db):
+    result = answer(db, "studier fra ældreområdet om tværfaglige møder")
+    assert result["filters_applied"]["service_area"] == ["elderly"]
+    with sqlite3.connect(db.path) as conn:
+        elderly = {
+            r
+            for (r,) in conn.execute(
+                "select ref from studies where service_areas like '%\"elderly\"%'"
+            )
+        }
+    assert refs(result) and refs(result) <= elderly
+    # a workplace named in a conversation sets the scene: "jobcentret. Er der erfaringer" is no
+    # request for employment studies
+    facets = read_facets(
+        "Vi overvejer en familiekoordinator i familieafdelingen og i jobcentret. Er der erfaringer?"
+    )
+    assert facets.area_words and facets.asked_areas == []

@@ -167,6 +167,7 @@ class Facets:
     who: str | None = None  # "staff" | "citizens" | None: whom the question is about
     spans: list[tuple[int, int]] = field(default_factory=list)
     area_spans: list[tuple[int, int]] = field(default_factory=list)
+    asked_areas: list[str] = field(default_factory=list)  # named beside a study word
 
     def topic(self, without_areas: bool = False, without_direction: bool = False) -> str:
         """The question without its country, design and year words (and, `without_areas`, its
@@ -241,6 +242,10 @@ def read_facets(question: str) -> Facets:
             continue
         f.area_words.setdefault(k, []).append(m.group(0))
         f.area_spans.append(m.span())
+        if _names_studies(f.text, m, countries=False):  # "studier fra ældreområdet": a filter,
+            f.spans.append(m.span())  # not a topic word
+            if k not in f.asked_areas:
+                f.asked_areas.append(k)
     f.service_areas = list(f.area_words)
     for m in YEARS.finditer(f.text):
         f.spans.append(m.span())
@@ -269,10 +274,22 @@ COUNTRY_NAMES = re.compile(
 )
 
 
-def _names_studies(text: str, m: re.Match) -> bool:
-    """Does the country word at `m` ask for studies: a country's name, or a word followed by
-    a study word (STUDY_WORDS)?"""
-    return bool(COUNTRY_NAMES.fullmatch(m.group(0)) or STUDY_WORDS.match(text, m.end()))
+STUDIES_BEFORE = re.compile(
+    r"\b(?:studi\w*|stud(?:y|ies)|undersøgelse\w*|forskning\w*|research|evaluering\w*"
+    r"|evaluations?)\s+(?:\w+\s+){0,2}$"
+)
+
+
+STUDIES_AFTER = re.compile(r"\s+(?:studi\w*|stud(?:y|ies)|research)\b")
+
+
+def _names_studies(text: str, m: re.Match, countries: bool = True) -> bool:
+    """Does the country (or area) word at `m` ask for studies: a country's name, or a word
+    followed by a study word (STUDY_WORDS); an area when a study word comes just before it
+    ("studier fra ældreområdet") or right after it ("psychiatry studies")?"""
+    if countries:
+        return bool(COUNTRY_NAMES.fullmatch(m.group(0)) or STUDY_WORDS.match(text, m.end()))
+    return bool(STUDIES_AFTER.match(text, m.end()) or STUDIES_BEFORE.search(text[: m.start()]))
 
 
 def _take(f: Facets, rx: re.Pattern) -> bool:

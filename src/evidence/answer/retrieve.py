@@ -207,8 +207,8 @@ def retrieve(index: PassageIndex, question: str, precise: list[str] | None = Non
     both, also = BOTH.search(question), ALSO.search(question)
     if both:
         head = question[: both.start()]
-        a = _retrieve_one(index, head + both.group(1), precise)
-        b = _retrieve_one(index, head + both.group(2), precise)
+        a = _retrieve_one(index, head + both.group(1), precise, broad=True)
+        b = _retrieve_one(index, head + both.group(2), precise, broad=True)
         joined = [r for r in a.studies if r in b.studies]
     elif also:
         a = _retrieve_one(index, also.group(1), precise)
@@ -223,7 +223,9 @@ def retrieve(index: PassageIndex, question: str, precise: list[str] | None = Non
     return _retrieve_one(index, question, precise)
 
 
-def _retrieve_one(index: PassageIndex, question: str, precise: list[str] | None) -> Retrieval:
+def _retrieve_one(
+    index: PassageIndex, question: str, precise: list[str] | None, broad: bool = False
+) -> Retrieval:
     facets = read_facets(question)
     query = absent_names(
         question, index.query_words(facets.topic()), index.bm25, lambda i: index.passages[i].indexed
@@ -235,11 +237,14 @@ def _retrieve_one(index: PassageIndex, question: str, precise: list[str] | None)
     # "virkningerne for medarbejderne" is a topic (§7), though many passages hold each word
     if facets.applied() and not any(q.weight and not index.generic(q, FRAMING_SHARE) for q in rest):
         return _facets_only(index, out)
-    return _search(index, out, precise)
+    return _search(index, out, precise, broad)
 
 
-def _search(index: PassageIndex, out: Retrieval, precise: list[str] | None) -> Retrieval:
-    """Steps 3–6 for a question whose words and facets are read."""
+def _search(
+    index: PassageIndex, out: Retrieval, precise: list[str] | None, broad: bool = False
+) -> Retrieval:
+    """Steps 3–6 for a question whose words and facets are read; `broad`: every claim above
+    `RATIO` of the best (one topic of an overlap, "both X and Y")."""
     facets = out.facets
     if not out.query:
         return out
@@ -263,7 +268,7 @@ def _search(index: PassageIndex, out: Retrieval, precise: list[str] | None) -> R
     ranked = _within_facets(index, facets, ranked)
     if not ranked:  # the review speaks to the topic, but for no study within the facets
         return out
-    chosen = _select(index, ranked, best, cbest)
+    chosen = _select(index, ranked, best, cbest, broad)
     if precise:
         _add_concepts(index, chosen, precise, 0.5 * best)
     _collect(index, out, chosen)
@@ -316,18 +321,23 @@ def _weigh_chapters(index: PassageIndex, scores: np.ndarray, who: str | None) ->
 
 
 def _select(
-    index: PassageIndex, ranked: list[tuple[int, float]], best: float, cbest: float
+    index: PassageIndex,
+    ranked: list[tuple[int, float]],
+    best: float,
+    cbest: float,
+    broad: bool = False,
 ) -> dict[int, float]:
     """passage position → score, for the passages that make the answer (step 5). `best`,
-    `cbest`: the scores of the best passage and the best claim before the facets applied."""
+    `cbest`: the scores of the best passage and the best claim before the facets applied;
+    `broad`: every claim above `RATIO` of the best, on any concept."""
     chosen: dict[int, float] = {}
     claims = [(i, s) for i, s in ranked if index.passages[i].kind == "claim"]
     if claims:
         top = index.passages[claims[0][0]].concepts
         for i, s in claims:
-            if s < RATIO * cbest or len(chosen) >= MAX_CLAIMS:
+            if s < RATIO * cbest or (len(chosen) >= MAX_CLAIMS and not broad):
                 break
-            if chosen and not index.passages[i].concepts & top and s < FREE * cbest:
+            if chosen and not broad and not index.passages[i].concepts & top and s < FREE * cbest:
                 continue
             chosen[i] = s
     refs = {r for i in chosen for r in index.passages[i].refs}
@@ -366,10 +376,11 @@ def _within_facets(
 ) -> list[tuple[int, float]]:
     """The ranked passages that speak for a study of the countries, designs and years the
     question asks for (and the boxes, which cite none): the answer is ranked within those
-    filters, not cut by them afterwards ("norske studier … gavn"). Service areas and a
-    scene-setting country ("en dansk kommune") are applied after the selection (`_filter`):
-    they set the scene more often than they filter."""
-    g = replace(f, service_areas=[])
+    filters, not cut by them afterwards ("norske studier … gavn"), and of the service areas
+    named beside a study word ("studier fra ældreområdet"). Other areas and a scene-setting
+    country ("en dansk kommune") are applied after the selection (`_filter`): they set the
+    scene more often than they filter."""
+    g = replace(f, service_areas=f.asked_areas)
     if f.scene_countries:
         g.countries, g.nordic = [], False
     kept = [
@@ -381,14 +392,14 @@ def _within_facets(
 
 def _filter(index: PassageIndex, out: Retrieval, best_i: int) -> None:
     f, best_terms = out.facets, index.terms_of[best_i]
-    f.service_areas = [
+    f.service_areas = f.asked_areas + [
         a
         for a, ws in f.area_words.items()
-        if not any(set(index.analyser.terms(w)) & best_terms for w in ws)
+        if a not in f.asked_areas and not any(set(index.analyser.terms(w)) & best_terms for w in ws)
     ]
     kept = {r: s for r, s in out.studies.items() if f.keep(index.studies[r])}
-    if not kept and f.service_areas:  # an area that empties the answer was scene-setting
-        f.service_areas = []
+    if not kept and f.service_areas != f.asked_areas:  # an area that empties it set the scene
+        f.service_areas = list(f.asked_areas)
         kept = {r: s for r, s in out.studies.items() if f.keep(index.studies[r])}
     if not kept and f.scene_countries:  # so was "en dansk kommune", not "danske studier"
         f.countries, f.nordic = [], False
