@@ -402,6 +402,9 @@ def test_a_typo_of_a_function_word_weighs_nothing_and_a_prefixed_word_is_no_typo
     reoffending = answer(db, "Does multi-agency work reduce reoffending among young offenders?")
     word = next(w for w in reoffending["understood"]["words"] if w["word"] == "reoffending")
     assert word["how"] == "unknown" and reoffending["studies"] == []
+    # a typo changes a word's length by two letters at most: "lønstigninger" is no "løsninger"
+    raise_ = answer(db, "lønstigninger")["understood"]["words"][0]
+    assert raise_["how"] in ("unknown", "") and "løsning" not in raise_["terms"]
 
 
 def test_quantitative_results_is_a_topic_not_a_design(db):

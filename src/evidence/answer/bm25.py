@@ -28,7 +28,7 @@ class QueryWord:
     word: str
     terms: tuple[str, ...]
     weight: float
-    how: str = ""  # "" as typed; "typo of X"; "parts of a compound"; "unknown"
+    how: str = ""  # "" as typed; "typo of X"; "part of X"; "compound a+b"; "relation"; "unknown"
 
 
 class BM25Index:

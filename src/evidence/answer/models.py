@@ -102,7 +102,10 @@ class QueryWord(SQLModel):
     word: str
     terms: list[str] = Field(description="The index terms it matched (stems, compound parts).")
     weight: float = Field(description="Its weight in the coverage test (idf units).")
-    how: str = Field(description='"" as typed, "typo of …", "compound a+b", or "unknown".')
+    how: str = Field(
+        description='"" as typed, "typo of …", "part of …" (the head of a compound the review '
+        'uses), "compound a+b", "relation", or "unknown".'
+    )
 
 
 class Understanding(SQLModel):

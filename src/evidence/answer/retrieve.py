@@ -61,6 +61,7 @@ UNKNOWN = 3.0  # weight of a word no passage holds, per Zipf point below ZIPF_CO
 ZIPF_COMMON = 5.0
 UNKNOWN_MIN = 0.0  # Zipf points every unknown word weighs at least
 TYPO_MIN, TYPO_MIN_LEN = 80, 5
+TYPO_LENGTH = 2  # a typo is at most this many letters longer or shorter than the word
 TYPO_MIN_WORD = 90  # a real word ("bread": wordfreq Zipf ≥ REAL_WORD) must be closer ("break")
 REAL_WORD = 3.0
 PRECISE = 90.0
@@ -179,13 +180,14 @@ class PassageIndex:
                 TYPO_MIN_WORD if real else TYPO_MIN
             )  # "nurces" is "nurses"; "bread" not "break"
             hit = process.extractOne(w, self.typo_words, scorer=fuzz.ratio, score_cutoff=cutoff)
-            if hit and _affixed(w, hit[0]):  # "reoffending" is not a typo of "offending"
+            head = bool(hit) and hit[0].startswith(w)  # "sygedagpenge" in "sygedagpengesager"
+            if hit and not head and not _typo(w, hit[0]):
                 hit = None
             if hit and hit[0] in STOPWORDS:  # "acros", "betwen": a function word, no weight
                 return QueryWord(w, (), 0.0, f"typo of {hit[0]}")
             if hit:
                 terms = [t for t in self.analyser.word_terms(hit[0]) if t in known]
-                how = f"typo of {hit[0]}"
+                how = f"part of {hit[0]}" if head else f"typo of {hit[0]}"
         if not terms:
             zipf = max(zipf_frequency(w, "da"), zipf_frequency(w, "en"))
             return QueryWord(w, (), UNKNOWN * max(UNKNOWN_MIN, ZIPF_COMMON - zipf), "unknown")
@@ -193,11 +195,13 @@ class PassageIndex:
         return replace(word, weight=word.weight * GENERIC_WEIGHT) if self.generic(word) else word
 
 
-def _affixed(typed: str, known: str) -> bool:
-    """Is `typed` a known word with a prefix or suffix of two letters or more ("reoffending",
-    "offendings")? That is another word made from it, not a typo of it."""
+def _typo(typed: str, known: str) -> bool:
+    """Can `typed` be a typo of `known`? Not when their lengths differ by more than
+    `TYPO_LENGTH` ("lønstigninger" is no "løsninger"), nor when it is the known word with a
+    prefix or suffix of two letters or more ("reoffending" is another word than "offending")."""
     extra = len(typed) - len(known)
-    return extra >= 2 and (typed.startswith(known) or typed.endswith(known))
+    affixed = extra >= 2 and (typed.startswith(known) or typed.endswith(known))
+    return abs(extra) <= TYPO_LENGTH and not affixed
 
 
 def retrieve(index: PassageIndex, question: str, precise: list[str] | None = None) -> Retrieval:
