@@ -90,10 +90,11 @@ def answer(db: Database, question: str = "", concept: str | None = None, lang: s
     index, passages = concept_index(db), passage_index(db)
     # the thesaurus resolver reads a short question (a keyword query) whole: the only kind a
     # concept matches precisely; a long one is answered by its passages alone
-    short = len(passages.query_words(read_facets(question).topic())) <= RESOLVE_MAX_WORDS
+    facets = read_facets(question)
+    short = len(passages.query_words(facets.topic())) <= RESOLVE_MAX_WORDS
     matches = index.resolve(question, min_score=SUGGEST_MIN) if short else []
     precise = [m.concept_id for m in matches if m.score >= PRECISE]
-    found = retrieve(passages, question, precise)
+    found = retrieve(passages, question, precise, facets)
     result = _frame(question, found)
     if found.coverage in ("covered", "facets_only") and not found.studies:  # filters left none
         result["coverage"] = found.coverage = "not_covered"

@@ -204,10 +204,17 @@ def _typo(typed: str, known: str) -> bool:
     return abs(extra) <= TYPO_LENGTH and not affixed
 
 
-def retrieve(index: PassageIndex, question: str, precise: list[str] | None = None) -> Retrieval:
+def retrieve(
+    index: PassageIndex,
+    question: str,
+    precise: list[str] | None = None,
+    facets: Facets | None = None,
+) -> Retrieval:
     """The studies and passages that answer `question`. `precise`: concept ids the thesaurus
-    resolver matched at `PRECISE` or more, whose whole evidence joins the answer. A question of
-    two topics (BOTH, ALSO) is answered per topic, then as their overlap or union."""
+    resolver matched at `PRECISE` or more, whose whole evidence joins the answer; `facets`: the
+    question's, when the caller has read them already (`read_facets(question)`; retrieval may
+    change them). A question of two topics (BOTH, ALSO) is answered per topic, then as their
+    overlap or union."""
     both, also = BOTH.search(question), ALSO.search(question)
     if both:
         head = question[: both.start()]
@@ -224,13 +231,17 @@ def retrieve(index: PassageIndex, question: str, precise: list[str] | None = Non
         a.concepts = list(dict.fromkeys([*a.concepts, *b.concepts]))
         a.question = question
         return a
-    return _retrieve_one(index, question, precise)
+    return _retrieve_one(index, question, precise, facets=facets)
 
 
 def _retrieve_one(
-    index: PassageIndex, question: str, precise: list[str] | None, broad: bool = False
+    index: PassageIndex,
+    question: str,
+    precise: list[str] | None,
+    broad: bool = False,
+    facets: Facets | None = None,
 ) -> Retrieval:
-    facets = read_facets(question)
+    facets = facets or read_facets(question)
     query = absent_names(
         question, index.query_words(facets.topic()), index.bm25, lambda i: index.passages[i].indexed
     )
@@ -387,11 +398,23 @@ def _within_facets(
     g = replace(f, service_areas=f.asked_areas)
     if f.scene_countries:
         g.countries, g.nordic = [], False
-    kept = [
-        (i, s) for i, s in ranked if any(g.keep(index.studies[r]) for r in index.passages[i].refs)
-    ]
-    boxes = [(i, s) for i, s in ranked if index.passages[i].kind == "box"]
-    return sorted(kept + boxes, key=lambda x: -x[1]) if kept else []
+    if not g.applied():
+        return ranked
+    passes: dict[int, bool] = {}  # ref → within the facets, worked out once per question
+
+    def within(i: int) -> bool:
+        p = index.passages[i]
+        if p.kind == "box":
+            return True
+        for r in p.refs:
+            if r not in passes:
+                passes[r] = g.keep(index.studies[r])
+            if passes[r]:
+                return True
+        return False
+
+    kept = [(i, s) for i, s in ranked if within(i)]
+    return kept if any(index.passages[i].refs for i, _ in kept) else []
 
 
 def _filter(index: PassageIndex, out: Retrieval, best_i: int) -> None:
