@@ -180,7 +180,7 @@ class PassageIndex:
                 TYPO_MIN_WORD if real else TYPO_MIN
             )  # "nurces" is "nurses"; "bread" not "break"
             hit = process.extractOne(w, self.typo_words, scorer=fuzz.ratio, score_cutoff=cutoff)
-            head = bool(hit) and hit[0].startswith(w)  # "sygedagpenge" in "sygedagpengesager"
+            head = hit is not None and hit[0].startswith(w)  # "sygedagpenge" in "…sager"
             if hit and not head and not _typo(w, hit[0]):
                 hit = None
             if hit and hit[0] in STOPWORDS:  # "acros", "betwen": a function word, no weight
