@@ -53,10 +53,14 @@ def test_landing_page_links(page, site_url):
     page.goto(site_url + "/")
     assert "evidens" in page.title()
     assert page.locator("h2", has_text="Hvad er det?").is_visible()
-    assert page.locator("h2", has_text="What is this?").is_visible()
-    page.get_by_role("link", name="Studier · Studies").click()
+    page.get_by_role("link", name="Studier", exact=True).click()
     page.wait_for_url("**/evidence/studies")
     assert page.locator("h1").inner_text().strip() == "studies"
+    page.goto(site_url + "/")
+    page.get_by_role("link", name="English").click()  # the language switch
+    page.wait_for_url("**/?lang=en")
+    assert page.locator("h2", has_text="What is this?").is_visible()
+    assert page.locator("html").get_attribute("lang") == "en"
 
 
 def test_search_box_on_a_table(page, site_url):
@@ -71,7 +75,7 @@ def test_search_box_on_a_table(page, site_url):
 def test_search_from_the_landing_page(page, site_url):
     page.goto(site_url + "/")
     page.fill("#evidens-q", "samarbejdet")
-    page.get_by_role("button", name="Søg / Search").click()
+    page.get_by_role("button", name="Søg").click()
     page.wait_for_url("**/-/search?q=samarbejdet")
     heading = page.get_by_text("in evidence: claims")  # search-all fetches each table's results
     heading.wait_for()

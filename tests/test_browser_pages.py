@@ -157,11 +157,11 @@ def test_language_switch(page, site_url):
 
 def test_landing_to_study_concept_and_cell_in_two_clicks(page, site_url):
     page.goto(site_url + "/")
-    page.locator("summary", has_text="Every study").click()
+    page.locator("summary", has_text="Alle studier").click()
     page.get_by_role("link", name="Holm-Petersen, C., m.fl. (2021)").click()
     page.wait_for_url("**/study/924")
     page.goto(site_url + "/")
-    page.get_by_role("link", name="Evidenskort · Evidence-gap map").click()
+    page.get_by_role("link", name="Evidenskort", exact=True).click()
     page.locator("button[data-cell='single-contact-person~DK']").click()
     assert page.locator("#evidens-map-cell li[data-ref]").count() > 0
     page.get_by_role("link", name="Én kontaktperson").first.click()

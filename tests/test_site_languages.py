@@ -20,6 +20,7 @@ from evidence.site.i18n import AUDIT_DETAIL_DA, TEXT
 
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
 PAGES = [
+    "/",  # the landing page (a newcomer found it bilingual in one page)
     "/study/924",
     "/study/507",
     "/concept/single-contact-person",

@@ -5,17 +5,18 @@ Datasette 0.65.5's check deep-copies the whole metadata, every column descriptio
 each one: 0.3–0.5 s a request, for a list of tables our index.html does not show. This view
 renders the same template with what it does show (the build's figures, every study and concept),
 read once per build: the database is read-only and a rebuild replaces the file whole.
-What is read once holds no language; `?lang=en` goes into the rendering, so that the links to
-our pages (studies, concepts, map, PRISMA) keep it.
+What is read once holds no language; `?lang=en` goes into the rendering: the page is Danish or
+English as a whole (`<html lang>`, headings, copy), and its links to our pages (studies,
+concepts, map, PRISMA) keep the language.
 """
 
 from __future__ import annotations
 
 from datasette.utils.asgi import Response
 
-from evidence.site.i18n import lang_of
+from evidence.site.i18n import lang_of, texts
 from evidence.site.pagedata import rows
-from evidence.site.pages import database, linker
+from evidence.site.pages import database, linker, switch_url
 from evidence.site.rebuilds import per_build
 
 COUNTED = ("studies", "findings", "claims", "citations", "concepts", "references", "audit_findings")
@@ -49,7 +50,9 @@ async def landing_page(datasette, request):
     context = {
         **context,
         "metadata": datasette.metadata(),
-        "evidens_landing_lang": lang,
+        "evidens_lang": lang,
+        "t": texts(lang),
+        "switch_url": switch_url(request, lang),
         "link": linker(datasette, lang),
     }
     html = await datasette.render_template(
