@@ -460,3 +460,14 @@ def test_an_area_beside_a_study_word_is_asked_for(db):
         "Vi overvejer en familiekoordinator i familieafdelingen og i jobcentret. Er der erfaringer?"
     )
     assert facets.area_words and facets.asked_areas == []
+
+
+def test_an_area_word_the_passages_never_use_is_not_unknown(db):
+    # "adolescent" names the children and youth area; no passage holds it, but it is no sign that
+    # the review does not speak to the question
+    result = answer(db, "Swedish studies on adolescent mental health")
+    words = {w["word"]: w for w in result["understood"]["words"]}
+    assert "adolescent" not in words
+    assert read_facets("child and adolescent psychiatry").area_words["children_youth"] == [
+        "adolescent"
+    ]

@@ -61,7 +61,8 @@ SERVICE_AREA = {
     "employment": r"beskæftigelse\w*|jobcent\w*|job cent\w*|employment (?:services?|area|sector)"
     r"|unemploy\w*|ledighed\w*",
     "children_youth": r"børne\w*område\w*|child(?:ren)?(?: s)? (?:welfare|services|protection)"
-    r"|børn og unge|children and young|young people|youth\b|unge\b|skoleb\w*",
+    r"|børn og unge|children and young|young people|youth\b|unge\b|skoleb\w*|adolescen\w*"
+    r"|teenage\w*|ungdom\w*",
     "health": r"sundhedsområde\w*|health ?care|healthcare|hospital\w*|sygehus\w*"
     r"|health (?:services?|sector)",
     "disability": r"handicap\w*|disabilit\w*|funktionsnedsættelse\w*",

@@ -245,6 +245,9 @@ def _retrieve_one(
     query = absent_names(
         question, index.query_words(facets.topic()), index.bm25, lambda i: index.passages[i].indexed
     )
+    # an area word no passage holds ("adolescent") is served by its facet, not unknown
+    named = {w for ws in facets.area_words.values() for phrase in ws for w in phrase.split()}
+    query = [q for q in query if not (q.how == "unknown" and q.word in named)]
     out = Retrieval(question, facets, query)
     rest = index.query_words(facets.topic(without_areas=True, without_direction=True))
     # nothing but facets, or facets and words of no weight ("studies published before 2013") or
