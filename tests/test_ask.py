@@ -471,3 +471,21 @@ def test_an_area_word_the_passages_never_use_is_not_unknown(db):
     assert read_facets("child and adolescent psychiatry").area_words["children_youth"] == [
         "adolescent"
     ]
+
+
+def test_what_hinders_staff_reads_the_same_in_both_languages(db):
+    # a newcomer found the English question answered by 2 studies and the Danish by 16: with a
+    # direction and no topic beyond it, every passage pointing that way counts (§7.2's barriers)
+    danish = refs(answer(db, "Hvad hæmmer det tværfaglige samarbejde for medarbejderne?"))
+    english = refs(answer(db, "What hinders interdisciplinary collaboration for staff?"))
+    insecurity = {22, 66, 339, 351, 419, 852, 935, 938}  # §7.2: faglig utryghed
+    assert insecurity <= english and insecurity <= danish
+    assert len(english & danish) >= 0.7 * len(english | danish)
+
+
+def test_what_works_puts_what_helps_first(db):
+    # "hvad virker for borgerne" was answered first by the studies where it did not work (729,
+    # 907): passages that find what hinders weigh less under a positive direction
+    studies = answer(db, "hvad virker for borgerne")["studies"]
+    assert [s["stance"] for s in studies[:6]] == ["supports"] * 6
+    assert {729, 907} & {s["ref"] for s in studies[:6]} == set()

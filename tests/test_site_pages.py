@@ -127,7 +127,10 @@ def test_extent_rule():
     assert extent(2, 2, 1.0) == "limited"
     assert extent(5, 1, 1.0) == "some"
     assert extent(5, 2, 0.7) == "some"
-    assert extent(5, 2, 0.8) == "broad"
+    assert extent(5, 2, 0.8, 4) == "broad"
+    # one study taking a position is no consistency (a newcomer found co-location "broad, 100 %"
+    # on one "supports" among eight studies)
+    assert extent(8, 3, 1.0, 1) == "some"
     assert consistency_of(["supports", "supports", "contradicts", "mentions"]) == pytest.approx(
         2 / 3
     )

@@ -216,6 +216,16 @@ class Facets:
         return not (self.year_to and study["year"] > self.year_to)
 
 
+def is_direction(word: str) -> bool:
+    """Is one word of a question a direction word ("hinders", "fremmer")?"""
+    return bool(NEGATIVE_RX.fullmatch(word) or POSITIVE_RX.fullmatch(word))
+
+
+def is_whom(word: str) -> bool:
+    """Is one word of a question a word for whom it is about ("staff", "borgerne")?"""
+    return bool(STAFF_RX.fullmatch(word) or CITIZENS_RX.fullmatch(word))
+
+
 def read_facets(question: str) -> Facets:
     """The facets and direction of a question (see the module's docstring)."""
     f = Facets(normalise(question).replace("_", " "))

@@ -39,6 +39,9 @@ class Passage:
     text_en: str
     indexed: str
     concepts: frozenset[str] = frozenset()
+    direction: int = (
+        0  # +1 the passage finds what helps, −1 what hinders, 0 neither (`_directions`)
+    )
 
 
 def load_passages(conn: sqlite3.Connection) -> list[Passage]:
@@ -54,6 +57,7 @@ def _claims(conn: sqlite3.Connection) -> list[Passage]:
     ):
         cites[r["claim_id"]].append(r["ref"])
     indexed, coded = _indexer(conn, "claim")
+    directions = _directions(conn, "claim")
     titles = {
         r["section"]: f"{r['title_da']} {r['title_en']}"
         for r in conn.execute("select section, title_da, title_en from sections")
@@ -69,6 +73,7 @@ def _claims(conn: sqlite3.Connection) -> list[Passage]:
             r["text_en"],
             indexed(r["claim_id"], r["sentence_da"], r["text_en"], titles.get(r["section"], "")),
             frozenset(coded[r["claim_id"]]),
+            directions.get(r["claim_id"], 0),
         )
         for r in conn.execute(
             "select claim_id, section, page, sentence_da, text_en from claims "
@@ -90,6 +95,22 @@ def _indexer(conn: sqlite3.Connection, kind: str):
     return indexed, coded
 
 
+def _directions(conn: sqlite3.Connection, kind: str) -> dict[str, int]:
+    """claim or finding id → +1 when its coding says it finds what helps, −1 what hinders, 0
+    neither: the sign of its stances' sum, each +1 ("supports") or −1 ("contradicts") on a concept
+    of positive polarity, the other way round on a concept that names a problem (polarity
+    "negative": supporting "professional insecurity" finds a harm); "mentions" counts 0."""
+    sign = {"supports": 1, "contradicts": -1}
+    total: dict[str, int] = defaultdict(int)
+    for r in conn.execute(
+        f"select x.{kind}_id as id, x.stance, k.polarity from {kind}_concepts x "
+        "join concepts k on k.id = x.concept_id"
+    ):
+        flip = -1 if r["polarity"] == "negative" else 1
+        total[r["id"]] += sign.get(r["stance"], 0) * flip
+    return {key: (v > 0) - (v < 0) for key, v in total.items()}
+
+
 def _concept_terms(conn: sqlite3.Connection) -> dict[str, str]:
     """concept id → its labels and synonyms, Danish and English, as one text."""
     out = {}
@@ -107,6 +128,7 @@ def _list(value) -> list[str]:
 
 def _findings(conn: sqlite3.Connection) -> list[Passage]:
     indexed, _ = _indexer(conn, "finding")
+    directions = _directions(conn, "finding")
     return [
         Passage(
             r["finding_id"],
@@ -117,6 +139,7 @@ def _findings(conn: sqlite3.Connection) -> list[Passage]:
             r["text_da"],
             r["text_en"],
             indexed(r["finding_id"], r["text_da"], r["text_en"]),
+            direction=directions.get(r["finding_id"], 0),
         )
         for r in conn.execute(
             "select finding_id, ref, text_da, text_en from findings order by ref, seq"

@@ -24,6 +24,9 @@
    finding adds its study when it scores as high as the best passage, and otherwise strengthens
    a study already chosen. A precise thesaurus match (evidence.answer.resolve, score ≥
    `PRECISE`) adds every study the review cites for that concept.
+   A direction ("hvad fremmer …", "what hinders …") weighs the passages whose coding points the
+   other way at `OPPOSED_WEIGHT`; with nothing else to say what about, every claim above `RATIO`
+   of the best counts, on any concept.
 6. **Filter**: service areas and a scene-setting country ("en dansk kommune"); an area only
    when the best passage does not itself use the word, and neither when it would leave nothing. "Både X og Y" / "both X and Y" asks for the overlap.
 
@@ -45,7 +48,7 @@ from wordfreq import zipf_frequency
 from evidence.answer import coverage
 from evidence.answer.analyse import ARTICLES, RELATIONS, Analyser, is_content, words
 from evidence.answer.bm25 import BM25Index, QueryWord
-from evidence.answer.facets import Facets, read_facets
+from evidence.answer.facets import Facets, is_direction, is_whom, read_facets
 from evidence.answer.names import absent_names
 from evidence.answer.passages import Passage, load_passages
 from evidence.answer.stopwords import STOPWORDS
@@ -69,6 +72,8 @@ ENGLISH_WORD = 3.0  # Zipf: a word this common in English is one, not a Danish c
 RANK_MAX = 500  # passages read in order of score (selection stops long before)
 QUERY_CACHE = 50_000  # question words whose terms and weight are remembered (data only)
 RELATION_WEIGHT = 0.5  # a relation term's weight in the coverage test, as a share of its idf
+DIRECTION_WORD_WEIGHT = 0.25  # a direction word's weight as a share of its idf
+OPPOSED_WEIGHT = 0.5  # a passage pointing against the question's direction, as a share
 WHO_WEIGHT = 1.5  # chapter 7 (6) against chapter 6 (7) for a question about staff (citizens)
 # two topics: "både X og Y", "both X and Y" ask for their overlap; "X, og om Y", "X, and what about
 # Y" asks two questions at once: their union. ("How does X relate to Y" and "hvordan hænger X og Y
@@ -115,6 +120,7 @@ class PassageIndex:
             {w for p in passages for w in words(p.indexed) if len(w) >= TYPO_MIN_LEN}
         )
         self._query: dict[str, QueryWord] = {}  # word → its QueryWord, as first worked out
+        self.direction = np.array([p.direction for p in passages], dtype=np.int8)
         self.in_chapter = {  # the passages of the effects chapters (6: citizens, 7: staff)
             ch: np.array([p.section.startswith(f"{ch}.") for p in passages], dtype=bool)
             for ch in ("6", "7")
@@ -248,6 +254,11 @@ def _retrieve_one(
     # an area word no passage holds ("adolescent") is served by its facet, not unknown
     named = {w for ws in facets.area_words.values() for phrase in ws for w in phrase.split()}
     query = [q for q in query if not (q.how == "unknown" and q.word in named)]
+    if facets.direction:  # "hinders" steers by stance; as a word it would pick its few passages
+        query = [
+            replace(q, weight=q.weight * DIRECTION_WORD_WEIGHT) if is_direction(q.word) else q
+            for q in query
+        ]
     out = Retrieval(question, facets, query)
     rest = index.query_words(facets.topic(without_areas=True, without_direction=True))
     # nothing but facets, or facets and words of no weight ("studies published before 2013") or
@@ -255,7 +266,15 @@ def _retrieve_one(
     # "virkningerne for medarbejderne" is a topic (§7), though many passages hold each word
     if facets.applied() and not any(q.weight and not index.generic(q, FRAMING_SHARE) for q in rest):
         return _facets_only(index, out)
-    return _search(index, out, precise, broad)
+    # "what hinders collaboration for staff": a direction and nothing else to say what about asks
+    # for every passage that points that way, not the few of the best one's concept
+    diffuse = facets.direction is not None and not any(
+        q.weight
+        and not (is_direction(q.word) or is_whom(q.word) or index.generic(q, FRAMING_SHARE))
+        for q in query
+        if q.how != "relation"
+    )
+    return _search(index, out, precise, broad or diffuse)
 
 
 def _search(
@@ -270,6 +289,9 @@ def _search(
     if not scores.any():
         return out
     _weigh_chapters(index, scores, facets.who)
+    if facets.direction:  # "hvad fremmer …": a passage that finds what hinders weighs less
+        wanted = 1 if facets.direction == "positive" else -1
+        scores[index.direction == -wanted] *= OPPOSED_WEIGHT
     held = np.flatnonzero(scores)
     order = held[np.lexsort((held, -scores[held]))][:RANK_MAX]
     ranked = [(i, float(scores[i])) for i in order.tolist()]

@@ -72,12 +72,12 @@ TEXT: dict[str, tuple[str, str]] = {
     "count_danishes": ("danske studier", "Danish studies"),
     "extent": ("Evidensens omfang (vores opsummering)", "Extent of evidence (our summary)"),
     "extent_rule": (
-        "Reglen: <strong>bred</strong> = mindst 5 studier, mindst 2 designs og mindst 75 % af de "
-        "studier, der tager stilling, peger samme vej; <strong>nogen</strong> = mindst 3 studier; "
+        "Reglen: <strong>bred</strong> = mindst 5 studier, mindst 2 designs, mindst 3 studier, der "
+        "tager stilling, og mindst 75 % af dem peger samme vej; <strong>nogen</strong> = mindst 3 studier; "
         "<strong>begrænset</strong> = 1–2 studier; <strong>ingen</strong> = 0. Antallet af danske "
         "studier vises ved siden af.",
-        "The rule: <strong>broad</strong> = at least 5 studies, at least 2 designs and at least 75% "
-        "of the studies that take a position pointing the same way; <strong>some</strong> = at "
+        "The rule: <strong>broad</strong> = at least 5 studies, at least 2 designs, at least 3 "
+        "studies that take a position and at least 75% of them pointing the same way; <strong>some</strong> = at "
         "least 3 studies; <strong>limited</strong> = 1–2 studies; <strong>none</strong> = 0. The "
         "number of Danish studies is shown beside it.",
     ),

@@ -101,11 +101,12 @@ async def study(db, ref: int) -> dict | None:
     return doc
 
 
-def extent(n_studies: int, n_designs: int, consistency: float | None) -> str:
-    """Our rule for the extent of evidence (stated on the concept page in i18n 'extent_rule')."""
+def extent(n_studies: int, n_designs: int, consistency: float | None, n_judged: int = 0) -> str:
+    """Our rule for the extent of evidence (stated on the concept page in i18n 'extent_rule').
+    `n_judged`: the studies that take a position (not only "mentions"); "broad" needs three."""
     if n_studies == 0:
         return "none"
-    if n_studies >= 5 and n_designs >= 2 and (consistency or 0) >= 0.75:
+    if n_studies >= 5 and n_designs >= 2 and n_judged >= 3 and (consistency or 0) >= 0.75:
         return "broad"
     if n_studies >= 3:
         return "some"
@@ -175,7 +176,12 @@ def _profile(studies: list[dict]) -> dict:
         "countries": dict(countries.most_common()),
         "methods": dict(methods.most_common()),
         "consistency": consistency,
-        "extent": extent(len(studies), len(methods), consistency),
+        "extent": extent(
+            len(studies),
+            len(methods),
+            consistency,
+            sum(n for k, n in stances.items() if k != "mentions"),
+        ),
     }
 
 
