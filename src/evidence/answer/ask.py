@@ -19,9 +19,10 @@ from __future__ import annotations
 import sqlite3
 
 from evidence.answer.facets import read_facets
+from evidence.answer.index import PassageIndex
 from evidence.answer.matches import Match
 from evidence.answer.resolve import ConceptIndex
-from evidence.answer.retrieve import PRECISE, PassageIndex, Retrieval, retrieve
+from evidence.answer.retrieve import PRECISE, Retrieval, retrieve
 from evidence.answer.studies import study_documents
 from evidence.read.database import Database
 from evidence.read.lists import NotFound

@@ -2,25 +2,17 @@
 
 1. **Facets** (evidence.answer.facets): country, design and years become filters and leave the
    text; service-area and direction words stay in it.
-2. **Question words** (evidence.answer.analyse): each content word with its stems and compound
-   parts; a word the passages never use is looked up as a typo of one they do (rapidfuzz ratio ≥
-   80, five letters or more; 90 for a real word of everyday Danish or English, so that "nurces"
-   is "nurses" and "bread" is not "break"; a known word with a prefix, "reoffending", is no typo
-   of it; a typo of a function word, "acros", weighs nothing). A name the review never uses,
-   "Housing First", is one unknown word (evidence.answer.names). Each word weighs its idf; one
-   held by more than `GENERIC_SHARE` of the passages ("tværfagligt", "samarbejde", "citizen")
-   weighs `GENERIC_WEIGHT` of that; a word no passage holds weighs by how rare it is in everyday
-   Danish or English (wordfreq's Zipf scale): "overvejer" (4.5) weighs little, "løntillæg" (0)
-   or "Icelandic" (3.3) a lot, so that a question about something the review does not cover is
-   not answered from its common words. The claims are indexed with their section's title.
+2. **Question words** (evidence.answer.index): each content word with its stems, compound
+   parts, typo or unknown weight (see there). A name the review never uses, "Housing First", is
+   one unknown word (evidence.answer.names). The claims are indexed with their section's title.
 3. **Score**: BM25 (evidence.answer.bm25) over every passage (evidence.answer.passages).
 4. **Covered or not** (evidence.answer.coverage): a logistic regression, fitted on the dev split,
    on how much of the question's weight the best passage holds, how much lies on words the review
    never uses, and whether the heaviest word is in the best passages; below its threshold the
    answer is `not_covered` with no study (the nearest topics are suggested instead).
 5. **Select**, among the passages that speak for a study of the countries, designs and years
-   asked for (ranked within them, with the thresholds of the best passage of all): the best claim, and the claims scoring `RATIO` of it or more (at most
-   `MAX_CLAIMS`), if they share a concept with the best one or score `FREE` of it; a Bilag 2
+   asked for (ranked within them, with the thresholds of the best passage of all): the best
+   claim, and the claims scoring `RATIO` of it or more (at most `MAX_CLAIMS`), if they share a concept with the best one or score `FREE` of it; a Bilag 2
    finding adds its study when it scores as high as the best passage, and otherwise strengthens
    a study already chosen. A precise thesaurus match (evidence.answer.resolve, score ≥
    `PRECISE`) adds every study the review cites for that concept.
@@ -28,7 +20,8 @@
    other way at `OPPOSED_WEIGHT`; with nothing else to say what about, every claim above `RATIO`
    of the best counts, on any concept.
 6. **Filter**: service areas and a scene-setting country ("en dansk kommune"); an area only
-   when the best passage does not itself use the word, and neither when it would leave nothing. "Både X og Y" / "both X and Y" asks for the overlap.
+   when the best passage does not itself use the word, and neither when it would leave nothing.
+   "Både X og Y" / "both X and Y" asks for the overlap.
 
 The constants were set on the development split of tests/questions_dev.yml only; the test split
 is never used to set them (bench/quality.py reports both).
@@ -37,42 +30,26 @@ is never used to set them (bench/quality.py reports both).
 from __future__ import annotations
 
 import re
-import sqlite3
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field, replace
 
 import numpy as np
-from rapidfuzz import fuzz, process
-from wordfreq import zipf_frequency
 
 from evidence.answer import coverage
-from evidence.answer.analyse import ARTICLES, RELATIONS, Analyser, is_content, words
-from evidence.answer.bm25 import BM25Index, QueryWord
+from evidence.answer.bm25 import QueryWord
 from evidence.answer.facets import Facets, is_direction, is_whom, read_facets
+from evidence.answer.index import FRAMING_SHARE, PassageIndex
 from evidence.answer.names import absent_names
-from evidence.answer.passages import Passage, load_passages
-from evidence.answer.stopwords import STOPWORDS
+from evidence.answer.passages import Passage
 
 RATIO = 0.5  # a claim within this share of the best claim's score is part of the answer
 MAX_CLAIMS = 6
 FREE = 0.8  # a claim on other concepts than the best one's must score this share of it
 FINDING_WEIGHT = 0.8  # a Bilag 2 finding's score counts this much against the claims'
 ANCHOR_TOP = 3  # the passages the question's heaviest word is looked for in (coverage)
-GENERIC_SHARE, GENERIC_WEIGHT = 0.06, 0.6
-FRAMING_SHARE = 0.25  # a word this share of the passages hold frames the review, it is no topic
-UNKNOWN = 3.0  # weight of a word no passage holds, per Zipf point below ZIPF_COMMON
-ZIPF_COMMON = 5.0
-UNKNOWN_MIN = 0.0  # Zipf points every unknown word weighs at least
-TYPO_MIN, TYPO_MIN_LEN = 80, 5
-TYPO_LENGTH = 2  # a typo is at most this many letters longer or shorter than the word
-TYPO_MIN_WORD = 90  # a real word ("bread": wordfreq Zipf ≥ REAL_WORD) must be closer ("break")
-REAL_WORD = 3.0
 PRECISE = 90.0
-ENGLISH_WORD = 3.0  # Zipf: a word this common in English is one, not a Danish compound to split
 RANK_MAX = 500  # passages read in order of score (selection stops long before)
-QUERY_CACHE = 50_000  # question words whose terms and weight are remembered (data only)
-RELATION_WEIGHT = 0.5  # a relation term's weight in the coverage test, as a share of its idf
-DIRECTION_WORD_WEIGHT = 0.25  # a direction word's weight as a share of its idf
+DIRECTION_WORD_WEIGHT = 0.5  # a direction word's weight as a share of its idf
 OPPOSED_WEIGHT = 0.5  # a passage pointing against the question's direction, as a share
 WHO_WEIGHT = 1.5  # chapter 7 (6) against chapter 6 (7) for a question about staff (citizens)
 # two topics: "både X og Y", "both X and Y" ask for their overlap; "X, og om Y", "X, and what about
@@ -102,112 +79,6 @@ class Retrieval:
     signals: dict[str, float] = field(default_factory=dict)  # evidence.answer.coverage's
     probability: float | None = None  # evidence.answer.coverage.probability of the signals
     concepts: list[str] = field(default_factory=list)  # of the chosen claims, most weight first
-
-
-class PassageIndex:
-    """Every passage of one build, analysed and indexed once (evidence.answer.ask caches it)."""
-
-    def __init__(self, passages: list[Passage], studies: dict[int, dict]):
-        self.passages = passages
-        self.studies = studies  # ref → {countries, service_areas, methods, year}
-        plain = Analyser()
-        vocabulary = frozenset(t for p in passages for t in plain.terms(p.indexed, split=False))
-        self.analyser = Analyser(vocabulary)
-        counts = [Counter(self.analyser.terms(p.indexed)) for p in passages]
-        self.bm25 = BM25Index(counts)
-        self.terms_of = [frozenset(c) for c in counts]
-        self.typo_words = sorted(
-            {w for p in passages for w in words(p.indexed) if len(w) >= TYPO_MIN_LEN}
-        )
-        self._query: dict[str, QueryWord] = {}  # word → its QueryWord, as first worked out
-        self.direction = np.array([p.direction for p in passages], dtype=np.int8)
-        self.in_chapter = {  # the passages of the effects chapters (6: citizens, 7: staff)
-            ch: np.array([p.section.startswith(f"{ch}.") for p in passages], dtype=bool)
-            for ch in ("6", "7")
-        }
-        for lang in (
-            "da",
-            "en",
-        ):  # wordfreq reads its word lists on first use: here, not in a request
-            zipf_frequency("og", lang)
-        self.claims_of: dict[str, set[int]] = defaultdict(set)  # concept → passage positions
-        for i, p in enumerate(passages):
-            for c in p.concepts:
-                self.claims_of[c].add(i)
-
-    def generic(self, q: QueryWord, share: float = GENERIC_SHARE) -> bool:
-        """Is a question word one that more than `share` of the passages hold ("tværfagligt",
-        "samarbejde")?"""
-        return bool(q.terms) and max(self.bm25.share(t) for t in q.terms) > share
-
-    @classmethod
-    def load(cls, conn: sqlite3.Connection) -> PassageIndex:
-        studies = {
-            r["ref"]: {k: r[k] for k in ("countries", "service_areas", "methods", "year")}
-            for r in conn.execute(
-                "select ref, countries, service_areas, methods, year from studies"
-            )
-        }
-        return cls(load_passages(conn), studies)
-
-    def query_words(self, text: str) -> list[QueryWord]:
-        """The question's content words with their index terms and weights (step 2), and its
-        relation terms ("møder med borgeren" → "mød+med", "med+borger") where passages hold them."""
-        out: list[QueryWord] = []
-        for w in dict.fromkeys(words(text)):
-            if is_content(w):
-                known = self._query.get(w)
-                if known is None:
-                    known = self._query_word(w)
-                    if len(self._query) < QUERY_CACHE:
-                        self._query[w] = known
-                out.append(known)
-        ws = [w for w in words(text) if w not in ARTICLES]
-        for i, w in enumerate(ws):
-            if w in RELATIONS:
-                for t in self.analyser.relation_terms(ws, i):
-                    if t in self.bm25.idf:
-                        out.append(
-                            QueryWord(t, (t,), RELATION_WEIGHT * self.bm25.idf[t], "relation")
-                        )
-        return out
-
-    def _query_word(self, w: str) -> QueryWord:
-        known = self.bm25.idf
-        terms = [t for t in self.analyser.word_terms(w) if t in known]
-        how = ""
-        if not terms and zipf_frequency(w, "en") < ENGLISH_WORD:  # "homeless" is not home+less
-            parts = self.analyser.parts(w)
-            terms = [t for p in parts for t in self.analyser.word_terms(p) if t in known]
-            how = "compound " + "+".join(parts) if terms else ""
-        if not terms and len(w) >= TYPO_MIN_LEN:
-            real = max(zipf_frequency(w, "da"), zipf_frequency(w, "en")) >= REAL_WORD
-            cutoff = (
-                TYPO_MIN_WORD if real else TYPO_MIN
-            )  # "nurces" is "nurses"; "bread" not "break"
-            hit = process.extractOne(w, self.typo_words, scorer=fuzz.ratio, score_cutoff=cutoff)
-            head = hit is not None and hit[0].startswith(w)  # "sygedagpenge" in "…sager"
-            if hit and not head and not _typo(w, hit[0]):
-                hit = None
-            if hit and hit[0] in STOPWORDS:  # "acros", "betwen": a function word, no weight
-                return QueryWord(w, (), 0.0, f"typo of {hit[0]}")
-            if hit:
-                terms = [t for t in self.analyser.word_terms(hit[0]) if t in known]
-                how = f"part of {hit[0]}" if head else f"typo of {hit[0]}"
-        if not terms:
-            zipf = max(zipf_frequency(w, "da"), zipf_frequency(w, "en"))
-            return QueryWord(w, (), UNKNOWN * max(UNKNOWN_MIN, ZIPF_COMMON - zipf), "unknown")
-        word = QueryWord(w, tuple(dict.fromkeys(terms)), max(known[t] for t in terms), how)
-        return replace(word, weight=word.weight * GENERIC_WEIGHT) if self.generic(word) else word
-
-
-def _typo(typed: str, known: str) -> bool:
-    """Can `typed` be a typo of `known`? Not when their lengths differ by more than
-    `TYPO_LENGTH` ("lønstigninger" is no "løsninger"), nor when it is the known word with a
-    prefix or suffix of two letters or more ("reoffending" is another word than "offending")."""
-    extra = len(typed) - len(known)
-    affixed = extra >= 2 and (typed.startswith(known) or typed.endswith(known))
-    return abs(extra) <= TYPO_LENGTH and not affixed
 
 
 def retrieve(
