@@ -489,3 +489,9 @@ def test_what_works_puts_what_helps_first(db):
     studies = answer(db, "hvad virker for borgerne")["studies"]
     assert [s["stance"] for s in studies[:6]] == ["supports"] * 6
     assert {729, 907} & {s["ref"] for s in studies[:6]} == set()
+
+
+def test_island_is_iceland_in_danish(db):
+    # a newcomer asked "studier fra Island" and got an answer as if no country were named
+    result = answer(db, "studier fra Island om tværfagligt samarbejde")
+    assert result["filters_applied"]["country"] == ["IS"] and result["studies"] == []

@@ -43,7 +43,7 @@ COUNTRY = {
     "ES": r"spain|spanish|spansk\w*|spanien",
     "LT": r"lithuania\w*|litau\w*",
     # … and countries it has no study from, so that "Icelandic studies" is answered with none
-    "IS": r"iceland\w*|islandsk\w*",
+    "IS": r"iceland\w*|islandsk\w*|island\b",  # Danish "Island" (English "islands" is not)
     "FO": r"faroe\w*|færø\w*",
     "GL": r"greenland\w*|grønland\w*",
     "NL": r"netherlands|dutch|holland\w*|hollandsk\w*|nederland\w*",
