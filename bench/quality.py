@@ -19,6 +19,7 @@ share of covered questions answered empty and of uncovered questions answered em
 
     uv run --frozen python -m bench.quality           # the table
     uv run --frozen python -m bench.quality --json    # every question, as JSON
+    uv run --frozen python -m bench.quality --only E  # one writer's batch (ids E…)
 """
 
 from __future__ import annotations
@@ -107,8 +108,11 @@ def resolver_answerer(db_path: Path) -> Callable[[str], set[int]]:
     return ask
 
 
-def evaluate(db_path: Path | None = None, sets: dict[str, Path] | None = None) -> dict:
-    """Per-question scores and the macro table of every system on every set."""
+def evaluate(
+    db_path: Path | None = None, sets: dict[str, Path] | None = None, only: str = ""
+) -> dict:
+    """Per-question scores and the macro table of every system on every set; `only`: just the
+    questions whose id starts with it (a writer's batch: "E"), sets without any left out."""
     from fastapi.testclient import TestClient
 
     from evidence.api.main import create_app
@@ -120,14 +124,18 @@ def evaluate(db_path: Path | None = None, sets: dict[str, Path] | None = None) -
             "bm25": bm25_answerer(db_path),
             "resolver": resolver_answerer(db_path),
         }
-        return {name: _evaluate_set(systems, path) for name, path in (sets or SETS).items()}
+        found = {name: _evaluate_set(systems, path, only) for name, path in (sets or SETS).items()}
+        return {name: res for name, res in found.items() if res["n_questions"]}
 
 
-def _evaluate_set(systems: dict, path: Path) -> dict:
+def _evaluate_set(systems: dict, path: Path, only: str = "") -> dict:
     rows = []
     for item in load_questions(path):
+        if not str(item.get("id", "")).startswith(only):
+            continue
         expected, acceptable = set(item["expected"]), set(item.get("acceptable") or [])
-        row = {"q": item["q"], "lang": item.get("lang", ""), "style": item.get("style", "")}
+        row = {"id": item.get("id"), "q": item["q"], "lang": item.get("lang", "")}
+        row["style"] = item.get("style", "")
         row["expected"] = sorted(expected)
         for name, ask in systems.items():
             got = ask(item["q"])
@@ -188,11 +196,17 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m bench.quality", description=__doc__.splitlines()[0])
     p.add_argument("--db", type=Path, default=settings.db_path, help="the built database")
     p.add_argument("--json", action="store_true", help="print every question's scores as JSON")
+    p.add_argument(
+        "--only",
+        default="",
+        metavar="PREFIX",
+        help='only the questions whose id starts with PREFIX ("E": the newest batch)',
+    )
     args = p.parse_args(argv)
     if not args.db.exists():
         print(f"{args.db} does not exist; run `make build` first.", file=sys.stderr)
         return 2
-    result = evaluate(args.db)
+    result = evaluate(args.db, only=args.only)
     print(json.dumps(result, ensure_ascii=False, indent=2) if args.json else format_table(result))
     return 0
 

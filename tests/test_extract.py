@@ -161,3 +161,15 @@ def test_parse_group_rejects_non_citations(text):
     from evidence.extract.citations import parse_group
 
     assert parse_group(text) is None
+
+
+def test_study_titles_are_titles(evidence_db):
+    # a newcomer found study 1's title ending in a comma and 739's carrying the book it is in
+    # ("… I: J. Näslund & S. Jern (red.),"); RIS and BibTeX had them clean, the table did not
+    import sqlite3
+
+    with sqlite3.connect(evidence_db) as conn:
+        titles = dict(conn.execute("select ref, title from studies"))
+    assert titles[1].endswith("Multi-Morbidity")
+    assert titles[739].endswith("during treatment conference?")
+    assert not [r for r, t in titles.items() if t and (t[-1] in ",;:" or " I: " in t)]

@@ -25,6 +25,8 @@ from __future__ import annotations
 import json
 import re
 
+from evidence.extract.references import split_title
+
 TYPES = {  # publication_type → (RIS, BibTeX, CSL)
     "journal_article": ("JOUR", "article", "article-journal"),
     "report": ("RPRT", "techreport", "report"),
@@ -40,29 +42,11 @@ PAGES = re.compile(r"^(\d+)\s*[-–]\s*(\d+)$")
 VOLUME = re.compile(r"^(\d+)(?:\(([^)]+)\))?$")
 
 
-IN_BOOK = re.compile(
-    r"^(?P<title>.+?)[.,]?\s+(?:I|In):\s+(?P<editors>.+?)\s*\((?:red|eds?|Eds?|Hrsg|toim)\.?\)\s*[,.:]?$"
-)
 NO_TITLE = "the review gives no title for this study (no bibliography entry of its own)"
 
 
 def note(ref: int) -> str:
     return f"VIVE 2024 review, study {ref}"
-
-
-def split_title(text: str | None) -> tuple[str, list[dict]]:
-    """(title, editors of the book it is in): 'Title? I: J. Näslund & S. Jern (red.),' →
-    ('Title?', [{'family': 'Näslund', 'given': 'J.'}, {'family': 'Jern', 'given': 'S.'}])."""
-    text = (text or "").strip()
-    editors: list[dict] = []
-    if m := IN_BOOK.match(text):
-        text = m.group("title")
-        for name in re.split(r"\s*(?:,|&|\bog\b|\band\b)\s*", m.group("editors")):
-            if n := re.match(r"^((?:[A-ZÆØÅÄÖÜ]\.[\s-]*)+)\s*(.+)$", name.strip()):
-                editors.append({"family": n.group(2).strip(), "given": n.group(1).strip()})
-            elif name.strip():
-                editors.append({"literal": name.strip()})
-    return text.rstrip(" ,;:"), editors
 
 
 def split_authors(text: str) -> list[dict]:

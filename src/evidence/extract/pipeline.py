@@ -15,6 +15,7 @@ from evidence.extract.references import (
     extract_references,
     link_references,
     link_score,
+    split_title,
     surnames,
 )
 from evidence.extract.sections import extract_sections
@@ -115,7 +116,8 @@ def _link(s: dict, ref_row: dict | None, rid: str | None, reason: str) -> None:
     if ref_row is None:
         s.update(title="", venue="", link_score=None, link_status="no_entry", link_note=reason)
         return
-    s["title"], s["venue"] = ref_row["title"], ref_row["venue"]
+    # the study's title as a title: no trailing comma, no "I: editors (red.)" of the book it is in
+    s["title"], s["venue"] = split_title(ref_row["title"])[0], ref_row["venue"]
     s["link_score"] = link_score(s, ref_row)
     disagreement = _disagreement(s, ref_row)
     s["link_status"] = "linked_with_disagreement" if disagreement else "linked"

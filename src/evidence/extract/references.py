@@ -109,3 +109,23 @@ def link_references(studies: list[dict], references: list[dict]) -> dict[int, li
         scored = sorted(((link_score(s, r), r["reference_id"]) for r in references), reverse=True)
         out[s["ref"]] = [c for c in scored if c[0] >= LINK_THRESHOLD - 20][:3]
     return out
+
+
+IN_BOOK = re.compile(
+    r"^(?P<title>.+?)[.,]?\s+(?:I|In):\s+(?P<editors>.+?)\s*\((?:red|eds?|Eds?|Hrsg|toim)\.?\)\s*[,.:]?$"
+)
+
+
+def split_title(text: str | None) -> tuple[str, list[dict]]:
+    """(title, editors of the book it is in): 'Title? I: J. Näslund & S. Jern (red.),' →
+    ('Title?', [{'family': 'Näslund', 'given': 'J.'}, {'family': 'Jern', 'given': 'S.'}])."""
+    text = (text or "").strip()
+    editors: list[dict] = []
+    if m := IN_BOOK.match(text):
+        text = m.group("title")
+        for name in re.split(r"\s*(?:,|&|\bog\b|\band\b)\s*", m.group("editors")):
+            if n := re.match(r"^((?:[A-ZÆØÅÄÖÜ]\.[\s-]*)+)\s*(.+)$", name.strip()):
+                editors.append({"family": n.group(2).strip(), "given": n.group(1).strip()})
+            elif name.strip():
+                editors.append({"literal": name.strip()})
+    return text.rstrip(" ,;:"), editors
