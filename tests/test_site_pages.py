@@ -366,3 +366,25 @@ def test_concept_extent_line_counts_in_singular_and_plural(site, db):
             assert "danish" not in line, line
     page = get(site, f"/concept/{one[0][0]}", lang="en").text
     assert re.search(r"<p>1 study, \d+ methods? / designs?, ", page)
+
+
+def test_a_stance_from_bilag_2_shows_its_finding(site, db):
+    # a newcomer saw study 1002 headed "supports" on the co-location page with only two
+    # "mentions" sentences under it: the stance comes from its Bilag 2 finding, now shown too
+    row = db.execute(
+        "select stance, claim_stance, finding_stance, finding_ids from concept_studies "
+        "where concept_id = 'co-location' and ref = 1002"
+    ).fetchone()
+    assert (row["stance"], row["claim_stance"], row["finding_stance"]) == (
+        "supports",
+        "mentions",
+        "supports",
+    )
+    finding = db.execute(
+        "select text_da from findings where finding_id = ?", [json.loads(row["finding_ids"])[0]]
+    ).fetchone()["text_da"]
+    page = get(site, "/concept/co-location").text
+    group = page[page.index('href="/study/1002"') :].split("</section>")[0]
+    assert (
+        html.escape(finding, quote=False) in group and "Hovedfund (Bilag 2) · understøtter" in group
+    )

@@ -147,9 +147,19 @@ async def concept(db, concept_id: str) -> dict | None:
         "where concept_id = ? order by chapter, claim_id, position",
         [concept_id],
     )
+    findings = await rows(  # the Bilag 2 findings behind a study's stance (finding_stance)
+        db,
+        "select f.finding_id, f.ref, f.text_da, f.text_en, x.stance from concept_studies c, "
+        "json_each(c.finding_ids) j join findings f on f.finding_id = j.value "
+        "join finding_concepts x on x.finding_id = f.finding_id "
+        "and x.concept_id in (select value from json_each(c.via_concepts)) "
+        "where c.concept_id = ? order by f.ref, f.finding_id",
+        [concept_id],
+    )
     for s in studies:
         s["countries"], s["methods"] = _json(s["countries"], []), _json(s["methods"], [])
         s["quotes"] = [q for q in quotes if q["ref"] == s["ref"]]
+        s["findings"] = [f for f in findings if f["ref"] == s["ref"]]
     studies.sort(key=lambda s: (STANCE_ORDER.get(s["stance"], 9), -s["n_claims"], s["ref"]))
     c["studies"] = studies
     c["profile"] = _profile(studies)
