@@ -495,3 +495,11 @@ def test_island_is_iceland_in_danish(db):
     # a newcomer asked "studier fra Island" and got an answer as if no country were named
     result = answer(db, "studier fra Island om tværfagligt samarbejde")
     assert result["filters_applied"]["country"] == ["IS"] and result["studies"] == []
+
+
+def test_a_relation_of_framing_words_leaves_a_question_of_facets(db):
+    # "om samarbejde" adds the relation term om+samarbejd, rare but made of framing words: the
+    # question still asks for the Norwegian crime studies (it was answered with nothing)
+    result = answer(db, "norske studier fra kriminalitetsområdet om samarbejde")
+    assert result["coverage"] == "facets_only"
+    assert refs(result) == {640, 1002}

@@ -135,7 +135,10 @@ def _retrieve_one(
     # nothing but facets, or facets and words of no weight ("studies published before 2013") or
     # the words most passages of the review use ("tværfagligt samarbejde i psykiatrien i Norge");
     # "virkningerne for medarbejderne" is a topic (§7), though many passages hold each word
-    if facets.applied() and not any(q.weight and not index.generic(q, FRAMING_SHARE) for q in rest):
+    # ("om samarbejde": a relation term of framing words is framing too)
+    if facets.applied() and not any(
+        q.weight and q.how != "relation" and not index.generic(q, FRAMING_SHARE) for q in rest
+    ):
         return _facets_only(index, out)
     # "what hinders collaboration for staff": a direction and nothing else to say what about asks
     # for every passage that points that way, not the few of the best one's concept
