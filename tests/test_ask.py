@@ -384,6 +384,9 @@ def test_a_name_the_review_never_uses_is_one_unknown_word(db):
         result = answer(db, question)
         unknown = [w["word"] for w in result["understood"]["words"] if w["how"] == "unknown"]
         assert name in unknown and result["studies"] == []
+    # the name alone, as a keyword query, is a name too
+    assert answer(db, "Housing First")["studies"] == []
+    assert answer(db, "Signs of Safety")["studies"] == []
     # a question typed in title case has no names: its capitals are its style
     titled = answer(db, "Fælles Handleplan og Kontaktperson i Familieafdelingen")
     assert titled["coverage"] == "covered" and refs(titled)

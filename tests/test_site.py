@@ -615,3 +615,9 @@ def test_prisma_criteria_headings_stand_apart(site):
     assert page.count('<dl class="evidens-criteria">') == 2
     css = asyncio.run(site.client.get("/static/evidens.css")).text
     assert re.search(r"\.evidens-criteria dt \{[^}]*font-weight: bold", css)
+
+
+def test_the_home_crumb_keeps_the_language(site):
+    # a newcomer's "Home" on an English page led to the Danish landing page
+    assert 'href="/?lang=en">Home</a>' in get(site, "/study/924", lang="en").text
+    assert 'href="/">Forside</a>' in get(site, "/study/924").text

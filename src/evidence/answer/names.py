@@ -2,7 +2,8 @@
 Safety", "Open Dialogue".
 
 A name is a run of two to four capitalised words in the question as typed ("Housing First teams",
-"Signs of Safety": small linking words allowed inside); a question typed in title case has none. Its words may each be common and held by
+"Signs of Safety": small linking words allowed inside); a question of more than four words typed
+in title case has none. Its words may each be common and held by
 passages ("housing" stems to "hous", as "household" does), so word by word the question looks
 covered. When no passage holds the name's words next to each other, the name is one unknown
 word of the question, weighing `NAMED_WEIGHT`, and its words leave the query: the coverage
@@ -20,7 +21,7 @@ from evidence.answer.bm25 import BM25Index, QueryWord
 from evidence.answer.words import normalise
 
 CAPITAL = r"[A-ZÆØÅ][\w'’-]*"
-LINK = r"(?:of|for|the|and|og|af|for|i|på|de|del)"
+LINK = r"(?:of|for|the|af|i|på|de|del)"  # not "og", "and": they join two things
 NAME = re.compile(rf"\b{CAPITAL}(?:\s+(?:{LINK}\s+)?{CAPITAL})+")
 NAMED_WEIGHT = 9.0  # idf units: as heavy as an unknown word of Zipf 2 (evidence.answer.retrieve)
 CANDIDATES = 200  # passages read for the name; beyond that many holding its words, it is there
@@ -33,11 +34,11 @@ def absent_names(
 ) -> list[QueryWord]:
     """`query` with each name of `question` that no passage holds (see the module) as one
     unknown QueryWord in place of its words. `text_of(i)`: passage i's indexed text. A question
-    typed in title case ("Fælles Handleplan og Kontaktperson") has no names: its capitals are
-    its style."""
+    of more than `NAME_WORDS` words typed in title case ("Fælles Handleplan og Kontaktperson i
+    Familieafdelingen") has no names: its capitals are its style."""
     words = re.findall(r"[^\W\d_][\w'’-]*", question)
-    if sum(w[0].isupper() for w in words) > TITLE_CASE * len(words):
-        return query
+    if len(words) > NAME_WORDS and sum(w[0].isupper() for w in words) > TITLE_CASE * len(words):
+        return query  # a short query all in capitals ("Housing First") may be the name itself
     by_word = {q.word: q for q in query}
     for m in NAME.finditer(question):
         ws = normalise(m.group(0)).split()
