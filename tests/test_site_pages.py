@@ -388,3 +388,10 @@ def test_a_stance_from_bilag_2_shows_its_finding(site, db):
     assert (
         html.escape(finding, quote=False) in group and "Hovedfund (Bilag 2) · understøtter" in group
     )
+
+
+def test_consistency_says_how_many_studies_take_a_position(site):
+    # "samstemmighed 100 %" on co-location rested on one study of eight
+    page = get(site, "/concept/co-location").text
+    assert "samstemmighed 100 % (1 af 8 tager stilling)" in page
+    assert "1 of 8 take a position" in get(site, "/concept/co-location", lang="en").text

@@ -94,6 +94,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "extent_limited": ("begrænset", "limited"),
     "extent_none": ("ingen", "none"),
     "consistency": ("Samstemmighed", "Consistency"),
+    "of_positions": ("%d af %d tager stilling", "%d of %d take a position"),
     "studies_quotes": (
         "Studierne og rapportens sætninger",
         "The studies and the review's sentences",

@@ -179,6 +179,7 @@ def _profile(studies: list[dict]) -> dict:
     countries = Counter(code for s in studies for code in s["countries"])
     methods = Counter(code for s in studies for code in s["methods"])
     consistency = consistency_of([s["stance"] for s in studies])
+    judged = sum(n for k, n in stances.items() if k != "mentions")
     return {
         "n_studies": len(studies),
         "n_danish": sum(1 for s in studies if s["is_danish"]),
@@ -186,12 +187,8 @@ def _profile(studies: list[dict]) -> dict:
         "countries": dict(countries.most_common()),
         "methods": dict(methods.most_common()),
         "consistency": consistency,
-        "extent": extent(
-            len(studies),
-            len(methods),
-            consistency,
-            sum(n for k, n in stances.items() if k != "mentions"),
-        ),
+        "n_judged": judged,
+        "extent": extent(len(studies), len(methods), consistency, judged),
     }
 
 
