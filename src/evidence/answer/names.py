@@ -60,7 +60,7 @@ def _held(phrase: str, words: list[QueryWord], bm25: BM25Index, text_of) -> bool
     """Does a passage hold the phrase's words next to each other?"""
     docs: set[int] | None = None
     for q in words:
-        held = {int(i) for t in q.terms for i in bm25.contributions.get(t, bm25._empty)[0]}
+        held = {i for t in q.terms for i, _ in bm25.postings.get(t, ())}
         docs = held if docs is None else docs & held
     if not docs:
         return False

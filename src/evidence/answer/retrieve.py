@@ -119,36 +119,50 @@ def _retrieve_one(
     facets: Facets | None = None,
 ) -> Retrieval:
     facets = facets or read_facets(question)
-    query = absent_names(
-        question, index.query_words(facets.topic()), index.bm25, lambda i: index.passages[i].indexed
-    )
-    # an area word no passage holds ("adolescent") is served by its facet, not unknown
-    named = {w for ws in facets.area_words.values() for phrase in ws for w in phrase.split()}
-    query = [q for q in query if not (q.how == "unknown" and q.word in named)]
-    if facets.direction:  # "hinders" steers by stance; as a word it would pick its few passages
-        query = [
-            replace(q, weight=q.weight * DIRECTION_WORD_WEIGHT) if is_direction(q.word) else q
-            for q in query
-        ]
-    out = Retrieval(question, facets, query)
+    out = Retrieval(question, facets, _question_words(index, question, facets))
     rest = index.query_words(facets.topic(without_areas=True, without_direction=True))
     # nothing but facets, or facets and words of no weight ("studies published before 2013") or
     # the words most passages of the review use ("tværfagligt samarbejde i psykiatrien i Norge");
     # "virkningerne for medarbejderne" is a topic (§7), though many passages hold each word
-    # ("om samarbejde": a relation term of framing words is framing too)
-    if facets.applied() and not any(
-        q.weight and q.how != "relation" and not index.generic(q, FRAMING_SHARE) for q in rest
-    ):
+    if facets.applied() and not _has_topic(index, rest):
         return _facets_only(index, out)
     # "what hinders collaboration for staff": a direction and nothing else to say what about asks
     # for every passage that points that way, not the few of the best one's concept
-    diffuse = facets.direction is not None and not any(
-        q.weight
-        and not (is_direction(q.word) or is_whom(q.word) or index.generic(q, FRAMING_SHARE))
-        for q in query
-        if q.how != "relation"
+    diffuse = facets.direction is not None and not _has_topic(
+        index, out.query, lambda w: is_direction(w) or is_whom(w)
     )
     return _search(index, out, precise, broad or diffuse)
+
+
+def _question_words(index: PassageIndex, question: str, facets: Facets) -> list[QueryWord]:
+    """The topic's words (PassageIndex.query_words), with names the review never uses as one
+    unknown word, an area word no passage holds ("adolescent") left to its facet, and, under a
+    direction, direction words at `DIRECTION_WORD_WEIGHT` ("hinders" steers by stance; as a word
+    it would pick its few passages)."""
+    query = absent_names(
+        question, index.query_words(facets.topic()), index.bm25, lambda i: index.passages[i].indexed
+    )
+    named = {w for ws in facets.area_words.values() for phrase in ws for w in phrase.split()}
+    query = [q for q in query if not (q.how == "unknown" and q.word in named)]
+    if facets.direction:
+        query = [
+            replace(q, weight=q.weight * DIRECTION_WORD_WEIGHT) if is_direction(q.word) else q
+            for q in query
+        ]
+    return query
+
+
+def _has_topic(index: PassageIndex, query: list[QueryWord], ignore=lambda word: False) -> bool:
+    """Does the query hold a word that says what about: one that weighs, is no relation term
+    ("om samarbejde" is made of framing words), is not held by `FRAMING_SHARE` of the passages,
+    and is not one `ignore` names?"""
+    return any(
+        q.weight
+        and q.how != "relation"
+        and not ignore(q.word)
+        and not index.generic(q, FRAMING_SHARE)
+        for q in query
+    )
 
 
 def _search(
