@@ -122,9 +122,13 @@ CITIZENS = (
 NEGATIVE = (
     r"hinder\w*|hindr\w*|hæmme\w*|barrier\w*|barriere\w*|obstacle\w*|forhindr\w*|udfordring\w*"
     r"|challeng\w*|negativ\w*|downside\w*|drawback\w*|ulempe\w*|problem\w*|fail\w*|svær\w*"
-    r"|difficult\w*|risk\w*|risici|modstand\w*|does not work|virker ikke|ikke virker|går galt"
+    r"|difficult\w*|risk\w*|risici|modstand\w*|går galt"
     r"|goes wrong|harm\w*|skade\w*|bagside\w*|in the way|i vejen|spænder ben|bremse\w*|hamper\w*"
-    r"|imped\w*|prevent\w*|pitfall\w*|faldgrube\w*|doesn t work|don t work|fungerer ikke"
+    r"|imped\w*|prevent\w*|pitfall\w*|faldgrube\w*"
+    # a word of what helps, negated: "virker det ikke", "hjælper ikke", "does not help"
+    r"|(?:virker|fungerer|hjælper|gavner|nytter)(?:\s+\w+)?\s+ikke"
+    r"|ikke\s+(?:virker|fungerer|hjælper|gavner)"
+    r"|(?:does|do|did)\s+not\s+(?:\w+\s+)?(?:work|help)\w*"
 )
 POSITIVE = (
     r"fremme\w*|fremmer|promot\w*|positiv\w*|benefit\w*|fordel\w*|succes\w*|success\w*"
@@ -264,7 +268,11 @@ def read_facets(question: str) -> Facets:
     staff, citizens = bool(STAFF_RX.search(f.text)), bool(CITIZENS_RX.search(f.text))
     if staff != citizens:
         f.who = "staff" if staff else "citizens"
-    negative, positive = bool(NEGATIVE_RX.search(f.text)), bool(POSITIVE_RX.search(f.text))
+    against = [m.span() for m in NEGATIVE_RX.finditer(f.text)]
+    negative = bool(against)  # "virker ikke", "does not work": "work" inside it is no positive
+    positive = any(
+        not any(a <= m.start() < b for a, b in against) for m in POSITIVE_RX.finditer(f.text)
+    )
     if negative != positive:
         f.direction = "negative" if negative else "positive"
     return f
@@ -287,8 +295,8 @@ COUNTRY_NAMES = re.compile(
 
 STUDIES_BEFORE = re.compile(
     r"\b(?:studi\w*|stud(?:y|ies)|undersøgelse\w*|forskning\w*|research|evaluering\w*"
-    r"|evaluations?)\s+(?:\w+\s+){0,2}$"
-)
+    r"|evaluations?)\s+(?:(?!(?:om|about|on|of|af|regarding|concerning)\s)\w+\s+){0,2}$"
+)  # "studier fra ældreområdet" asks for the area; "studierne om beskæftigelse" for a topic
 
 
 STUDIES_AFTER = re.compile(r"\s+(?:studi\w*|stud(?:y|ies)|research)\b")

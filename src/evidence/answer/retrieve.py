@@ -171,7 +171,12 @@ def _search(
     """Steps 3–6 for a question whose words and facets are read; `broad`: every claim above
     `RATIO` of the best (one topic of an overlap, "both X and Y")."""
     facets = out.facets
-    if not out.query:
+    if not out.query:  # nothing but function words ("os og dem"): a precise concept, if any
+        if precise:
+            out.coverage = "covered"
+            chosen: dict[int, float] = {}
+            _add_concepts(index, chosen, precise, 1.0)
+            _collect(index, out, chosen)
         return out
     scores, per_word = index.bm25.score(out.query)
     if not scores.any():

@@ -44,9 +44,15 @@ def _is_accent(char: str) -> bool:
     return unicodedata.category(char) == "Mn" and char != RING
 
 
+NOT = re.compile(r"n[’']t\b")  # "doesn't", "don't", "isn't"
+CONTRACTION = re.compile(r"[’'](?:re|ve|ll|m|d)\b")  # "we're", "they've", "I'm"
+
+
 def normalise(text: str) -> str:
-    """Lower case, quotes and punctuation to spaces; æ, ø, å kept; other accents dropped (é → e)."""
+    """Lower case, quotes and punctuation to spaces; æ, ø, å kept; other accents dropped (é → e);
+    English contractions read: "doesn't" → "does not", "we're" → "we" (no "re" left to search)."""
     text = unicodedata.normalize("NFD", unicodedata.normalize("NFKC", text).casefold())
+    text = CONTRACTION.sub(" ", NOT.sub(" not", text))
     accents = {ord(c): None for c in set(text) if _is_accent(c)}
     text = unicodedata.normalize("NFC", text.translate(accents) if accents else text)
     return re.sub(r"[^\wæøå]+", " ", text.replace("'s ", " ").replace("’s ", " ")).strip()
