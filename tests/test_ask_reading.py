@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from evidence.answer.ask import answer
+from evidence.answer.ask import PRECISE, answer, concept_index
 from evidence.answer.facets import read_facets
 from evidence.answer.words import normalise
 from evidence.read.database import Database
@@ -63,7 +63,7 @@ def test_studies_about_an_area_word_ask_about_the_topic(db, question):
     # employment area's studies, which left out the family studies that measured it
     result = answer(db, question)
     assert "service_area" not in result["filters_applied"]
-    assert PARENTS_EMPLOYMENT <= refs(result)
+    assert refs(result) >= PARENTS_EMPLOYMENT
 
 
 @pytest.mark.parametrize(
@@ -87,3 +87,38 @@ def test_a_question_of_function_words_is_answered_by_its_precise_concept(db):
     assert refs(danish) == refs(english)
     # function words that name no concept still answer nothing
     assert answer(db, "hvem er vi")["studies"] == []
+
+
+@pytest.mark.parametrize(
+    ("question", "studies"),
+    [
+        # sparring (§3.2, §4.2): "peer feedback" is the everyday word for supervision
+        ("colleagues giving feedback", {5, 48, 66, 928}),
+        # co-location (§2.2): "under one roof"
+        ("under ét tag", {22, 314, 507, 712, 741, 876, 1002}),
+    ],
+)
+def test_a_concept_s_everyday_words_find_its_passages(db, question, studies):
+    result = answer(db, question)
+    assert studies <= refs(result)
+    # the thesaurus resolver does not read them: they make no precise concept match
+    assert not [m for m in concept_index(db).resolve(question) if m.score >= PRECISE]
+
+
+def test_everyday_words_repeat_no_label_or_synonym_and_name_one_concept(db):
+    with db.connection() as conn:
+        own = {
+            r["id"]: {
+                t.casefold()
+                for col in ("label_da", "label_en", "synonyms_da", "synonyms_en")
+                for t in (r[col] if isinstance(r[col], list) else [r[col]])
+            }
+            for r in conn.execute("select * from concepts")
+        }
+        rows = conn.execute("select concept_id, lang, terms from concept_expansions").fetchall()
+    assert {r["concept_id"] for r in rows} <= set(own) and len(rows) >= len(own)
+    seen: dict[str, str] = {}
+    for r in rows:
+        for term in r["terms"]:
+            assert term.casefold() not in own[r["concept_id"]], (r["concept_id"], term)
+            assert seen.setdefault(term.casefold(), r["concept_id"]) == r["concept_id"], term

@@ -112,11 +112,14 @@ def _directions(conn: sqlite3.Connection, kind: str) -> dict[str, int]:
 
 
 def _concept_terms(conn: sqlite3.Connection) -> dict[str, str]:
-    """concept id → its labels and synonyms, Danish and English, as one text."""
+    """concept id → its labels, synonyms and everyday words (concept_expansions), Danish and
+    English, as one text."""
+    everyday = _texts(conn, "select concept_id as id, terms as text from concept_expansions")
     out = {}
     for c in conn.execute("select id, label_da, label_en, synonyms_da, synonyms_en from concepts"):
         synonyms = [s for col in ("synonyms_da", "synonyms_en") for s in _list(c[col])]
-        out[c["id"]] = " ".join([c["label_da"], c["label_en"], *synonyms])
+        words = [w for text in everyday[c["id"]] for w in _list(text)]
+        out[c["id"]] = " ".join([c["label_da"], c["label_en"], *synonyms, *words])
     return out
 
 

@@ -34,6 +34,7 @@ WRITTEN = [
     "citation_stances",
     "claim_expansions",
     "finding_expansions",
+    "concept_expansions",
     "finding_concepts",
 ]
 
@@ -196,6 +197,9 @@ def extract_all(review: Review, data_dir: Path) -> dict[str, list[dict]]:
         ),
         "finding_expansions": _curated(
             data_dir, "finding_expansions", ("finding_id", "lang", "kind", "text")
+        ),
+        "concept_expansions": _curated(
+            data_dir, "concept_expansions", ("concept_id", "lang", "terms", "reason")
         ),
         "finding_concepts": _curated(
             data_dir, "finding_concepts", ("finding_id", "concept_id", "stance", "note")
