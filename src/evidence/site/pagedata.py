@@ -126,15 +126,7 @@ async def concept(db, concept_id: str) -> dict | None:
     if not found:
         return None
     c = found[0]
-    c["narrower"] = await rows(
-        db,
-        "select id, label_da, label_en from concepts where broader = ? order by id",
-        [concept_id],
-    )
-    broader = await rows(
-        db, "select id, label_da, label_en from concepts where id = ?", [c["broader"]]
-    )
-    c["broader_row"] = broader[0] if broader else None
+    await _relations(db, c)
     studies = await rows(
         db,
         "select e.ref, e.study, e.year, e.stance, e.n_claims, s.countries, s.methods, s.is_danish "
@@ -172,6 +164,19 @@ async def concept(db, concept_id: str) -> dict | None:
         [concept_id],
     )
     return c
+
+
+async def _relations(db, c: dict) -> None:
+    """A concept's narrower concepts and its broader one (`broader_row`), as id and labels."""
+    c["narrower"] = await rows(
+        db,
+        "select id, label_da, label_en from concepts where broader = ? order by id",
+        [c["id"]],
+    )
+    broader = await rows(
+        db, "select id, label_da, label_en from concepts where id = ?", [c["broader"]]
+    )
+    c["broader_row"] = broader[0] if broader else None
 
 
 def _profile(studies: list[dict]) -> dict:
