@@ -122,3 +122,25 @@ def test_everyday_words_repeat_no_label_or_synonym_and_name_one_concept(db):
         for term in r["terms"]:
             assert term.casefold() not in own[r["concept_id"]], (r["concept_id"], term)
             assert seen.setdefault(term.casefold(), r["concept_id"]) == r["concept_id"], term
+
+
+@pytest.mark.parametrize(
+    ("question", "direction"),
+    [
+        # "work together" says what, not which way: "in the way" is the direction
+        ("What gets in the way when agencies work together?", "negative"),
+        ("How do social workers and nurses work with families?", None),
+        ("Does a single contact person work?", "positive"),
+        ("Hvad taler imod at samle hjemmeplejen og hjemmesygeplejen?", "negative"),
+    ],
+)
+def test_work_together_is_no_direction_and_speaking_against_is(question, direction):
+    assert read_facets(question).direction == direction
+
+
+def test_a_welfare_benefit_is_a_topic_not_a_direction(db):
+    # "sickness benefit" (sygedagpenge) is §3.2's study 933 of GPs and the job centre; read as
+    # "benefits" it weighed down 933's passage, which finds what hinders
+    assert read_facets("sickness benefit GP job centre cooperation").direction is None
+    assert refs(answer(db, "sickness benefit GP job centre cooperation")) == {933}
+    assert read_facets("What are the benefits of a single contact person?").direction == "positive"

@@ -124,7 +124,8 @@ NEGATIVE = (
     r"|challeng\w*|negativ\w*|downside\w*|drawback\w*|ulempe\w*|problem\w*|fail\w*|svær\w*"
     r"|difficult\w*|risk\w*|risici|modstand\w*|går galt"
     r"|goes wrong|harm\w*|skade\w*|bagside\w*|in the way|i vejen|spænder ben|bremse\w*|hamper\w*"
-    r"|imped\w*|prevent\w*|pitfall\w*|faldgrube\w*"
+    r"|imped\w*|prevent\w*|pitfall\w*|faldgrube\w*|taler imod|talk\w* against|arguments? against"
+    r"|argument\w* imod|the case against"
     # a word of what helps, negated: "virker det ikke", "hjælper ikke", "does not help"
     r"|(?:virker|fungerer|hjælper|gavner|nytter)(?:\s+\w+)?\s+ikke"
     r"|ikke\s+(?:virker|fungerer|hjælper|gavner)"
@@ -132,9 +133,18 @@ NEGATIVE = (
 )
 POSITIVE = (
     r"fremme\w*|fremmer|promot\w*|positiv\w*|benefit\w*|fordel\w*|succes\w*|success\w*"
-    r"|strengthen\w*|improv\w*|forbedr\w*|virker\b|works?\b|hjælper|helps?\b|gavn\w*"
+    r"|strengthen\w*|improv\w*|forbedr\w*|virker\b|works\b|hjælper|helps?\b|gavn\w*"
     r"|supports?\b|understøtter|enabl\w*|facilitat\w*|lykke[sd]\w*|succeed\w*|contribut\w*"
     r"|bidrag\w*|drivers?\b|drivkr\w*"
+    # "does it work?", not "work together", "work with families"
+    r"|work\b(?!\s+(?:together|with|across|between|in|on|as|of|at|to|alongside|closely)\b)"
+)
+
+
+# a welfare benefit is a topic ("sickness benefit", "benefit claimants"), not a direction
+WELFARE = (
+    r"(?:sickness|unemployment|cash|child|welfare|social|housing|disability|incapacity|income"
+    r"|state|out of work) benefits?|benefits? (?:claimants?|recipients?|system|office|cases?)"
 )
 
 
@@ -148,7 +158,7 @@ NORDIC_RX = _rx(NORDIC_WORDS)
 AREA_TAIL = r"(?:\s+(?:services?|care|sector|area|field|området|feltet|sektoren))?"
 AREA_RX = {k: _rx(f"(?:{v}){AREA_TAIL}") for k, v in SERVICE_AREA.items()}
 DESIGN_RX = {k: _rx(v) for k, v in DESIGN.items()}
-NEGATIVE_RX, POSITIVE_RX = _rx(NEGATIVE), _rx(POSITIVE)
+NEGATIVE_RX, POSITIVE_RX, WELFARE_RX = _rx(NEGATIVE), _rx(POSITIVE), _rx(WELFARE)
 STAFF_RX, CITIZENS_RX = _rx(STAFF), _rx(CITIZENS)
 
 
@@ -270,8 +280,10 @@ def read_facets(question: str) -> Facets:
         f.who = "staff" if staff else "citizens"
     against = [m.span() for m in NEGATIVE_RX.finditer(f.text)]
     negative = bool(against)  # "virker ikke", "does not work": "work" inside it is no positive
+    # nor is "benefit" in "sickness benefit": a welfare benefit names a topic, not a direction
+    inside = against + [m.span() for m in WELFARE_RX.finditer(f.text)]
     positive = any(
-        not any(a <= m.start() < b for a, b in against) for m in POSITIVE_RX.finditer(f.text)
+        not any(a <= m.start() < b for a, b in inside) for m in POSITIVE_RX.finditer(f.text)
     )
     if negative != positive:
         f.direction = "negative" if negative else "positive"
