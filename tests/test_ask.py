@@ -506,3 +506,17 @@ def test_a_relation_of_framing_words_leaves_a_question_of_facets(db):
     result = answer(db, "norske studier fra kriminalitetsområdet om samarbejde")
     assert result["coverage"] == "facets_only"
     assert refs(result) == {640, 1002}
+
+
+def test_a_study_s_findings_count_on_the_concepts_its_sentences_answer(db):
+    # 751 answers through §6.4's contact-person sentences, which support it; its Bilag 2 finding on
+    # limited employment effects belongs to another concept of the answer (506's §6.1 sentence)
+    # and made it "mixed"
+    result = answer(
+        db,
+        "Vi overvejer at give hver familie én fast kontaktperson på tværs af jobcenter og "
+        "familieafdeling – hvad siger forskningen om det?",
+    )
+    study = next(s for s in result["studies"] if s["ref"] == 751)
+    assert study["stance"] == "supports"
+    assert {f["concept_id"] for f in study["findings"]} == {"single-contact-person"}

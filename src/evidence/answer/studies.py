@@ -67,6 +67,10 @@ def study_documents(
     out = []
     for ref in refs:
         m = meta[ref]
+        # a study's Bilag 2 findings count on the concepts its matched sentences are coded to:
+        # 751's employment finding is no evidence on the contact person its sentences support
+        own = {k for c in claims_of.get(ref, ()) for k in stances.get((c, ref), {})}
+        findings[ref] = [f for f in findings[ref] if not own or f["concept_id"] in own]
         judged = [ev["stance"] for ev in evidence[ref]] + [f["stance"] for f in findings[ref]]
         out.append(
             {
