@@ -101,7 +101,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"always answering: the covered questions' macro F1 is {covered_f1:.3f} (the ceiling)")
     print("threshold  macro F1 (5-fold CV)  covered→empty  uncovered→empty")
     for t, (f1, ce, ue) in table.items():
-        print(f"{t:9.2f}  {f1:20.3f}  {ce:13.0%}  {ue:15.0%}")
+        print(f"{t:9.2f}  {f1:20.3f}  {ce:13.1%}  {ue:15.1%}")
     allowed = [t for t in THRESHOLDS if table[t][1] <= MAX_COVERED_EMPTY] or list(THRESHOLDS[:1])
     best = max(allowed, key=lambda t: (round(table[t][0], 3), -t))
     mean, scale, w, b = fit(x, y)
