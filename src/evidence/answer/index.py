@@ -25,6 +25,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 from wordfreq import zipf_frequency
 
+from evidence.answer import semantic
 from evidence.answer.analyse import ARTICLES, RELATIONS, Analyser, is_content, words
 from evidence.answer.bm25 import BM25Index, QueryWord
 from evidence.answer.passages import Passage, load_passages
@@ -55,6 +56,7 @@ class PassageIndex:
         self.analyser = Analyser(vocabulary)
         counts = [Counter(self.analyser.terms(p.indexed)) for p in passages]
         self.bm25 = BM25Index(counts)
+        self.vectors = semantic.embed([p.indexed for p in passages])  # for semantic.rerank
         self.terms_of = [frozenset(c) for c in counts]
         self.typo_words = sorted(
             {w for p in passages for w in words(p.indexed) if len(w) >= TYPO_MIN_LEN}

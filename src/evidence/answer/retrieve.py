@@ -5,7 +5,8 @@
 2. **Question words** (evidence.answer.index): each content word with its stems, compound
    parts, typo or unknown weight (see there). A name the review never uses, "Housing First", is
    one unknown word (evidence.answer.names). The claims are indexed with their section's title.
-3. **Score**: BM25 (evidence.answer.bm25) over every passage (evidence.answer.passages).
+3. **Score**: BM25 (evidence.answer.bm25) over every passage (evidence.answer.passages); its
+   best passages re-scored by their likeness to the question as a whole (evidence.answer.semantic).
 4. **Covered or not** (evidence.answer.coverage): a logistic regression, fitted on the dev split,
    on how much of the question's weight the best passage holds, how much lies on words the review
    never uses, and whether the heaviest word is in the best passages; below its threshold the
@@ -35,7 +36,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from evidence.answer import coverage
+from evidence.answer import coverage, semantic
 from evidence.answer.bm25 import QueryWord
 from evidence.answer.facets import Facets, is_direction, is_whom, read_facets
 from evidence.answer.index import FRAMING_SHARE, PassageIndex
@@ -181,6 +182,8 @@ def _search(
     scores, per_word = index.bm25.score(out.query)
     if not scores.any():
         return out
+    if not broad:  # "every claim above half the best" reads BM25's own spread
+        scores = semantic.rerank(scores, index.vectors, out.question)
     _weigh_chapters(index, scores, facets.who)
     if facets.direction:  # "hvad fremmer …": a passage that finds what hinders weighs less
         wanted = 1 if facets.direction == "positive" else -1

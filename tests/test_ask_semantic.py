@@ -1,0 +1,53 @@
+"""BM25's best passages re-scored by their likeness to the whole question (evidence.answer.semantic)."""
+
+from __future__ import annotations
+
+import socket
+
+import numpy as np
+import pytest
+
+from evidence.answer import semantic
+from evidence.answer.ask import answer, passage_index
+from evidence.read.database import Database
+
+
+@pytest.fixture(scope="module")
+def db(evidence_db) -> Database:
+    return Database(evidence_db)
+
+
+def test_the_model_loads_from_the_installed_package_without_the_network(monkeypatch):
+    def refuse(*args, **kwargs):
+        raise OSError("no network in this test")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    semantic.model.cache_clear()
+    vectors = semantic.embed(["tværfagligt samarbejde", "interdisciplinary collaboration"])
+    assert vectors.shape == (2, 256)
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-3)
+
+
+def test_only_the_best_held_passages_are_raised(db):
+    index = passage_index(db)
+    scores = np.zeros(len(index.passages))
+    held = np.arange(0, len(scores), 3)[: semantic.TOP + 20]
+    scores[held] = np.linspace(10, 1, len(held))
+    out = semantic.rerank(scores, index.vectors, "fælles kontaktperson for familien")
+    assert (out[scores == 0] == 0).all()  # a passage BM25 does not hold gains nothing
+    assert (out >= scores).all() and (
+        out[held[semantic.TOP :]] == scores[held[semantic.TOP :]]
+    ).all()
+    assert (out[held[: semantic.TOP]] > scores[held[: semantic.TOP]]).any()
+    assert semantic.rerank(scores, index.vectors, "") is scores
+
+
+def test_a_long_danish_question_is_ranked_by_what_it_is_about(db):
+    # BM25 alone ranked this by "beslutte", "fortsat", "ulemper" and gave 66 with four other
+    # studies; §2.3's study of home care and home nursing (66) is the answer
+    result = answer(
+        db,
+        "Vi skal beslutte, om hjemmesygeplejen og hjemmeplejen skal samles i fælles teams eller "
+        "fortsat være organiseret hver for sig. Hvad er fordele og ulemper ved de to løsninger?",
+    )
+    assert {s["ref"] for s in result["studies"]} == {66}
