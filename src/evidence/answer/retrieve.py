@@ -144,7 +144,11 @@ def _question_words(index: PassageIndex, question: str, facets: Facets) -> list[
         question, index.query_words(facets.topic()), index.bm25, lambda i: index.passages[i].indexed
     )
     named = {w for ws in facets.area_words.values() for phrase in ws for w in phrase.split()}
-    query = [q for q in query if not (q.how == "unknown" and q.word in named)]
+    query = [  # an area word no passage holds is left to its facet, never read as a typo
+        q
+        for q in query
+        if not (q.word in named and (q.how == "unknown" or q.how.startswith("typo")))
+    ]
     if facets.direction:
         query = [
             replace(q, weight=q.weight * DIRECTION_WORD_WEIGHT) if is_direction(q.word) else q
