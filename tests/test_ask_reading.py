@@ -144,3 +144,22 @@ def test_a_welfare_benefit_is_a_topic_not_a_direction(db):
     assert read_facets("sickness benefit GP job centre cooperation").direction is None
     assert refs(answer(db, "sickness benefit GP job centre cooperation")) == {933}
     assert read_facets("What are the benefits of a single contact person?").direction == "positive"
+
+
+def test_a_conversational_preamble_is_no_search_word(db):
+    # "Vi overvejer at …" ("we are considering") brought study 793, whose Bilag 2 finding is the
+    # one passage that says "overveje", into the README's own co-location example
+    result = answer(db, "Vi overvejer at samle medarbejderne under samme tag – virker det?")
+    assert {"overvejer"} & words(result) == set()
+    assert refs(result) and 793 not in refs(result)
+    assert refs(result) <= {22, 314, 507, 631, 712, 741, 876, 1002}  # §2.2's co-location
+
+
+def test_a_facets_only_answer_puts_the_studies_its_passages_speak_of_first(db):
+    studies = answer(db, "psykiatri")["studies"]
+    scores = [s["score"] for s in studies]
+    assert scores == sorted(scores, reverse=True) and scores[0] > 0
+    # the rest, which no passage speaks of, carry no stance and come in number order
+    rest = [s for s in studies if s["score"] == 0]
+    assert rest and all(s["stance"] is None for s in rest)
+    assert [s["ref"] for s in rest] == sorted(s["ref"] for s in rest)

@@ -241,8 +241,10 @@ def _facets_only(index: PassageIndex, out: Retrieval) -> Retrieval:
         for r, score in topical.studies.items():
             if _keep_but_areas(f, index.studies[r]):
                 f.areas_as_topic |= r not in out.studies
-                out.studies.setdefault(r, score)
+                out.studies[r] = max(out.studies.get(r, 0.0), score)
                 out.passages[r] = topical.passages.get(r, [])
+        # the studies whose passages speak of the area's words first, then the rest by number
+        out.studies = dict(sorted(out.studies.items(), key=lambda kv: (-kv[1], kv[0])))
     return out
 
 

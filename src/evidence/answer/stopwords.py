@@ -50,6 +50,7 @@ siger sige nævner nævne peger pege viser vise beskriver beskrive belyser belys
 say says said mention mentions mentioned describe describes discuss discusses discussed cover covers
 looked look examine examined examines investigate investigated address addresses addressed
 please kindly anything something everything
+overveje overvejer overvejet påtænker considering consider contemplating wondering
 published publication publications udgivet udgivne udgivelse publiceret publicerede offentliggjort
 """
 )
