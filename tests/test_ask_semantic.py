@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 import socket
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -51,3 +54,15 @@ def test_a_long_danish_question_is_ranked_by_what_it_is_about(db):
         "fortsat være organiseret hver for sig. Hvad er fordele og ulemper ved de to løsninger?",
     )
     assert {s["ref"] for s in result["studies"]} == {66}
+
+
+def test_loading_the_model_leaves_logging_as_it_was():
+    # wordllama calls logging.basicConfig(level=INFO) when imported: every library's INFO lines
+    # (httpx: one per request) were printed by the API and the benchmarks. A fresh interpreter,
+    # as the server starts: the root logger keeps no handler and its WARNING level.
+    code = (
+        "import logging; from evidence.answer import semantic; semantic.model(); "
+        "root = logging.getLogger(); print(len(root.handlers), root.level)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["0", str(logging.WARNING)]

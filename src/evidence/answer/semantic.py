@@ -16,24 +16,42 @@ development split of tests/questions_dev.yml only.
 
 from __future__ import annotations
 
+import importlib
+import logging
 from functools import lru_cache
 from pathlib import Path
+from types import ModuleType
+from typing import Any
 
 import numpy as np
-import wordllama
-from wordllama import WordLlama
 
 TOP = 50  # BM25's best passages that are re-scored
 WEIGHT = 1.0  # a similarity of 1 adds this share of the best BM25 score
 FLOOR = 0.3  # similarity at or below this adds nothing
 
 
+def _wordllama() -> ModuleType:
+    """The wordllama package, imported without its side effect: it calls
+    `logging.basicConfig(level=INFO)` on import, which made every library log its INFO lines
+    (httpx printed each request); the root logger is put back as it was."""
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    module = importlib.import_module("wordllama")
+    for handler in [h for h in root.handlers if h not in handlers]:
+        root.removeHandler(handler)
+    root.setLevel(level)
+    return module
+
+
 @lru_cache(maxsize=1)
-def model() -> WordLlama:
+def model() -> Any:
     """The bundled WordLlama model. Its loader looks for bundled files under `weights/` and
     `tokenizer/` of the package, but the wheel ships `tokenizers/`; the package directory as
     `cache_dir` finds both, and `disable_download` makes a missing file an error, never a download."""
-    return WordLlama.load(cache_dir=Path(wordllama.__file__).parent, disable_download=True)
+    wordllama = _wordllama()
+    return wordllama.WordLlama.load(
+        cache_dir=Path(wordllama.__file__).parent, disable_download=True
+    )
 
 
 def embed(texts: list[str]) -> np.ndarray:
