@@ -50,7 +50,7 @@ def model() -> Any:
     `cache_dir` finds both, and `disable_download` makes a missing file an error, never a download."""
     wordllama = _wordllama()
     return wordllama.WordLlama.load(
-        cache_dir=Path(wordllama.__file__).parent, disable_download=True
+        cache_dir=Path(str(wordllama.__file__)).parent, disable_download=True
     )
 
 
