@@ -6,7 +6,8 @@
    parts, typo or unknown weight (see there). A name the review never uses, "Housing First", is
    one unknown word (evidence.answer.names). The claims are indexed with their section's title.
 3. **Score**: BM25 (evidence.answer.bm25) over every passage (evidence.answer.passages); its
-   best passages re-scored by their likeness to the question as a whole (evidence.answer.semantic).
+   best passages re-scored by their likeness to the question as a whole (evidence.answer.semantic),
+   except where every claim above `RATIO` of the best counts (below), which reads BM25's spread.
 4. **Covered or not** (evidence.answer.coverage): a logistic regression, fitted on the dev split,
    on how much of the question's weight the best passage holds, how much lies on words the review
    never uses, and whether the heaviest word is in the best passages; below its threshold the
