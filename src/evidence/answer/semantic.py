@@ -65,7 +65,7 @@ def rerank(scores: np.ndarray, vectors: np.ndarray, question: str) -> np.ndarray
     """BM25 `scores` (one per passage) with the best `TOP` held passages raised by their
     similarity to `question` (see the module's docstring); a new array."""
     held = np.flatnonzero(scores)
-    if not question or not held.size or len(vectors) != len(scores):
+    if not question or not held.size:
         return scores
     top = held[np.argsort(-scores[held], kind="stable")[:TOP]]
     similarity = vectors[top] @ embed([question])[0]

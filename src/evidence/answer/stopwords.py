@@ -32,7 +32,7 @@ did do does doing done during each few for from further had has have having he h
 how i if in into is it its itself just me more most my nor of off on once only or other
 our out over own same she should so some such than that the their them then there these they
 this those through to too under until up very was we were what when where which while who whom
-why will with would you your yours whether there's what's who's isn't aren't doesn't don't
+why will with would you your yours whether
 e.g ie eg etc vs via per between across among within get gets got getting make makes made much many way ways know known
 """
 )
