@@ -163,3 +163,23 @@ def test_a_facets_only_answer_puts_the_studies_its_passages_speak_of_first(db):
     rest = [s for s in studies if s["score"] == 0]
     assert rest and all(s["stance"] is None for s in rest)
     assert [s["ref"] for s in rest] == sorted(s["ref"] for s in rest)
+
+
+def test_each_sentence_stance_names_the_concepts_it_is_on(db):
+    """Newcomer 8: a study's stance did not say what it is about. Each synthesis sentence now
+    carries its stance per concept of the answer it is coded to; `stance` aggregates them."""
+    from evidence.read.stances import aggregate_stance
+
+    result = answer(db, "barriers to collaboration between professions")
+    asked = {c["id"] for c in result["understood"]["concepts"]}
+    items = [ev for s in result["studies"] for ev in s["evidence"]]
+    assert items
+    for ev in items:
+        assert ev["stance_by_concept"] and set(ev["stance_by_concept"]) <= asked
+        assert ev["stance"] == aggregate_stance(list(ev["stance_by_concept"].values()))
+    bum = next(s for s in result["studies"] if s["ref"] == 724)["evidence"]
+    # §2.1: the purchaser-provider (BUM) model hampered information sharing in 724's municipality
+    assert bum[0]["stance_by_concept"] == {
+        "confidentiality-information-sharing": "contradicts",
+        "purchaser-provider-model": "contradicts",
+    }

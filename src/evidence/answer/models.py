@@ -46,6 +46,11 @@ class Evidence(SQLModel):
     text_en: str
     chapters: list[int] = Field(default_factory=list)
     stance: str | None = Field(default=None, description="The sentence's stance for this study.")
+    stance_by_concept: dict[str, Stance] = Field(
+        default_factory=dict,
+        description="concept_id → the sentence's stance for this study on that concept, for the "
+        "answer's concepts it is coded to (concept_citations); `stance` aggregates them.",
+    )
 
 
 class FindingEvidence(SQLModel):

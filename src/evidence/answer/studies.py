@@ -99,7 +99,7 @@ def _evidence(conn, refs, claims_of, stances, concepts, lang) -> dict[int, list[
         if r["claim_id"] not in claims_of.get(r["ref"], ()):
             continue
         coded = stances.get((r["claim_id"], r["ref"]), {})
-        mine = [s for k, s in coded.items() if not concepts or k in concepts]
+        mine = {k: s for k, s in coded.items() if not concepts or k in concepts}
         out[r["ref"]].append(
             {
                 "claim_id": r["claim_id"],
@@ -109,7 +109,8 @@ def _evidence(conn, refs, claims_of, stances, concepts, lang) -> dict[int, list[
                 "quote_da": r["sentence_da"],
                 "text_en": r["text_en"],
                 "chapters": r["chapters"] or [],
-                "stance": aggregate_stance(mine),
+                "stance": aggregate_stance(list(mine.values())),
+                "stance_by_concept": dict(sorted(mine.items())),
             }
         )
     return out
