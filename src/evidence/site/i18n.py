@@ -6,6 +6,8 @@ vocabulary tables. Datasette's own chrome (table pages, facets, the SQL editor) 
 
 from __future__ import annotations
 
+from markupsafe import Markup, escape
+
 LANGS = ("da", "en")
 DEFAULT_LANG = "da"
 
@@ -15,6 +17,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "switch": ("English", "Dansk"),
     "switch_title": ("Read this page in English", "Læs siden på dansk"),
     "home": ("Forside", "Home"),
+    # the review's title; the English one is the translation its citation gives (data/review.yml)
+    "review_title": (
+        "Tværfagligt samarbejde om en helhedsorienteret indsats",
+        "Interdisciplinary collaboration on a holistic intervention",
+    ),
     "map": ("Evidenskort", "Evidence-gap map"),
     "prisma": ("Søgning og screening (PRISMA)", "Search and screening (PRISMA)"),
     "study": ("Studie", "Study"),
@@ -289,3 +296,18 @@ def texts(lang: str) -> dict[str, str]:
 def message(key: str, lang: str, values: dict) -> str:
     """TEXT[key] in `lang`, formatted with `values` (a page's error messages)."""
     return TEXT[key][LANGS.index(lang)].format(**values)
+
+
+DANISH_IN_ENGLISH = (  # Danish words the English pages quote: the review's title, VIVE's licence
+    TEXT["review_title"][0],
+    "VIVEs publikationer kan frit citeres med tydelig kildeangivelse",
+)
+
+
+def mark_danish(text: str | None) -> Markup:
+    """`text` escaped, with the Danish it quotes (`DANISH_IN_ENGLISH`) marked `lang="da"`: a
+    citation or the footer's licence on an English page (a Jinja filter, `|mark_danish`)."""
+    out = escape(text or "")
+    for danish in DANISH_IN_ENGLISH:
+        out = Markup(out.replace(escape(danish), Markup('<span lang="da">%s</span>') % danish))
+    return out

@@ -30,6 +30,7 @@ from evidence.settings import public_url
 from evidence.site import labels
 from evidence.site.errors import error_response, replace_default_handler
 from evidence.site.guard import guard
+from evidence.site.i18n import mark_danish
 from evidence.site.limits import bound
 from evidence.site.rebuilds import follow_rebuilds
 
@@ -121,6 +122,11 @@ async def _download(datasette, request, data, database, name, fmt: str, write) -
         content_type=CONTENT_TYPES[fmt],
         headers={"content-disposition": f'attachment; filename="{about.filename(fmt)}"'},
     )
+
+
+@hookimpl
+def prepare_jinja2_environment(env, datasette):
+    env.filters["mark_danish"] = mark_danish  # evidence.site.i18n
 
 
 @hookimpl
