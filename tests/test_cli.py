@@ -79,3 +79,36 @@ def test_make_run_checks_its_ports_first(busy_port):
     assert (
         "ports" in run.splitlines()[0] and "echo" not in run
     )  # the URLs come from evidence serve, once
+
+
+def test_serve_stops_cleanly_on_sigterm(tmp_path, evidence_db):
+    """Stopping `make run` (SIGTERM) is a clean stop, exit 0: uvicorn raises the signal again after
+    its graceful shutdown, and make printed "Error 143" (newcomer 8)."""
+    import os
+    import signal
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    command = [sys.executable, "-m", "evidence.cli", "serve", "--db", str(evidence_db)]
+    proc = subprocess.Popen(
+        [*command, "--port", str(port)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            with socket.socket() as s:
+                if s.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            assert proc.poll() is None, proc.stdout.read() if proc.stdout else ""
+            time.sleep(0.5)
+        os.kill(proc.pid, signal.SIGTERM)
+        out, _ = proc.communicate(timeout=60)
+    finally:
+        proc.kill()
+    assert proc.returncode == 0, out
+    assert "Stopped." in out

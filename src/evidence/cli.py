@@ -10,6 +10,7 @@ import argparse
 import asyncio
 import contextlib
 import json
+import signal
 import sys
 from pathlib import Path
 
@@ -122,9 +123,17 @@ def serve(args) -> int:
     print(f"API and docs: {base}/docs", flush=True)
     print(f"Ask:          {base}/api/ask?q=kontaktperson", flush=True)
     print(f"Datasette:    {base}{MOUNT}/{also}", flush=True)
+    # uvicorn shuts down gracefully on SIGTERM, then raises it again; as our handler it is a clean
+    # stop (exit 0), not a death by signal (143: `make run` printed "Error 143" when stopped)
+    signal.signal(signal.SIGTERM, _stopped)
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(serve_all(args.db, args.host, args.port, args.datasette_port))
+    print("Stopped.", flush=True)
     return 0
+
+
+def _stopped(signum, frame) -> None:
+    raise KeyboardInterrupt
 
 
 def taken_port(host: str, ports: list[tuple[str, int | None]]) -> str | None:
