@@ -183,3 +183,25 @@ def test_each_sentence_stance_names_the_concepts_it_is_on(db):
         "confidentiality-information-sharing": "contradicts",
         "purchaser-provider-model": "contradicts",
     }
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Hvilke studier viser øget beskæftigelse og uddannelse?",
+        "Which studies show increased employment?",
+        "studier der finder bedre beskæftigelse",
+    ],
+)
+def test_what_studies_found_is_a_topic_not_an_area(db, question):
+    """Newcomer 9: "studier viser øget beskæftigelse" was read as the employment area, whose studies
+    (363, 617, 933) report no employment result, and the answer was empty. §6.1 cites 506 and 924
+    for increased employment and education."""
+    result = answer(db, question)
+    assert "service_area" not in result["filters_applied"]
+    assert {506, 924} <= refs(result)
+
+
+def test_an_area_beside_a_study_word_is_still_asked_for(db):
+    assert read_facets("studier fra ældreområdet").asked_areas == ["elderly"]
+    assert read_facets("which studies from elderly care").asked_areas == ["elderly"]

@@ -305,9 +305,16 @@ COUNTRY_NAMES = re.compile(
 )
 
 
+# what the studies *found* is a topic, not an area: "studier, der viser øget beskæftigelse",
+# "studies showing improved employment" (newcomer 9: read as the employment area, which emptied it)
+RESULT_WORDS = (
+    r"om|about|on|of|af|regarding|concerning|viser|vise|viste|finder|fandt|peger|påviser"
+    r"|dokumenterer|rapporterer|show\w*|find\w*|found|demonstrat\w*|indicat\w*|suggest\w*"
+    r"|report\w*|øget|øgede|bedre|flere|færre|increas\w*|improv\w*|better|more|fewer|reduc\w*"
+)
 STUDIES_BEFORE = re.compile(
     r"\b(?:studi\w*|stud(?:y|ies)|undersøgelse\w*|forskning\w*|research|evaluering\w*"
-    r"|evaluations?)\s+(?:(?!(?:om|about|on|of|af|regarding|concerning)\s)\w+\s+){0,2}$"
+    rf"|evaluations?)\s+(?:(?!(?:{RESULT_WORDS})\s)\w+\s+){{0,2}}$"
 )  # "studier fra ældreområdet" asks for the area; "studierne om beskæftigelse" for a topic
 
 
