@@ -38,7 +38,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from evidence.answer import coverage, semantic
-from evidence.answer.bm25 import QueryWord
+from evidence.answer.bm25 import QueryWord, best_of
 from evidence.answer.facets import Facets, is_direction, is_whom, read_facets
 from evidence.answer.index import FRAMING_SHARE, PassageIndex
 from evidence.answer.names import absent_names
@@ -193,8 +193,7 @@ def _search(
     if facets.direction:  # "hvad fremmer …": a passage that finds what hinders weighs less
         wanted = 1 if facets.direction == "positive" else -1
         scores[index.direction == -wanted] *= OPPOSED_WEIGHT
-    held = np.flatnonzero(scores)
-    order = held[np.lexsort((held, -scores[held]))][:RANK_MAX]
+    order = best_of(scores, RANK_MAX)
     ranked = [(i, float(scores[i])) for i in order.tolist()]
     best_i, best = ranked[0]
     out.signals = _signals(out.query, per_word, [i for i, _ in ranked[:ANCHOR_TOP]])

@@ -25,6 +25,8 @@ from typing import Any
 
 import numpy as np
 
+from evidence.answer.bm25 import best_of
+
 TOP = 50  # BM25's best passages that are re-scored
 WEIGHT = 1.0  # a similarity of 1 adds this share of the best BM25 score
 FLOOR = 0.3  # similarity at or below this adds nothing
@@ -64,10 +66,9 @@ def embed(texts: list[str]) -> np.ndarray:
 def rerank(scores: np.ndarray, vectors: np.ndarray, question: str) -> np.ndarray:
     """BM25 `scores` (one per passage) with the best `TOP` held passages raised by their
     similarity to `question` (see the module's docstring); a new array."""
-    held = np.flatnonzero(scores)
-    if not question or not held.size:
+    top = best_of(scores, TOP)
+    if not question or not top.size:
         return scores
-    top = held[np.argsort(-scores[held], kind="stable")[:TOP]]
     similarity = vectors[top] @ embed([question])[0]
     lift = np.clip((similarity - FLOOR) / (1 - FLOOR), 0, None)
     out = scores.copy()

@@ -91,6 +91,14 @@ def map_state(request, vocab: dict, row_keys: dict[str, set[str]], lang: str) ->
                 400, "bad_year", {"name": name, "value": value, "allowed": f"{YEARS[0]}–{YEARS[1]}"}
             )
         state[name] = value
+    years = [str(state.get(k, "")) for k in ("year_from", "year_to")]
+    if all(years) and int(years[0]) > int(years[1]):
+        # as /api/studies (422): a reversed range names no year; the map answered 200, empty
+        raise PageError(
+            400,
+            "bad_year",
+            {"name": "year_from", "value": years[0], "allowed": f"{YEARS[0]}–{years[1]}"},
+        )
     for name in MAP_FILTERS:
         values = [v for v in request.args.getlist(name) if v != ""]
         for value in values:
