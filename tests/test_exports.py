@@ -284,7 +284,8 @@ def test_ris_types_and_journal_fields(api_client):
 
 def test_bibtex(api_client):
     text = api_client.get("/api/references.bib").text
-    assert text.count("\n@") + text.startswith("@") == 55
+    assert text.startswith("@comment{evidens dataset ")  # provenance, skipped by parsers
+    assert text.count("\n@") == 55
     entry = text[text.index("@techreport{holm-petersen-2021,") :]
     entry = entry[: entry.index("\n}\n")]
     assert (
@@ -392,3 +393,16 @@ def test_reference_files_are_named_by_filter_and_version(api_client, suffix):
         f'filename="evidens-studies-country-DK-{version[:8]}.{suffix}"'
         == disposition.split("; ", 1)[1]
     )
+
+
+@pytest.mark.parametrize("suffix", ["ris", "bib", "csl.json"])
+def test_reference_files_carry_their_filter_and_version(api_client, suffix):
+    """Newcomer 9: the reference files had their provenance only in the file name; they send the
+    headers every other export sends, and BibTeX says it in an @comment too."""
+    r = api_client.get(f"/api/references.{suffix}", params={"country": "DK"})
+    version = api_client.get("/api/review").json()["dataset_version"]
+    assert r.headers["x-evidence-dataset-version"] == version
+    assert r.headers["x-evidence-filter"] == "country=DK"
+    if suffix == "bib":
+        assert r.text.startswith(f"@comment{{evidens dataset {version}: ")
+        assert "filter: country=DK}" in r.text.split("\n", 1)[0]
