@@ -406,3 +406,18 @@ def test_reference_files_carry_their_filter_and_version(api_client, suffix):
     if suffix == "bib":
         assert r.text.startswith(f"@comment{{evidens dataset {version}: ")
         assert "filter: country=DK}" in r.text.split("\n", 1)[0]
+
+
+def test_ask_export_keeps_what_was_asked_apart_from_what_was_understood(api_client):
+    """Newcomer 8: the about sheet and the file name gave the resolved concept as if the user had
+    asked for it (`concept=single-contact-person`). The filter is the request; the concepts and
+    facets read from the question are `understood` rows."""
+    r = api_client.get("/api/ask", params={"q": "kontaktperson i Danmark", "format": "xlsx"})
+    assert "concept" not in r.headers["content-disposition"]
+    assert r.headers["x-evidence-filter"] == "q=kontaktperson i Danmark, lang=da"
+    about = dict(load_workbook(io.BytesIO(r.content))["about"].iter_rows(values_only=True))
+    assert about["filter"] == "q=kontaktperson i Danmark, lang=da"
+    assert "single-contact-person" in about["understood concepts"]
+    assert about["understood country"] == "DK"
+    given = api_client.get("/api/ask", params={"concept": "co-location", "format": "csv"})
+    assert "concept-co-location" in given.headers["content-disposition"]

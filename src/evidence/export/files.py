@@ -66,6 +66,9 @@ class About:
     licence: str = ""
     n_rows: int = 0
     columns: dict[str, str] = field(default_factory=dict)  # column → description
+    # what the API read from a question (/api/ask: its concepts and facets), kept apart from the
+    # filter the user gave, so that the filter reads as the request it was
+    understood: dict = field(default_factory=dict)
 
     @classmethod
     def of_build(
@@ -92,6 +95,10 @@ class About:
         facts = [
             ("resource", self.resource),
             ("filter", self.filter_text()),
+            *[
+                (f"understood {k}", LIST_JOIN.join(v) if isinstance(v, list) else str(v))
+                for k, v in self.understood.items()
+            ],
             ("rows", str(self.n_rows)),
             ("url", self.url),
             ("dataset_version", self.dataset_version),
