@@ -73,11 +73,13 @@ def file_response(
     filters: dict,
     docs: dict[str, str] | None = None,
     model=None,
+    understood: dict | None = None,
 ) -> Response:
     """The rows (or, with `about`, the provenance) as a downloadable file in the export's format;
     `docs` describes the columns, `model` types the values as the JSON does (is_danish true/false,
     not 1/0)."""
     fmt, about_only, about = export.format, export.about, about_for(export, resource, filters, docs)
+    about.understood = understood or {}
     if model is not None:
         rows = [model.model_validate(r).model_dump() for r in rows]
     about.n_rows = len(rows)

@@ -104,13 +104,15 @@ async def get_ask(
         # returned as it is, without validating it once more per request
         return JSONResponse(result)
     rows = export_rows(result, lang)
-    filters = {
-        "q": q,
-        "concept": concept or ",".join(c["id"] for c in result["concepts"]),
-        "lang": lang,
+    # the filter is what was asked; what the question was read as is `understood` (newcomer 8: a
+    # resolved concept in the filter and the file name looked like input never given)
+    filters = {"q": q, "concept": concept, "lang": lang}
+    understood = {
+        "concepts": ", ".join(c["id"] for c in result["concepts"]),
         **{k: v for k, v in result["filters_applied"].items() if k != "design"},
     }
-    return file_response(export, rows, COLUMNS, "ask", filters, COLUMN_DOCS)
+    understood = {k: v for k, v in understood.items() if v not in (None, "", [])}
+    return file_response(export, rows, COLUMNS, "ask", filters, COLUMN_DOCS, understood=understood)
 
 
 def export_rows(result: dict, lang: str = "da") -> list[dict]:

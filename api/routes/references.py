@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict
+from urllib.parse import quote
 
 from fastapi import APIRouter, Response
 
@@ -22,12 +23,30 @@ def _entries(conn, filters) -> list[dict]:
     return [entry(s, refs.get(s["reference_id"])) for s in studies]
 
 
-def _file(body: str, media_type: str, name: str) -> Response:
+def _file(body: str, media_type: str, name: str, version: str, given: dict) -> Response:
+    """The file with the provenance every export carries in its headers (as file_response's):
+    the dataset version and the filter; the name holds both too."""
+    shown = ", ".join(f"{k}={v}" for k, v in given.items()) or "none (all rows)"
     return Response(
         body.encode("utf-8"),
         media_type=media_type,
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        headers={
+            "Content-Disposition": f'attachment; filename="{name}"',
+            "X-Evidence-Dataset-Version": version,
+            "X-Evidence-Filter": quote(shown, safe=" =,"),
+        },
     )
+
+
+def _bibtex_with_provenance(entries: list[dict], version: str, given: dict) -> str:
+    """BibTeX with an @comment first (reference managers and bibtexparser skip it): the dataset
+    version and filter, so that the file says where it came from once renamed."""
+    shown = ", ".join(f"{k}={v}" for k, v in given.items()) or "none (all rows)"
+    head = (
+        f"@comment{{evidens dataset {version}: the included studies of VIVE (2024), "
+        f"Tværfagligt samarbejde om en helhedsorienteret indsats; filter: {shown}}}\n\n"
+    )
+    return head + to_bibtex(entries)
 
 
 DESCRIPTION = (
@@ -75,10 +94,14 @@ def add_route(name, suffix, summary, where, more, write, media_type, example) ->
     """One reference-manager file route: the filtered studies, written by `write`."""
 
     def endpoint(conn: ConnectionDep, database: DatabaseDep, filters: StudyFiltersDep):
-        body = write(_entries(conn, filters))
         given = {k: v for k, v in asdict(filters).items() if v is not None}
-        name = file_name(["evidens", "studies"], given, database.dataset_version(), "", suffix)
-        return _file(body, f"{media_type}; charset=utf-8", name)
+        version = database.dataset_version()
+        entries = _entries(conn, filters)
+        body = (
+            _bibtex_with_provenance(entries, version, given) if suffix == "bib" else write(entries)
+        )
+        name = file_name(["evidens", "studies"], given, version, "", suffix)
+        return _file(body, f"{media_type}; charset=utf-8", name, version, given)
 
     router.add_api_route(
         f"/references.{suffix}",
