@@ -347,3 +347,10 @@ def test_the_mounted_site_refuses_methods_and_huge_numbers(served):
     r = served.request("DELETE", "/browse/study/942")
     assert (r.status_code, r.headers["allow"]) == (405, "GET, HEAD")
     assert served.post("/browse/evidence/study?ref=942").status_code == 405
+
+
+def test_the_mounted_sites_csv_carries_its_provenance(served):
+    # Datasette's own CSV through the /browse mount, as a policy officer downloads it (newcomer 9)
+    r = served.get(f"{MOUNT}/evidence/studies.csv?countries__contains=%22DK%22&_size=max&_dl=1")
+    assert r.status_code == 200 and r.headers["x-evidence-dataset-version"]
+    assert "evidens-studies-countries__contains-DK-" in r.headers["content-disposition"]

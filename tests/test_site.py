@@ -9,6 +9,7 @@ import json
 import re
 import sqlite3
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 from openpyxl import load_workbook
@@ -379,6 +380,29 @@ def test_csv_export(site):
     assert r.status_code == 200
     data = list(csv.DictReader(io.StringIO(r.text)))
     assert len(data) == 55 and data[0]["ref"] == "1"
+
+
+def test_datasettes_own_csv_carries_filter_and_version(site, evidence_db):
+    """Newcomer 9: the table page's first download, Datasette's own CSV, came as `studies.csv` with
+    nothing saying its filter or data version; it now has the headers and the name of the one
+    rule, and its body stays plain UTF-8 for pandas and R."""
+    version = (
+        sqlite3.connect(evidence_db)
+        .execute("select value from meta where key = 'dataset_version'")
+        .fetchone()[0]
+    )
+    r = get(site, "/evidence/studies.csv", countries__contains='"DK"', _size="max", _dl="1")
+    assert r.status_code == 200
+    assert r.headers["x-evidence-dataset-version"] == version
+    assert unquote(r.headers["x-evidence-filter"]) == 'countries__contains="DK"'  # as the API's
+    name = f"evidens-studies-countries__contains-DK-{version[:8]}.csv"
+    assert r.headers["content-disposition"] == f'attachment; filename="{name}"'
+    assert not r.content.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.DictReader(io.StringIO(r.text)))
+    assert rows and all("DK" in row["countries"] for row in rows)
+    for kind in ("excelcsv", "xlsx"):  # the site's spreadsheet files send the same headers
+        f = get(site, f"/evidence/studies.{kind}", countries__contains='"DK"', _size="max")
+        assert f.headers["x-evidence-dataset-version"] == version
 
 
 def test_excel_csv_export(site):

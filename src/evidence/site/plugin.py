@@ -32,6 +32,7 @@ from evidence.site.errors import error_response, replace_default_handler
 from evidence.site.guard import guard
 from evidence.site.i18n import mark_danish
 from evidence.site.limits import bound
+from evidence.site.provenance import csv_provenance, provenance_headers
 from evidence.site.rebuilds import follow_rebuilds
 
 EXCEL_CSV = "excelcsv"
@@ -120,7 +121,10 @@ async def _download(datasette, request, data, database, name, fmt: str, write) -
     return Response(
         write(about, types),
         content_type=CONTENT_TYPES[fmt],
-        headers={"content-disposition": f'attachment; filename="{about.filename(fmt)}"'},
+        headers={
+            "content-disposition": f'attachment; filename="{about.filename(fmt)}"',
+            **provenance_headers(about),
+        },
     )
 
 
@@ -183,8 +187,9 @@ def render_cell(value, column, table, database, datasette):
 
 @hookimpl
 def asgi_wrapper(datasette):
-    """Before Datasette: the guard (bounded query strings, no debug pages), then follow
-    `evidence build` (evidence.site.rebuilds: each request reads the current build)."""
+    """Before Datasette: the guard (bounded query strings, no debug pages), the provenance of
+    Datasette's own CSV (evidence.site.provenance), then follow `evidence build`
+    (evidence.site.rebuilds: each request reads the current build)."""
 
     def wrap(app):
         async def follow(scope, receive, send):
@@ -192,7 +197,7 @@ def asgi_wrapper(datasette):
                 follow_rebuilds(datasette)
             await app(scope, receive, send)
 
-        return guard(follow, datasette)
+        return guard(csv_provenance(follow, datasette, _about), datasette)
 
     return wrap
 
