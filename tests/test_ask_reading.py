@@ -205,3 +205,19 @@ def test_what_studies_found_is_a_topic_not_an_area(db, question):
 def test_an_area_beside_a_study_word_is_still_asked_for(db):
     assert read_facets("studier fra ældreområdet").asked_areas == ["elderly"]
     assert read_facets("which studies from elderly care").asked_areas == ["elderly"]
+
+
+@pytest.mark.parametrize(
+    ("question", "ref"),
+    [
+        ("multidisciplinære klinikker med dermatologer og reumatologer", 507),  # §3.1
+        ("tværfaglige møder i prænatal behandling", 906),  # §4.2
+    ],
+)
+def test_a_claim_is_found_by_the_sentences_that_go_on_about_its_study(db, question, ref):
+    # the words stand in the uncited sentence after the claim (claims.context_da), not in it
+    result = answer(db, question)
+    assert ref in refs(result)
+    study = next(s for s in result["studies"] if s["ref"] == ref)
+    claims = [p["quote_da"] for p in study["passages"] if p["kind"] == "claim"]
+    assert claims and all(f"{ref})" in q for q in claims)  # the claim is quoted, with its citation

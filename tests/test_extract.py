@@ -89,10 +89,29 @@ def test_quotes_are_verbatim(data_dir, source_path):
     for c in read(data_dir, "claims"):
         s = normalise_space(c["sentence_da"])
         assert s in text or s in dehyphenated, c["claim_id"]
+        for sentence in re.split(r"(?<=[.!?]) ", normalise_space(c["context_da"])):
+            assert sentence in text or sentence in dehyphenated, c["claim_id"]
     for f in read(data_dir, "findings"):
         assert f["text_da"] in text, f["finding_id"]
     for o in read(data_dir, "outcomes"):
         assert normalise_space(o["quote_da"]) in normalise_space(review.text), o["outcome_id"]
+
+
+def test_a_claims_context_is_the_uncited_sentences_that_follow_it(data_dir):
+    """The review goes on about a study without citing it again: §3.1's 507 ("Studiet finder, at …
+    dermatologer og reumatologer") and §4.2's 906 ("prænatal behandling"). Up to three such
+    sentences are the claim's `context_da`; a sentence that cites again ends it."""
+    from evidence.extract.citations import GROUP, parse_group
+    from evidence.extract.claims import CONTEXT_SENTENCES
+
+    claims = {c["claim_id"]: c for c in read(data_dir, "claims")}
+    assert "dermatologer og reumatologer" in claims["3.1-05"]["context_da"]
+    assert "prænatal behandling" in claims["4.2-07"]["context_da"]
+    with_context = [c for c in claims.values() if c["context_da"]]
+    assert 60 <= len(with_context) < len(claims)
+    for c in with_context:
+        assert not any(parse_group(m.group(1)) for m in GROUP.finditer(c["context_da"]))
+        assert c["context_da"].count(". ") < CONTEXT_SENTENCES + 2, c["claim_id"]
 
 
 def test_every_bibliography_entry_parsed_and_every_study_linked_or_flagged(data_dir, source_path):

@@ -2,7 +2,8 @@
 
 Three kinds, each with where the review says it:
 - `claim`: a sentence of chapters 2–7 with its citation group (claims), Danish verbatim and in
-  English; indexed together with its section's title (Danish and English: "Kvantitative
+  English; indexed together with the uncited sentences that follow it in its paragraph
+  (claims.context_da: the review going on about the same study), its section's title (Danish and English: "Kvantitative
   resultater i forhold til borgerne"), its curated expansions (claim_expansions: plain-language
   paraphrases and questions it answers, Danish and English, as doc2query does but written and
   reviewed by people) and the labels and synonyms of the concepts it is coded to (claim_concepts,
@@ -71,12 +72,18 @@ def _claims(conn: sqlite3.Connection) -> list[Passage]:
             r["page"],
             r["sentence_da"],
             r["text_en"],
-            indexed(r["claim_id"], r["sentence_da"], r["text_en"], titles.get(r["section"], "")),
+            indexed(
+                r["claim_id"],
+                r["sentence_da"],
+                r["text_en"],
+                r["context_da"] or "",
+                titles.get(r["section"], ""),
+            ),
             frozenset(coded[r["claim_id"]]),
             directions.get(r["claim_id"], 0),
         )
         for r in conn.execute(
-            "select claim_id, section, page, sentence_da, text_en from claims "
+            "select claim_id, section, page, sentence_da, text_en, context_da from claims "
             "order by chapter, source_line, claim_id"
         )
     ]

@@ -133,7 +133,7 @@ def _retrieve_one(
     diffuse = facets.direction is not None and not _has_topic(
         index, out.query, lambda w: is_direction(w) or is_whom(w)
     )
-    return _search(index, out, precise, broad or diffuse)
+    return _search(index, out, precise, broad or diffuse, aligned=diffuse)
 
 
 def _question_words(index: PassageIndex, question: str, facets: Facets) -> list[QueryWord]:
@@ -172,10 +172,15 @@ def _has_topic(index: PassageIndex, query: list[QueryWord], ignore=lambda word: 
 
 
 def _search(
-    index: PassageIndex, out: Retrieval, precise: list[str] | None, broad: bool = False
+    index: PassageIndex,
+    out: Retrieval,
+    precise: list[str] | None,
+    broad: bool = False,
+    aligned: bool = False,
 ) -> Retrieval:
     """Steps 3–6 for a question whose words and facets are read; `broad`: every claim above
-    `RATIO` of the best (one topic of an overlap, "both X and Y")."""
+    `RATIO` of the best (one topic of an overlap, "both X and Y"); `aligned`: only passages that
+    point the question's way count (a direction and no topic: "what hinders … for staff")."""
     facets = out.facets
     if not out.query:  # nothing but function words ("os og dem"): a precise concept, if any
         if precise:
@@ -193,6 +198,9 @@ def _search(
     if facets.direction:  # "hvad fremmer …": a passage that finds what hinders weighs less
         wanted = 1 if facets.direction == "positive" else -1
         scores[index.direction == -wanted] *= OPPOSED_WEIGHT
+        pointing = np.where(index.direction == wanted, scores, 0.0)
+        if aligned and pointing.any():  # only what points that way, when anything does
+            scores = pointing
     order = best_of(scores, RANK_MAX)
     ranked = [(i, float(scores[i])) for i in order.tolist()]
     best_i, best = ranked[0]
