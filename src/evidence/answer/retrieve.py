@@ -31,6 +31,7 @@ is never used to set them (bench/quality.py reports both).
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
@@ -202,7 +203,7 @@ def _search(
         if aligned and pointing.any():  # only what points that way, when anything does
             scores = pointing
     order = best_of(scores, RANK_MAX)
-    ranked = [(i, float(scores[i])) for i in order.tolist()]
+    ranked = list(zip(order.tolist(), scores[order].tolist(), strict=True))
     best_i, best = ranked[0]
     out.signals = _signals(out.query, per_word, [i for i, _ in ranked[:ANCHOR_TOP]])
     out.cover = out.signals["cover"]
@@ -281,10 +282,11 @@ def _select(
     `cbest`: the scores of the best passage and the best claim before the facets applied;
     `broad`: every claim above `RATIO` of the best, on any concept."""
     chosen: dict[int, float] = {}
-    claims = [(i, s) for i, s in ranked if index.passages[i].kind == "claim"]
-    if claims:
-        top = index.passages[claims[0][0]].concepts
-        for i, s in claims:
+    claims = (pair for pair in ranked if index.passages[pair[0]].kind == "claim")  # read lazily
+    first = next(claims, None)
+    if first:
+        top = index.passages[first[0]].concepts
+        for i, s in itertools.chain([first], claims):
             if s < RATIO * cbest or (len(chosen) >= MAX_CLAIMS and not broad):
                 break
             if chosen and not broad and not index.passages[i].concepts & top and s < FREE * cbest:
