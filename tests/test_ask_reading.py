@@ -165,6 +165,33 @@ def test_a_facets_only_answer_puts_the_studies_its_passages_speak_of_first(db):
     assert [s["ref"] for s in rest] == sorted(s["ref"] for s in rest)
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "barriers to collaboration between professionals",
+        # more than eight concepts (newcomer 10: the list was cut at eight, the stances were not)
+        "Which studies pursue both efficiency goals and citizen involvement goals in the same "
+        "collaboration?",
+        "studier fra ældreområdet om tværfaglige møder",  # facets only, with passages
+    ],
+)
+def test_every_stance_is_on_a_concept_the_answer_names(db, question):
+    result = answer(db, question)
+    asked = {c["id"] for c in result["understood"]["concepts"]}
+    items = [ev for s in result["studies"] for ev in s["evidence"]]
+    assert items and all(set(ev["stance_by_concept"]) <= asked for ev in items)
+
+
+def test_a_concept_coded_only_to_findings_brings_its_findings(db):
+    """Newcomer 10: "fælles mål" resolves to shared-goals (95), whose evidence is four Bilag 2
+    findings (699-02, 734-01, 924-01, 933-01) and no claim; it was dropped from the answer."""
+    result = answer(db, "fælles mål")
+    assert "shared-goals" in {c["id"] for c in result["understood"]["concepts"]}
+    assert {699, 734, 924, 933} <= refs(result)
+    s933 = next(s for s in result["studies"] if s["ref"] == 933)
+    assert s933["stance"] == "mentions" and s933["findings"][0]["finding_id"] == "933-01"
+
+
 def test_each_sentence_stance_names_the_concepts_it_is_on(db):
     """Newcomer 8: a study's stance did not say what it is about. Each synthesis sentence now
     carries its stance per concept of the answer it is coded to; `stance` aggregates them."""

@@ -414,10 +414,43 @@ def test_ask_export_keeps_what_was_asked_apart_from_what_was_understood(api_clie
     facets read from the question are `understood` rows."""
     r = api_client.get("/api/ask", params={"q": "kontaktperson i Danmark", "format": "xlsx"})
     assert "concept" not in r.headers["content-disposition"]
-    assert r.headers["x-evidence-filter"] == "q=kontaktperson i Danmark, lang=da"
+    assert r.headers["x-evidence-filter"] == "q=kontaktperson i Danmark"  # lang not given
     about = dict(load_workbook(io.BytesIO(r.content))["about"].iter_rows(values_only=True))
-    assert about["filter"] == "q=kontaktperson i Danmark, lang=da"
+    assert about["filter"] == "q=kontaktperson i Danmark"
     assert "single-contact-person" in about["understood concepts"]
     assert about["understood country"] == "DK"
     given = api_client.get("/api/ask", params={"concept": "co-location", "format": "csv"})
     assert "concept-co-location" in given.headers["content-disposition"]
+
+
+def test_a_brace_in_the_filter_cannot_end_the_bibtex_comment(api_client):
+    """Newcomer 10: `q=}` followed by an entry closed the @comment and planted a reference."""
+    import bibtexparser
+
+    planted = "}\n@misc{evil, title={pwned}}"
+    text = api_client.get("/api/references.bib", params={"q": planted}).text
+    library = bibtexparser.parse_string(text)
+    assert not [e for e in library.entries if e.key == "evil"]
+    assert text.split("\n", 1)[0].count("{") == text.split("\n", 1)[0].count("}") == 1
+
+
+@pytest.mark.parametrize(
+    ("path", "params"),
+    [
+        ("/api/ask", {"q": "kontaktperson"}),
+        ("/api/studies", {}),
+        ("/api/claims", {}),
+        ("/api/concepts", {}),
+    ],
+)
+def test_the_about_sheet_describes_only_columns_the_data_has(api_client, path, params):
+    # newcomer 10: the ask export's about sheet described a `page` column its data sheet lacked
+    r = api_client.get(path, params={**params, "format": "xlsx"})
+    book = load_workbook(io.BytesIO(r.content))
+    header = [c.value for c in next(book.worksheets[0].iter_rows(max_row=1))]
+    described = [
+        k.removeprefix("column ")
+        for k, _ in book["about"].iter_rows(values_only=True)
+        if str(k).startswith("column ")
+    ]
+    assert described and set(described) <= set(header)

@@ -31,6 +31,7 @@ COLUMNS = [
     "claim_id",
     "section",
     "section_title",
+    "page",
     "quote_da",
     "text_en",
     "chapters",
@@ -106,7 +107,8 @@ async def get_ask(
     rows = export_rows(result, lang)
     # the filter is what was asked; what the question was read as is `understood` (newcomer 8: a
     # resolved concept in the filter and the file name looked like input never given)
-    filters = {"q": q, "concept": concept, "lang": lang}
+    given = "lang" in export.request.query_params  # the default is no part of the request
+    filters = {"q": q, "concept": concept, "lang": lang if given else None}
     understood = {
         "concepts": ", ".join(c["id"] for c in result["concepts"]),
         **{k: v for k, v in result["filters_applied"].items() if k != "design"},
@@ -131,5 +133,5 @@ def export_rows(result: dict, lang: str = "da") -> list[dict]:
             "findings": [f"{f[text]} ({f['stance']})" for f in s["findings"]],
         }
         for ev in s["evidence"] or [{}]:
-            rows.append({**study, **{k: v for k, v in ev.items() if k != "page"}})
+            rows.append({**study, **ev})
     return rows

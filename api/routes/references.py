@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict
 from urllib.parse import quote
 
@@ -42,6 +43,7 @@ def _bibtex_with_provenance(entries: list[dict], version: str, given: dict) -> s
     """BibTeX with an @comment first (reference managers and bibtexparser skip it): the dataset
     version and filter, so that the file says where it came from once renamed."""
     shown = ", ".join(f"{k}={v}" for k, v in given.items()) or "none (all rows)"
+    shown = re.sub(r"[{}\r\n]", " ", shown)  # a brace or line in `q` must not end the comment
     head = (
         f"@comment{{evidens dataset {version}: the included studies of VIVE (2024), "
         f"Tværfagligt samarbejde om en helhedsorienteret indsats; filter: {shown}}}\n\n"

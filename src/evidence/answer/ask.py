@@ -103,7 +103,8 @@ def answer(db: Database, question: str = "", concept: str | None = None, lang: s
         nearest = [m.concept_id for m in matches][:SUGGEST_MAX] or found.concepts[:SUGGEST_MAX]
         result["suggestions"] = [_concept(index, c, _score(matches, c)) for c in nearest]
         return result
-    result["concepts"] = [_matched(index, c, matches, found) for c in found.concepts[:8]]
+    # every concept of the answer: the stances below (stance_by_concept) are on these
+    result["concepts"] = [_matched(index, c, matches, found) for c in found.concepts]
     result["understood"]["concepts"] = result["concepts"]
     refs = list(found.studies)
     claims_of = {
@@ -114,6 +115,8 @@ def answer(db: Database, question: str = "", concept: str | None = None, lang: s
     for s in studies:
         s["score"] = round(found.studies[s["ref"]], 3)
         s["passages"] = [_passage(p, score) for p, score in found.passages.get(s["ref"], [])]
+        if not s["passages"]:  # a facet's study no passage speaks of: no stance, as documented
+            s["stance"], s["evidence"], s["findings"] = None, [], []
     problem = bool(found.concepts) and index.concepts[found.concepts[0]]["polarity"] == "negative"
     studies = steer(studies, found.facets.direction, problem)
     result["studies"] = studies

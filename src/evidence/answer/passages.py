@@ -137,7 +137,7 @@ def _list(value) -> list[str]:
 
 
 def _findings(conn: sqlite3.Connection) -> list[Passage]:
-    indexed, _ = _indexer(conn, "finding")
+    indexed, coded = _indexer(conn, "finding")
     directions = _directions(conn, "finding")
     return [
         Passage(
@@ -149,7 +149,8 @@ def _findings(conn: sqlite3.Connection) -> list[Passage]:
             r["text_da"],
             r["text_en"],
             indexed(r["finding_id"], r["text_da"], r["text_en"]),
-            direction=directions.get(r["finding_id"], 0),
+            frozenset(coded[r["finding_id"]]),
+            directions.get(r["finding_id"], 0),
         )
         for r in conn.execute(
             "select finding_id, ref, text_da, text_en from findings order by ref, seq"

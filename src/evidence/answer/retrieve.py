@@ -252,6 +252,7 @@ def _facets_only(index: PassageIndex, out: Retrieval) -> Retrieval:
                 f.areas_as_topic |= r not in out.studies
                 out.studies[r] = max(out.studies.get(r, 0.0), score)
                 out.passages[r] = topical.passages.get(r, [])
+        out.concepts = topical.concepts  # what those passages' stances are on
         # the studies whose passages speak of the area's words first, then the rest by number
         out.studies = dict(sorted(out.studies.items(), key=lambda kv: (-kv[1], kv[0])))
     return out

@@ -6,6 +6,8 @@ vocabulary tables. Datasette's own chrome (table pages, facets, the SQL editor) 
 
 from __future__ import annotations
 
+import re
+
 from markupsafe import Markup, escape
 
 LANGS = ("da", "en")
@@ -249,6 +251,12 @@ TEXT: dict[str, tuple[str, str]] = {
         "Parameteren «{name}» kan ikke være «{value}». Tilladt: et årstal, {allowed}.",
         "The parameter «{name}» cannot be «{value}». Allowed: a year, {allowed}.",
     ),
+    "reversed_years": (
+        "Parameteren «year_from» kan ikke være «{value}», når year_to er {to}: intet år er begge. "
+        "Tilladt: et årstal til og med {to}.",
+        "The parameter «year_from» cannot be «{value}» when year_to is {to}: no year is both. "
+        "Allowed: a year up to {to}.",
+    ),
     "bad_cell": (
         "Parameteren «{name}» kan ikke være «{value}». Tilladt: et felt i kortet skrevet "
         "række~kolonne (her rækkerne «{rows}» og kolonnerne «{cols}»), fx {allowed}.",
@@ -299,15 +307,20 @@ def message(key: str, lang: str, values: dict) -> str:
 
 
 DANISH_IN_ENGLISH = (  # Danish words the English pages quote: the review's title, VIVE's licence
+    TEXT["review_title"][0]
+    + " – En vidensindsamling med fokus på nordiske erfaringer og virkninger af samarbejdet",
     TEXT["review_title"][0],
     "VIVEs publikationer kan frit citeres med tydelig kildeangivelse",
+    "VIVE – Det Nationale Forsknings- og Analysecenter for Velfærd",
+)
+_DANISH = re.compile(
+    "|".join(re.escape(str(escape(d))) for d in sorted(DANISH_IN_ENGLISH, key=len, reverse=True))
 )
 
 
 def mark_danish(text: str | None) -> Markup:
-    """`text` escaped, with the Danish it quotes (`DANISH_IN_ENGLISH`) marked `lang="da"`: a
-    citation or the footer's licence on an English page (a Jinja filter, `|mark_danish`)."""
-    out = escape(text or "")
-    for danish in DANISH_IN_ENGLISH:
-        out = Markup(out.replace(escape(danish), Markup('<span lang="da">%s</span>') % danish))
-    return out
+    """`text` escaped, with the Danish it quotes (`DANISH_IN_ENGLISH`, the longest first: the title
+    with its subtitle) marked `lang="da"`: a citation or the footer's licence on an English page
+    (a Jinja filter, `|mark_danish`)."""
+    escaped = str(escape(text or ""))
+    return Markup(_DANISH.sub(lambda m: f'<span lang="da">{m.group(0)}</span>', escaped))

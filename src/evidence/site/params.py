@@ -94,11 +94,7 @@ def map_state(request, vocab: dict, row_keys: dict[str, set[str]], lang: str) ->
     years = [str(state.get(k, "")) for k in ("year_from", "year_to")]
     if all(years) and int(years[0]) > int(years[1]):
         # as /api/studies (422): a reversed range names no year; the map answered 200, empty
-        raise PageError(
-            400,
-            "bad_year",
-            {"name": "year_from", "value": years[0], "allowed": f"{YEARS[0]}–{years[1]}"},
-        )
+        raise PageError(400, "reversed_years", {"value": years[0], "to": years[1]})
     for name in MAP_FILTERS:
         values = [v for v in request.args.getlist(name) if v != ""]
         for value in values:
