@@ -196,12 +196,7 @@ def _search(
     if not broad:  # "every claim above half the best" reads BM25's own spread
         scores = semantic.rerank(scores, index.vectors, out.question)
     _weigh_chapters(index, scores, facets.who)
-    if facets.direction:  # "hvad fremmer …": a passage that finds what hinders weighs less
-        wanted = 1 if facets.direction == "positive" else -1
-        scores[index.direction == -wanted] *= OPPOSED_WEIGHT
-        pointing = np.where(index.direction == wanted, scores, 0.0)
-        if aligned and pointing.any():  # only what points that way, when anything does
-            scores = pointing
+    scores = _steer(index, scores, facets.direction, aligned)
     order = best_of(scores, RANK_MAX)
     ranked = list(zip(order.tolist(), scores[order].tolist(), strict=True))
     best_i, best = ranked[0]
@@ -260,6 +255,17 @@ def _facets_only(index: PassageIndex, out: Retrieval) -> Retrieval:
 
 def _keep_but_areas(f: Facets, study: dict) -> bool:
     return replace(f, service_areas=[]).keep(study)
+
+
+def _steer(index: PassageIndex, scores: np.ndarray, direction: str | None, aligned: bool):
+    """A passage that finds what hinders weighs less under "hvad fremmer …"; `aligned`: only the
+    passages that point the question's way count, when any does."""
+    if not direction:
+        return scores
+    wanted = 1 if direction == "positive" else -1
+    scores[index.direction == -wanted] *= OPPOSED_WEIGHT
+    pointing = np.where(index.direction == wanted, scores, 0.0)
+    return pointing if aligned and pointing.any() else scores
 
 
 def _weigh_chapters(index: PassageIndex, scores: np.ndarray, who: str | None) -> None:
