@@ -89,8 +89,7 @@ def file_response(
         body, name = render(fmt, rows, columns, about), about.filename(fmt)
     headers = {
         "Content-Disposition": f'attachment; filename="{name}"',  # ASCII by construction
-        "X-Evidence-Dataset-Version": about.dataset_version,
-        "X-Evidence-Filter": quote(about.filter_text(), safe=" =,"),
+        **about.headers(),
         "X-Evidence-Citation": "UTF-8''" + quote(about.citation_da, safe=""),
     }
     if fmt != "xlsx" and not about_only:

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict
-from urllib.parse import quote
 
 from fastapi import APIRouter, Response
 
 from evidence.export.bibliography import entry, to_bibtex, to_csl_json, to_ris
-from evidence.export.files import file_name
+from evidence.export.files import About, file_name
 from evidence.read.lists import list_studies, references_by_id
 
 from ..deps import ConnectionDep, DatabaseDep, StudyFiltersDep
@@ -24,28 +23,21 @@ def _entries(conn, filters) -> list[dict]:
     return [entry(s, refs.get(s["reference_id"])) for s in studies]
 
 
-def _file(body: str, media_type: str, name: str, version: str, given: dict) -> Response:
-    """The file with the provenance every export carries in its headers (as file_response's):
-    the dataset version and the filter; the name holds both too."""
-    shown = ", ".join(f"{k}={v}" for k, v in given.items()) or "none (all rows)"
+def _file(body: str, media_type: str, name: str, about: About) -> Response:
+    """The file with the provenance every export carries: its name and headers."""
     return Response(
         body.encode("utf-8"),
         media_type=media_type,
-        headers={
-            "Content-Disposition": f'attachment; filename="{name}"',
-            "X-Evidence-Dataset-Version": version,
-            "X-Evidence-Filter": quote(shown, safe=" =,"),
-        },
+        headers={"Content-Disposition": f'attachment; filename="{name}"', **about.headers()},
     )
 
 
-def _bibtex_with_provenance(entries: list[dict], version: str, given: dict) -> str:
+def _bibtex_with_provenance(entries: list[dict], about: About) -> str:
     """BibTeX with an @comment first (reference managers and bibtexparser skip it): the dataset
     version and filter, so that the file says where it came from once renamed."""
-    shown = ", ".join(f"{k}={v}" for k, v in given.items()) or "none (all rows)"
-    shown = re.sub(r"[{}\r\n]", " ", shown)  # a brace or line in `q` must not end the comment
+    shown = re.sub(r"[{}\r\n]", " ", about.filter_text())  # a brace in `q` must not end it
     head = (
-        f"@comment{{evidens dataset {version}: the included studies of VIVE (2024), "
+        f"@comment{{evidens dataset {about.dataset_version}: the included studies of VIVE (2024), "
         f"Tværfagligt samarbejde om en helhedsorienteret indsats; filter: {shown}}}\n\n"
     )
     return head + to_bibtex(entries)
@@ -97,13 +89,11 @@ def add_route(name, suffix, summary, where, more, write, media_type, example) ->
 
     def endpoint(conn: ConnectionDep, database: DatabaseDep, filters: StudyFiltersDep):
         given = {k: v for k, v in asdict(filters).items() if v is not None}
-        version = database.dataset_version()
+        about = About("studies", "", given, database.dataset_version())
         entries = _entries(conn, filters)
-        body = (
-            _bibtex_with_provenance(entries, version, given) if suffix == "bib" else write(entries)
-        )
-        name = file_name(["evidens", "studies"], given, version, "", suffix)
-        return _file(body, f"{media_type}; charset=utf-8", name, version, given)
+        body = _bibtex_with_provenance(entries, about) if suffix == "bib" else write(entries)
+        name = file_name(["evidens", "studies"], given, about.dataset_version, "", suffix)
+        return _file(body, f"{media_type}; charset=utf-8", name, about)
 
     router.add_api_route(
         f"/references.{suffix}",

@@ -42,6 +42,7 @@ import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 from datetime import datetime
+from urllib.parse import quote
 
 FORMATS = ("json", "csv", "csv-excel-da", "xlsx")
 MEDIA_TYPES = {
@@ -90,6 +91,14 @@ class About:
 
     def filter_text(self) -> str:
         return ", ".join(f"{k}={v}" for k, v in self.filters.items()) or "none (all rows)"
+
+    def headers(self) -> dict[str, str]:
+        """The provenance headers every export sends (API, site, reference files): the dataset
+        version and the filter, percent-encoded where a header cannot hold it (ASCII only)."""
+        return {
+            "X-Evidence-Dataset-Version": self.dataset_version,
+            "X-Evidence-Filter": quote(self.filter_text(), safe=" =,"),
+        }
 
     def rows(self) -> list[tuple[str, str]]:
         facts = [

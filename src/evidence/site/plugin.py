@@ -32,7 +32,7 @@ from evidence.site.errors import error_response, replace_default_handler
 from evidence.site.guard import guard
 from evidence.site.i18n import mark_danish
 from evidence.site.limits import bound
-from evidence.site.provenance import csv_provenance, provenance_headers
+from evidence.site.provenance import csv_provenance
 from evidence.site.rebuilds import follow_rebuilds
 
 EXCEL_CSV = "excelcsv"
@@ -123,7 +123,7 @@ async def _download(datasette, request, data, database, name, fmt: str, write) -
         content_type=CONTENT_TYPES[fmt],
         headers={
             "content-disposition": f'attachment; filename="{about.filename(fmt)}"',
-            **provenance_headers(about),
+            **about.headers(),
         },
     )
 

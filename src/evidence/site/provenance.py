@@ -10,8 +10,6 @@ with nothing saying which filter and data version it held.
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from datasette.utils.asgi import Request
 
 
@@ -35,7 +33,7 @@ def csv_provenance(app, datasette, about_of):
                 headers = [
                     (k, v) for k, v in message.get("headers", []) if k != b"content-disposition"
                 ]
-                headers += [(k.encode(), v.encode()) for k, v in provenance_headers(about).items()]
+                headers += [(k.lower().encode(), v.encode()) for k, v in about.headers().items()]
                 if request.args.get("_dl"):
                     disposition = f'attachment; filename="{about.filename("csv")}"'
                     headers.append((b"content-disposition", disposition.encode("ascii")))
@@ -45,11 +43,3 @@ def csv_provenance(app, datasette, about_of):
         await app(scope, receive, send_with_provenance)
 
     return wrapped
-
-
-def provenance_headers(about) -> dict[str, str]:
-    """The headers every export of the site sends, as the API's (evidence.api.formats)."""
-    return {
-        "x-evidence-dataset-version": about.dataset_version,
-        "x-evidence-filter": quote(about.filter_text(), safe=" =,"),
-    }
