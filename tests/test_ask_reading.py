@@ -248,3 +248,31 @@ def test_a_claim_is_found_by_the_sentences_that_go_on_about_its_study(db, questi
     study = next(s for s in result["studies"] if s["ref"] == ref)
     claims = [p["quote_da"] for p in study["passages"] if p["kind"] == "claim"]
     assert claims and all(f"{ref})" in q for q in claims)  # the claim is quoted, with its citation
+
+
+@pytest.mark.parametrize(
+    ("question", "direction"),
+    [
+        ("Which studies found that the joint effort did not improve employment?", "negative"),
+        ("studies where wellbeing wasn't improved", "negative"),
+        ("teams that failed to reduce waiting times", "negative"),
+        ("no improvement in the parents' functioning", "negative"),
+        ("Hvor blev forældrenes trivsel ikke forbedret?", "negative"),
+        ("indsatsen øgede ikke beskæftigelsen", "negative"),
+        ("ingen effekt på beskæftigelsen", "negative"),
+        ("Did the joint effort improve employment?", "positive"),
+        ("forbedrede indsatsen trivslen?", "positive"),
+    ],
+)
+def test_a_negated_word_of_change_points_the_negative_way(question, direction):
+    # "did not improve" is the review's null result (§6.1's 751: "begrænsede
+    # beskæftigelsesmæssige effekter"), not a question about what improved
+    assert read_facets(question).direction == direction
+
+
+def test_a_null_result_question_puts_the_null_result_first(db):
+    result = answer(
+        db, "Which evaluations found the family effort did not raise the parents' employment?"
+    )
+    first = result["studies"][0]
+    assert first["ref"] == 751 and first["stance"] == "contradicts"

@@ -119,6 +119,9 @@ CITIZENS = (
     r"borger\w*|famili\w*|forældre\w*|børn\w*|patient\w*|citizens?|clients?|parents?"
     r"|children|child|users?|brugere?"
 )
+# words of change a negation turns into "it did not help"
+_CHANGE_DA = r"forbedre\w*|øge[ts]?\b|øgede|styrke[ts]?\b|styrkede|reducere\w*|mindske\w*|løfte\w*"
+_CHANGE_EN = r"improv|increas|rais|boost|strengthen|reduc|lower|lift|chang|lead|result"
 NEGATIVE = (
     r"hinder\w*|hindr\w*|hæmme\w*|barrier\w*|barriere\w*|obstacle\w*|forhindr\w*|udfordring\w*"
     r"|challeng\w*|negativ\w*|downside\w*|drawback\w*|ulempe\w*|problem\w*|fail\w*|svær\w*"
@@ -126,10 +129,14 @@ NEGATIVE = (
     r"|goes wrong|harm\w*|skade\w*|bagside\w*|in the way|i vejen|spænder ben|bremse\w*|hamper\w*"
     r"|imped\w*|prevent\w*|pitfall\w*|faldgrube\w*|taler imod|talk\w* against|arguments? against"
     r"|argument\w* imod|the case against"
-    # a word of what helps, negated: "virker det ikke", "hjælper ikke", "does not help"
-    r"|(?:virker|fungerer|hjælper|gavner|nytter)(?:\s+\w+)?\s+ikke"
-    r"|ikke\s+(?:virker|fungerer|hjælper|gavner)"
-    r"|(?:does|do|did)\s+not\s+(?:\w+\s+)?(?:work|help)\w*"
+    # a word of what helps or changes, negated: "virker det ikke", "hjælper ikke", "does not help",
+    # "did not improve", "ikke forbedret", "no improvement", "ingen effekt"
+    rf"|(?:virker|fungerer|hjælper|gavner|nytter|{_CHANGE_DA})(?:\s+\w+)?\s+ikke"
+    rf"|(?:ikke|aldrig)\s+(?:\w+\s+)?(?:virker|fungerer|hjælper|gavner|{_CHANGE_DA})"
+    rf"|(?:does|do|did|has|have|had|was|were|is|are)(?:\s+not|n't)\s+(?:\w+\s+)?(?:work|help|{_CHANGE_EN})\w*"
+    rf"|(?:failed|fails|failing) to\s+(?:\w+\s+)?(?:work|help|{_CHANGE_EN})\w*"
+    r"|(?:no|little)\s+(?:\w+\s+)?(?:improvement|effect|difference|gain|change)s?\b"
+    r"|(?:ingen|ringe|lille|begrænse\w*)\s+(?:\w+\s+)?(?:forbedring\w*|effekt\w*|forskel\w*|gevinst\w*)"
 )
 POSITIVE = (
     r"fremme\w*|fremmer|promot\w*|positiv\w*|benefit\w*|fordel\w*|succes\w*|success\w*"
