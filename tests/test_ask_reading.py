@@ -276,3 +276,22 @@ def test_a_null_result_question_puts_the_null_result_first(db):
     )
     first = result["studies"][0]
     assert first["ref"] == 751 and first["stance"] == "contradicts"
+
+
+def test_an_unknown_word_weighs_no_more_than_the_rarest_known_word(db):
+    # "hudlæger" is no word of the review's (it says "dermatologer"); weighed by its rarity in
+    # everyday Danish it had outweighed the rest of the question three times over, and §2.2's
+    # arthritis study (507) went unanswered
+    result = answer(db, "Samarbejde mellem hudlæger og reumatologer om patienter med gigt")
+    weights = {w["word"]: w for w in result["understood"]["words"]}
+    rarest = max(w["weight"] for w in weights.values() if w["how"] != "unknown")  # "reumatologer"
+    assert weights["hudlæger"]["how"] == "unknown"
+    assert rarest < weights["hudlæger"]["weight"] <= 6.0  # the passages' highest idf: 5.5
+    assert 507 in refs(result)
+
+
+@pytest.mark.parametrize(
+    "question", ["studies using regression analysis", "studier med regressionsanalyser"]
+)
+def test_regression_asks_for_quantitative_studies(question):
+    assert "quantitative" in read_facets(question).designs

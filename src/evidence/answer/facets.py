@@ -76,7 +76,7 @@ DESIGN = {
     "survey": r"survey\w*|spørgeskema\w*|questionnaire\w*",
     # "kvantitative resultater", "quantitative effects" are a topic (§6.1), not a design asked for
     "quantitative": r"(?:kvantitativ\w*|quantitative)\b(?!\s+(?:resultat|virkning|effekt|result|effect|outcome))"
-    r"|register\w*|statisti\w*",
+    r"|register\w*|statisti\w*|regression\w*|økonometri\w*|econometri\w*",
     "case_studies": r"case ?stud\w*|casestud\w*|casebesøg\w*",
     "experimental": r"randomi[sz]\w*|rct\w*|kontrolgruppe\w*|control groups?|lodtrækning\w*"
     r"|experimental\w*|quasi\w*",

@@ -10,7 +10,9 @@ word weighs its idf; one held by more than `GENERIC_SHARE` of the passages ("tv�
 "samarbejde", "citizen") weighs `GENERIC_WEIGHT` of that; a word no passage holds weighs by how
 rare it is in everyday Danish or English (wordfreq's Zipf scale): "overvejer" (4.5) weighs
 little, "løntillæg" (0) or "Icelandic" (3.3) a lot, so that a question about something the review
-does not cover is not answered from its common words.
+does not cover is not answered from its common words; but never more than the rarest word the
+passages hold (the highest idf), so that one everyday word for the review's term ("hudlæger" for
+"dermatologer") does not outweigh the rest of the question.
 
 The constants were set on the development split of tests/questions_dev.yml only.
 """
@@ -56,6 +58,8 @@ class PassageIndex:
         self.analyser = Analyser(vocabulary)
         counts = [Counter(self.analyser.terms(p.indexed)) for p in passages]
         self.bm25 = BM25Index(counts)
+        # an unknown word weighs at most what the rarest word the passages hold weighs
+        self.unknown_max = max(self.bm25.idf.values(), default=0.0)
         self.vectors = semantic.embed([p.indexed for p in passages])  # for semantic.rerank
         self.terms_of = [frozenset(c) for c in counts]
         self.typo_words = sorted(
@@ -138,7 +142,8 @@ class PassageIndex:
                 how = f"part of {hit[0]}" if head else f"typo of {hit[0]}"
         if not terms:
             zipf = max(zipf_frequency(w, "da"), zipf_frequency(w, "en"))
-            return QueryWord(w, (), UNKNOWN * max(UNKNOWN_MIN, ZIPF_COMMON - zipf), "unknown")
+            weight = min(UNKNOWN * max(UNKNOWN_MIN, ZIPF_COMMON - zipf), self.unknown_max)
+            return QueryWord(w, (), weight, "unknown")
         word = QueryWord(w, tuple(dict.fromkeys(terms)), max(known[t] for t in terms), how)
         return replace(word, weight=word.weight * GENERIC_WEIGHT) if self.generic(word) else word
 
