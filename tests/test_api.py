@@ -69,14 +69,8 @@ def test_ask_unknown_concept_is_404_with_suggestions(api_client):
     [
         "What were the results of Housing First programmes for homeless people?",
         "Har kommuner brugt Signs of Safety på netværksmøder i børnesager?",
-        pytest.param(
-            "What does the review say about climate change?",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="known miss: 'climate' is an everyday word (Zipf 4.7) and 'change' matches "
-                "'strategic and cultural change'; see the note on issue 8",
-            ),
-        ),
+        # a known miss until the sixth round's coverage refit (it had been a strict xfail)
+        "What does the review say about climate change?",
     ],
 )
 def test_ask_nothing_matching_is_200_and_empty(api_client, question):

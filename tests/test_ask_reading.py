@@ -295,3 +295,31 @@ def test_an_unknown_word_weighs_no_more_than_the_rarest_known_word(db):
 )
 def test_regression_asks_for_quantitative_studies(question):
     assert "quantitative" in read_facets(question).designs
+
+
+@pytest.mark.parametrize(
+    ("question", "who"),
+    [
+        ("medarbejdernes trivsel", "staff"),
+        ("Hvad betyder samarbejdet for medarbejderne?", "staff"),
+        ("How do caseworkers experience joint meetings?", "staff"),
+        ("effects on families", "citizens"),
+        ("Does sending a mixed team of professionals on a shared course help?", None),
+        ("Hvordan kan fagfolk og sagsbehandlere dele oplysninger?", None),
+    ],
+)
+def test_whom_a_question_is_about_needs_an_effect(question, who):
+    # chapters 6 and 7 are the effects on citizens and on staff: professionals who act in the
+    # question ("a mixed team of professionals") do not make it a question about effects on staff
+    assert read_facets(question).who == who
+
+
+def test_professionals_who_act_do_not_bring_the_staff_chapter(db):
+    # §5.2's seminars (290) and team training (631), without §7.2's call for sparring (7.2-01:
+    # 22, 66, 319, 724, 729, 876, 935), which a staff reading had weighed up
+    result = answer(
+        db,
+        "Can seminars and a shared course help a team of different professionals work from common ground?",
+    )
+    assert {290, 631} <= refs(result)
+    assert not refs(result) & {22, 319, 724, 876}

@@ -16,6 +16,8 @@
 - **Years**: "efter 2020", "since 2018", "2015–2020", "2020 or later", "from 2019" (that year)
   → publication year.
 - **Direction**: "hinders", "barrierer", "negative", … or "fremmer", "works", "benefits", …
+- **Whom** (`who`): staff or citizens, when the question asks what collaboration means for
+  them ("medarbejdernes trivsel", "effects on families"), not when they merely act in it.
 
 Country, design and year words are taken out of the text the topic search reads; service-area
 and direction words stay in it (they carry topic too).
@@ -110,7 +112,18 @@ YEARS = re.compile(
     rf"|\b({_WORD})\s+(?:år\s+|the year\s+)?{_YEAR}\b(?:\s+({_TAIL}))?"
     rf"|\b{_YEAR}\s+({_TAIL})\b"
 )
-# who the question is about: the review's effects chapters are 6 (citizens) and 7 (staff)
+# who the question is about: the review's effects chapters are 6 (citizens) and 7 (staff); a
+# question names whom only when it asks what collaboration means for them (EFFECTS, or a
+# direction for them: "what hinders … for staff"): in "a mixed team of professionals on a shared course"
+# the professionals act, and chapter 7 is no answer
+EFFECTS = (
+    r"trivsel\w*|wellbeing|well-being|effekt\w*|effects?|outcomes?|resultat\w*|results?"
+    r"|impact\w*|betyd\w*|means?\b|oplev\w*|experienc\w*|tilfreds\w*|satisf\w*|arbejdsglæde"
+    r"|arbejdsmiljø\w*|work environment|stress\w*|burn-?out|sygefravær\w*|sick leave"
+    r"|motivation\w*|motivat\w*|usikker\w*|insecur\w*|gevinst\w*|gains?\b|påvirk\w*|affect\w*"
+    r"|konsekvens\w*|consequenc\w*|progression|fremskridt|progress|beskæftigelse\w*|employment"
+    r"|jobs?\b|funktionsniveau\w*|functioning|get on|får det|fare|faring"
+)
 STAFF = (
     r"medarbejder\w*|ansatte|personale\w*|fagprofessionel\w*|professionelle|fagfolk\w*"
     r"|sagsbehandler\w*|staff\w*|employee\w*|workers?|caseworkers?|professionals?|practitioners?"
@@ -166,7 +179,8 @@ AREA_TAIL = r"(?:\s+(?:services?|care|sector|area|field|området|feltet|sektoren
 AREA_RX = {k: _rx(f"(?:{v}){AREA_TAIL}") for k, v in SERVICE_AREA.items()}
 DESIGN_RX = {k: _rx(v) for k, v in DESIGN.items()}
 NEGATIVE_RX, POSITIVE_RX, WELFARE_RX = _rx(NEGATIVE), _rx(POSITIVE), _rx(WELFARE)
-STAFF_RX, CITIZENS_RX = _rx(STAFF), _rx(CITIZENS)
+STAFF_RX, CITIZENS_RX, EFFECTS_RX = _rx(STAFF), _rx(CITIZENS), _rx(EFFECTS)
+FOR_WHOM_RX = _rx(rf"for\s+(?:the\s+|de\s+)?(?:{STAFF}|{CITIZENS})")
 
 
 @dataclass
@@ -282,9 +296,6 @@ def read_facets(question: str) -> Facets:
     for m in YEARS.finditer(f.text):
         f.spans.append(m.span())
         _read_years(f, m)
-    staff, citizens = bool(STAFF_RX.search(f.text)), bool(CITIZENS_RX.search(f.text))
-    if staff != citizens:
-        f.who = "staff" if staff else "citizens"
     against = [m.span() for m in NEGATIVE_RX.finditer(f.text)]
     negative = bool(against)  # "virker ikke", "does not work": "work" inside it is no positive
     # nor is "benefit" in "sickness benefit": a welfare benefit names a topic, not a direction
@@ -294,6 +305,12 @@ def read_facets(question: str) -> Facets:
     )
     if negative != positive:
         f.direction = "negative" if negative else "positive"
+    staff, citizens = bool(STAFF_RX.search(f.text)), bool(CITIZENS_RX.search(f.text))
+    # "what hinders … for staff", "hvad virker for borgerne": a direction for them asks what
+    # collaboration means for them ("a team for families" does not)
+    for_them = bool(f.direction) and bool(FOR_WHOM_RX.search(f.text))
+    if staff != citizens and (for_them or EFFECTS_RX.search(f.text)):
+        f.who = "staff" if staff else "citizens"
     return f
 
 

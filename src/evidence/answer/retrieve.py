@@ -223,7 +223,9 @@ def _search(
 def _signals(query: list[QueryWord], per_word: list[np.ndarray], top: list[int]) -> dict:
     """The coverage signals of evidence.answer.coverage for the best passages `top`."""
     total = sum(q.weight for q in query) or 1.0
-    heaviest = max(range(len(query)), key=lambda k: query[k].weight)
+    # the heaviest word the passages hold: an unknown word, held by none, counts in `unknown`
+    known = [k for k, q in enumerate(query) if q.how != "unknown"] or range(len(query))
+    heaviest = max(known, key=lambda k: query[k].weight)
     return {
         "cover": sum(q.weight for q, v in zip(query, per_word, strict=True) if v[top[0]]) / total,
         "unknown": sum(q.weight for q in query if q.how == "unknown") / total,
