@@ -323,3 +323,14 @@ def test_professionals_who_act_do_not_bring_the_staff_chapter(db):
     )
     assert {290, 631} <= refs(result)
     assert not refs(result) & {22, 319, 724, 876}
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [("singel", "single"), ("samarbjede", "samarbejde"), ("ledesle", "ledelse")],
+)
+def test_two_swapped_letters_are_a_typo_of_the_word_they_swap_into(db, typed, meant):
+    # "singel" is a Danish word too (gravel), so rapidfuzz's bar for real words (90) had left
+    # "a singel manager" unknown; "samarbjede" had been read as the rarer "samarbejdede"
+    word = next(w for w in answer(db, f"{typed} team")["understood"]["words"] if w["word"] == typed)
+    assert word["how"] == f"typo of {meant}"

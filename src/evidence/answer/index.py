@@ -1,7 +1,8 @@
 """The passage index of one build, and a question's words as it reads them (retrieval's step 2).
 
 Each content word of a question with its stems and compound parts (evidence.answer.analyse); a
-word the passages never use is looked up as a typo of one they do (rapidfuzz ratio ≥ 80, five
+word the passages never use is looked up as a typo of one they do (first as two neighbouring
+letters swapped, "singel" → "single"; then by rapidfuzz ratio ≥ 80, five
 letters or more; 90 for a real word of everyday Danish or English, so that "nurces" is "nurses"
 and "bread" is not "break"; a typo keeps its length within `TYPO_LENGTH`, a known word with a
 prefix, "reoffending", is no typo of it, and a typo of a function word, "acros", weighs nothing;
@@ -65,6 +66,7 @@ class PassageIndex:
         self.typo_words = sorted(
             {w for p in passages for w in words(p.indexed) if len(w) >= TYPO_MIN_LEN}
         )
+        self._typo_set = frozenset(self.typo_words)
         self._query: dict[str, QueryWord] = {}  # word → its QueryWord, as first worked out
         self.direction = np.array([p.direction for p in passages], dtype=np.int8)
         self.in_chapter = {  # the passages of the effects chapters (6: citizens, 7: staff)
@@ -118,6 +120,11 @@ class PassageIndex:
                         )
         return out
 
+    def _swapped(self, w: str) -> tuple[str, float, int] | None:
+        """A passage word that is `w` with two neighbouring letters swapped, as rapidfuzz's hit."""
+        found = next((s for s in _swaps(w) if s != w and s in self._typo_set), None)
+        return (found, fuzz.ratio(w, found), 0) if found else None
+
     def _query_word(self, w: str) -> QueryWord:
         known = self.bm25.idf
         terms = [t for t in self.analyser.word_terms(w) if t in known]
@@ -131,7 +138,11 @@ class PassageIndex:
             cutoff = (
                 TYPO_MIN_WORD if real else TYPO_MIN
             )  # "nurces" is "nurses"; "bread" not "break"
-            hit = process.extractOne(w, self.typo_words, scorer=fuzz.ratio, score_cutoff=cutoff)
+            # two neighbouring letters swapped is a typo first: "samarbjede" is "samarbejde", not
+            # "samarbejdede"; and "singel" is "single", though "singel" is a word too
+            hit = self._swapped(w) or process.extractOne(
+                w, self.typo_words, scorer=fuzz.ratio, score_cutoff=cutoff
+            )
             head = hit is not None and hit[0].startswith(w)  # "sygedagpenge" in "…sager"
             if hit and not head and not _typo(w, hit[0]):
                 hit = None
@@ -146,6 +157,11 @@ class PassageIndex:
             return QueryWord(w, (), weight, "unknown")
         word = QueryWord(w, tuple(dict.fromkeys(terms)), max(known[t] for t in terms), how)
         return replace(word, weight=word.weight * GENERIC_WEIGHT) if self.generic(word) else word
+
+
+def _swaps(word: str) -> list[str]:
+    """`word` with each pair of neighbouring letters swapped ("singel" → "single", …)."""
+    return [word[:i] + word[i + 1] + word[i] + word[i + 2 :] for i in range(len(word) - 1)]
 
 
 def _typo(typed: str, known: str) -> bool:
