@@ -334,3 +334,15 @@ def test_two_swapped_letters_are_a_typo_of_the_word_they_swap_into(db, typed, me
     # "a singel manager" unknown; "samarbjede" had been read as the rarer "samarbejdede"
     word = next(w for w in answer(db, f"{typed} team")["understood"]["words"] if w["word"] == typed)
     assert word["how"] == f"typo of {meant}"
+
+
+def test_an_area_word_that_would_cut_most_of_the_answer_set_the_scene(db):
+    # "our job centre caseworkers" names the employment area, but the question is §2.2's
+    # co-location: filtering by the area had left 933 alone (the one employment study)
+    result = answer(
+        db,
+        "Should our job centre caseworkers and family social workers share one building? "
+        "What are the benefits and pitfalls of putting different professions under one roof?",
+    )
+    assert "service_area" not in result["filters_applied"]
+    assert {22, 314, 712, 741} <= refs(result)  # §2.2: "Rationalet bag fysisk samlokalisering"

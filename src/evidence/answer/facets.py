@@ -7,8 +7,9 @@
 - **Service area**: "psykiatri", "elderly care", "jobcenter", "skole", … → Bilag 2's service
   areas (data/vocabularies.yml). These words are often the topic itself ("en sygehusafdeling",
   "an after-school job"), so evidence.answer.retrieve applies an area only when the best passage
-  does not use the word itself, and drops it when it would empty the answer; a question of
-  nothing but area words ("psykiatri") asks for the area's studies. Benefits ("sygedagpenge",
+  does not use the word itself, and drops it when it would leave less than half the answer (unless
+  asked for: "studier fra ældreområdet"); a question of nothing but area words ("psykiatri") asks
+  for the area's studies. Benefits ("sygedagpenge",
   "kontanthjælp") are topics, not areas.
 - **Design**: qualitative, survey, quantitative/register, case study → Bilag 2's methods;
   randomised/controlled designs → none (the review includes no such study, so such a question is

@@ -54,6 +54,7 @@ PRECISE = 90.0
 RANK_MAX = 500  # passages read in order of score (selection stops long before)
 DIRECTION_WORD_WEIGHT = 0.5  # a direction word's weight as a share of its idf
 OPPOSED_WEIGHT = 0.5  # a passage pointing against the question's direction, as a share
+AREA_KEEP = 0.5  # an area word not asked for filters only an answer it keeps this share of
 WHO_WEIGHT = 1.5  # chapter 7 (6) against chapter 6 (7) for a question about staff (citizens)
 # two topics: "både X og Y", "both X and Y" ask for their overlap; "X, og om Y", "X, and what about
 # Y" asks two questions at once: their union. ("How does X relate to Y" and "hvordan hænger X og Y
@@ -371,7 +372,9 @@ def _filter(index: PassageIndex, out: Retrieval, best_i: int) -> None:
         if a not in f.asked_areas and not any(set(index.analyser.terms(w)) & best_terms for w in ws)
     ]
     kept = {r: s for r, s in out.studies.items() if f.keep(index.studies[r])}
-    if not kept and f.service_areas != f.asked_areas:  # an area that empties it set the scene
+    # an area not asked for that would leave less than AREA_KEEP of the answer set the scene
+    # ("our job centre caseworkers … under one roof" asks about co-location, not employment)
+    if len(kept) < AREA_KEEP * len(out.studies) and f.service_areas != f.asked_areas:
         f.service_areas = list(f.asked_areas)
         kept = {r: s for r, s in out.studies.items() if f.keep(index.studies[r])}
     if not kept and f.scene_countries:  # so was "en dansk kommune", not "danske studier"
