@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from evidence.answer.ask import PRECISE, answer, concept_index
-from evidence.answer.facets import read_facets
+from evidence.answer.facets import is_area_compound, read_facets
 from evidence.answer.words import normalise
 from evidence.read.database import Database
 
@@ -346,3 +346,11 @@ def test_an_area_word_that_would_cut_most_of_the_answer_set_the_scene(db):
     )
     assert "service_area" not in result["filters_applied"]
     assert {22, 314, 712, 741} <= refs(result)  # §2.2: "Rationalet bag fysisk samlokalisering"
+
+
+def test_a_compound_of_an_area_word_is_a_topic_of_its_own(db):
+    # an unknown area word is left to its facet; "skolefravær" is the school area's stem and a
+    # word of its own, and it had vanished from the question
+    assert "skolefravær" in words(answer(db, "elever med højt skolefravær"))
+    assert is_area_compound("skolefravær") and is_area_compound("hospitalsindlæggelse")
+    assert not any(map(is_area_compound, ["skolerne", "adolescents", "psykiatriens"]))

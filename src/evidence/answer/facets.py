@@ -257,6 +257,23 @@ def is_direction(word: str) -> bool:
     return bool(NEGATIVE_RX.fullmatch(word) or POSITIVE_RX.fullmatch(word))
 
 
+# the literal stems of the one-word area patterns ("skole" of skole\w*): a word that is a stem
+# and more than INFLECTION letters is a compound with a topic of its own ("skolefravær")
+AREA_STEMS = tuple(
+    stem[: -len(r"\w*")]
+    for pattern in SERVICE_AREA.values()
+    for stem in pattern.split("|")
+    if stem.endswith(r"\w*") and stem[: -len(r"\w*")].isalpha()
+)
+INFLECTION = 4  # "adolescent(s)", "skolerne", "psykiatriens": an area word inflected
+
+
+def is_area_compound(word: str) -> bool:
+    """Is `word` an area's stem with a word of its own after it ("skolefravær", "ældrepleje-
+    budgettet"), rather than the area word inflected ("skolerne", "adolescents")?"""
+    return any(word.startswith(s) and len(word) - len(s) > INFLECTION for s in AREA_STEMS)
+
+
 def is_whom(word: str) -> bool:
     """Is one word of a question a word for whom it is about ("staff", "borgerne")?"""
     return bool(STAFF_RX.fullmatch(word) or CITIZENS_RX.fullmatch(word))

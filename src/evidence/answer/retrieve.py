@@ -40,7 +40,7 @@ import numpy as np
 
 from evidence.answer import coverage, semantic
 from evidence.answer.bm25 import QueryWord, best_of
-from evidence.answer.facets import Facets, is_direction, is_whom, read_facets
+from evidence.answer.facets import Facets, is_area_compound, is_direction, is_whom, read_facets
 from evidence.answer.index import FRAMING_SHARE, PassageIndex
 from evidence.answer.names import absent_names
 from evidence.answer.passages import Passage
@@ -147,10 +147,14 @@ def _question_words(index: PassageIndex, question: str, facets: Facets) -> list[
         question, index.query_words(facets.topic()), index.bm25, lambda i: index.passages[i].indexed
     )
     named = {w for ws in facets.area_words.values() for phrase in ws for w in phrase.split()}
-    query = [  # an area word no passage holds is left to its facet, never read as a typo
-        q
+    query = [  # an area word no passage holds is left to its facet, never read as a typo;
+        q  # a compound of one ("skolefravær") is a topic of its own, and stays
         for q in query
-        if not (q.word in named and (q.how == "unknown" or q.how.startswith("typo")))
+        if not (
+            q.word in named
+            and (q.how == "unknown" or q.how.startswith("typo"))
+            and not (q.how == "unknown" and is_area_compound(q.word))
+        )
     ]
     if facets.direction:
         query = [
