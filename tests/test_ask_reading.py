@@ -354,3 +354,12 @@ def test_a_compound_of_an_area_word_is_a_topic_of_its_own(db):
     assert "skolefravær" in words(answer(db, "elever med højt skolefravær"))
     assert is_area_compound("skolefravær") and is_area_compound("hospitalsindlæggelse")
     assert not any(map(is_area_compound, ["skolerne", "adolescents", "psykiatriens"]))
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["multi-agency work in divorce cases, e.g. with family courts", "møder med f.eks. skolen"],
+)
+def test_abbreviations_leave_no_single_letter_words(db, question):
+    # "e.g." had left "e" and "g", two of the heaviest words of the question (idf 3.6 and 3.9)
+    assert not [w for w in words(answer(db, question)) if len(w) == 1 or w == "eks"]

@@ -27,8 +27,9 @@ def words(text: str) -> list[str]:
 
 
 def is_content(word: str) -> bool:
-    """Not a stopword, or a negation (which turns a question around and so is content)."""
-    return word not in STOPWORDS or word in NEGATIONS
+    """Not a stopword, or a negation (which turns a question around and so is content); never a
+    single letter ("e.g." and "f.eks." leave "e", "g", "f" behind)."""
+    return len(word) > 1 and (word not in STOPWORDS or word in NEGATIONS)
 
 
 class Analyser:
