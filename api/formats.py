@@ -12,7 +12,7 @@ from urllib.parse import quote
 
 from fastapi.responses import Response
 
-from evidence.export.files import MEDIA_TYPES, About, about_csv, render
+from evidence.export.files import MEDIA_TYPES, About, about_csv, keep_parameters, render
 from evidence.models import SQLModel
 from evidence.read.dictionary import column_docs
 from evidence.settings import public_url
@@ -55,11 +55,13 @@ def list_response(
 def about_for(
     export: ExportQuery, resource: str, filters: dict, columns: dict[str, str] | None = None
 ) -> About:
+    """The export's About; its `url` is the data file's (the request without `about`), also
+    when the companion is what was asked for."""
     request = export.request
     return About.of_build(
         export.database.meta(),
         resource,
-        public_url(request.url.path, request.url.query),
+        public_url(request.url.path, keep_parameters(request.url.query, lambda k: k != "about")),
         {k: v for k, v in filters.items() if v not in (None, "", [])},
         columns,
     )

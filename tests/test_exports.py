@@ -88,6 +88,48 @@ def test_provenance_of_a_csv(api_client):
     assert about.headers["content-disposition"].endswith(f'-{version[:8]}-about.csv"')
 
 
+EXPORTS = [
+    ("/api/studies", {"country": "DK"}),
+    ("/api/concepts", {}),
+    ("/api/claims", {"concept": "single-contact-person"}),
+    ("/api/sections", {}),
+    ("/api/outcomes", {}),
+    ("/api/audit", {}),
+    ("/api/gap-map", {}),
+    ("/api/handbook", {}),
+    ("/api/ask", {"q": "kontaktperson"}),
+]
+
+
+def _public(path: str) -> str:
+    from evidence.settings import settings
+
+    return settings.public_url.rstrip("/") + path
+
+
+@pytest.mark.parametrize(("path", "params"), EXPORTS)
+@pytest.mark.parametrize("fmt", ["csv", "csv-excel-da"])
+def test_the_about_file_points_at_the_data_file_it_describes(api_client, path, params, fmt):
+    """Fault: the companion's `url` row was the companion's own URL (`…&about=1`)."""
+    query = "&".join(f"{k}={v}" for k, v in {"format": fmt, **params}.items())
+    data = f"{path}?{query}"
+    for asked in (f"{path}?about=1&{query}", f"{data}&about=1", f"{data}&about=true"):
+        r = api_client.get(asked)
+        text = r.content.decode("utf-8-sig")
+        facts = dict(_rows(text, ";" if fmt == "csv-excel-da" else ",")[1:])
+        assert r.status_code == 200 and facts["url"] == _public(data), asked
+    # the data file's Link leads to its companion, and the companion back to the data file
+    link = api_client.get(f"{data}&about=false").headers["link"]
+    assert link == f'<{_public(data)}&about=1>; rel="describedby"'
+    assert api_client.get(link[1 : link.index(">")]).status_code == 200
+
+
+def test_an_xlsx_about_sheet_names_the_workbook_not_about(api_client):
+    r = api_client.get("/api/studies", params={"format": "xlsx", "country": "DK", "about": 1})
+    about = dict(list(load_workbook(io.BytesIO(r.content))["about"].values)[1:])
+    assert about["url"] == _public("/api/studies?format=xlsx&country=DK")
+
+
 def test_xlsx(api_client):
     r = api_client.get("/api/claims", params={"format": "xlsx", "concept": "single-contact-person"})
     assert (

@@ -40,9 +40,10 @@ import io
 import re
 import unicodedata
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from urllib.parse import quote
+from urllib.parse import quote, unquote_plus
 
 FORMATS = ("json", "csv", "csv-excel-da", "xlsx")
 MEDIA_TYPES = {
@@ -130,6 +131,13 @@ class About:
         return file_name(
             ["evidens", self.resource], self.filters, self.dataset_version, kind + suffix, ext
         )
+
+
+def keep_parameters(query: str, keep: Callable[[str], bool]) -> str:
+    """The raw query string with only the parameters whose (decoded) name `keep` accepts, the
+    rest exactly as sent (order, percent-encoding): `about` leaves a data file's URL this way."""
+    pairs = (p for p in query.split("&") if p)
+    return "&".join(p for p in pairs if keep(unquote_plus(p.split("=", 1)[0])))
 
 
 def file_name(names: list[str], filters: dict, version: str, suffix: str, ext: str) -> str:
