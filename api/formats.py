@@ -8,11 +8,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from urllib.parse import quote
 
 from fastapi.responses import Response
 
-from evidence.export.files import MEDIA_TYPES, About, about_csv, keep_parameters, render
+from evidence.export.files import (
+    MEDIA_TYPES,
+    About,
+    about_csv,
+    download_headers,
+    keep_parameters,
+    render,
+)
 from evidence.models import SQLModel
 from evidence.read.dictionary import column_docs
 from evidence.settings import public_url
@@ -89,12 +95,5 @@ def file_response(
         body, name = about_csv(about, excel_da=fmt == "csv-excel-da"), about.filename(fmt, "-about")
     else:
         body, name = render(fmt, rows, columns, about), about.filename(fmt)
-    headers = {
-        "Content-Disposition": f'attachment; filename="{name}"',  # ASCII by construction
-        **about.headers(),
-        "X-Evidence-Citation": "UTF-8''" + quote(about.citation_da, safe=""),
-    }
-    if fmt != "xlsx" and not about_only:
-        url = quote(about.url, safe=":/?&=%#+,;@")  # a header holds ASCII only
-        headers["Link"] = f'<{url}{"&" if "?" in url else "?"}about=1>; rel="describedby"'
+    headers = download_headers(about, name, companion=fmt != "xlsx" and not about_only)
     return Response(body, media_type=MEDIA_TYPES[fmt], headers=headers)

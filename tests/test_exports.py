@@ -450,6 +450,30 @@ def test_reference_files_carry_their_filter_and_version(api_client, suffix):
         assert "filter: country=DK}" in r.text.split("\n", 1)[0]
 
 
+@pytest.mark.parametrize(
+    ("params", "header"),
+    [
+        ({}, "none (all rows)"),
+        ({"q": 'samarbejde "tæt"'}, 'q=samarbejde "t%C3%A6t"'),
+        ({"q": "100%"}, "q=100%25"),
+    ],
+)
+def test_the_filter_header_says_what_the_file_says(api_client, params, header):
+    """Fault: with no filter the header read `none %28all rows%29` where the file says
+    `none (all rows)`. A header holds printable ASCII as written; only other characters and "%"
+    are percent-encoded, so that decoding gives the file's text back."""
+    from urllib.parse import unquote
+
+    data = api_client.get("/api/studies", params={"format": "csv", **params})
+    about = api_client.get("/api/studies", params={"format": "csv", "about": 1, **params})
+    bib = api_client.get("/api/references.bib", params=params)
+    for r in (data, about, bib):
+        assert r.headers["x-evidence-filter"] == header
+    filter_text = dict(_rows(about.text)[1:])["filter"]
+    assert unquote(header) == filter_text
+    assert bib.text.split("\n", 1)[0].endswith(f"filter: {filter_text}}}")
+
+
 def test_ask_export_keeps_what_was_asked_apart_from_what_was_understood(api_client):
     """Newcomer 8: the about sheet and the file name gave the resolved concept as if the user had
     asked for it (`concept=single-contact-person`). The filter is the request; the concepts and

@@ -54,6 +54,9 @@ MEDIA_TYPES = {
 LIST_JOIN = ", "
 
 
+HEADER_SAFE = "".join(chr(c) for c in range(0x20, 0x7F) if chr(c) != "%")  # printable ASCII
+
+
 @dataclass
 class About:
     """What made an export, and how to cite what it comes from."""
@@ -95,10 +98,15 @@ class About:
 
     def headers(self) -> dict[str, str]:
         """The provenance headers every export sends (API, site, reference files): the dataset
-        version and the filter, percent-encoded where a header cannot hold it (ASCII only)."""
+        version, the filter and how to cite the review. A header holds printable ASCII only: the
+        filter is written as the file writes it ("none (all rows)", `countries__contains="DK"`),
+        with only what a header cannot hold (other characters) and "%" itself percent-encoded,
+        so that percent-decoding always gives the file's text back; the citation is RFC 8187
+        (`UTF-8''…`)."""
         return {
             "X-Evidence-Dataset-Version": self.dataset_version,
-            "X-Evidence-Filter": quote(self.filter_text(), safe=" =,"),
+            "X-Evidence-Filter": quote(self.filter_text(), safe=HEADER_SAFE),
+            "X-Evidence-Citation": "UTF-8''" + quote(self.citation_da, safe=""),
         }
 
     def rows(self) -> list[tuple[str, str]]:
@@ -131,6 +139,24 @@ class About:
         return file_name(
             ["evidens", self.resource], self.filters, self.dataset_version, kind + suffix, ext
         )
+
+
+def download_headers(about: About, name: str, companion: bool) -> dict[str, str]:
+    """The headers of every export file, whichever door sends it (the API's files, the reference
+    files, the site's .csv, .excelcsv and .xlsx): `Content-Disposition` with the file's `name`
+    (ASCII by construction), the About's provenance, `Referrer-Policy: no-referrer` (as
+    Datasette sends), and, for a file whose About is not inside it (`companion`: a CSV, a
+    reference file), `Link: <its url with about=1>; rel="describedby"`. The servers add
+    Cache-Control (the API's ETag middleware; Datasette's TTL, evidence.site.provenance)."""
+    headers = {
+        "Content-Disposition": f'attachment; filename="{name}"',
+        **about.headers(),
+        "Referrer-Policy": "no-referrer",
+    }
+    if companion:
+        url = quote(about.url, safe=":/?&=%#+,;@")  # a header holds ASCII only
+        headers["Link"] = f'<{url}{"&" if "?" in url else "?"}about=1>; rel="describedby"'
+    return headers
 
 
 def keep_parameters(query: str, keep: Callable[[str], bool]) -> str:
