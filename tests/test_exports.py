@@ -427,12 +427,13 @@ def test_parse_venue():
 
 @pytest.mark.parametrize("suffix", ["ris", "bib", "csl.json"])
 def test_reference_files_are_named_by_filter_and_version(api_client, suffix):
-    # the same naming rule as every other export (evidence.export.files.file_name)
+    # the same naming rule as every other export (evidence.export.files.file_name); the files
+    # hold references, and were named "studies"
     version = api_client.get("/api/review").json().get("dataset_version", "")
     got = api_client.get(f"/api/references.{suffix}", params={"country": "DK"})
     disposition = got.headers["content-disposition"]
     assert (
-        f'filename="evidens-studies-country-DK-{version[:8]}.{suffix}"'
+        f'filename="evidens-references-country-DK-{version[:8]}.{suffix}"'
         == disposition.split("; ", 1)[1]
     )
 
@@ -440,11 +441,27 @@ def test_reference_files_are_named_by_filter_and_version(api_client, suffix):
 @pytest.mark.parametrize("suffix", ["ris", "bib", "csl.json"])
 def test_reference_files_carry_their_filter_and_version(api_client, suffix):
     """Newcomer 9: the reference files had their provenance only in the file name; they send the
-    headers every other export sends, and BibTeX says it in an @comment too."""
+    headers every other export sends (the citation and the describedby Link were missing), and
+    BibTeX says it in an @comment too."""
     r = api_client.get(f"/api/references.{suffix}", params={"country": "DK"})
     version = api_client.get("/api/review").json()["dataset_version"]
     assert r.headers["x-evidence-dataset-version"] == version
     assert r.headers["x-evidence-filter"] == "country=DK"
+    cited = api_client.get("/api/studies", params={"format": "csv"}).headers
+    assert r.headers["x-evidence-citation"] == cited["x-evidence-citation"]
+    url = _public(f"/api/references.{suffix}?country=DK")
+    assert r.headers["link"] == f'<{url}&about=1>; rel="describedby"'
+    about = api_client.get(f"/api/references.{suffix}", params={"country": "DK", "about": 1})
+    facts = dict(_rows(about.text)[1:])
+    assert (
+        about.headers["content-type"] == "text/csv; charset=utf-8" and "link" not in about.headers
+    )
+    assert (facts["resource"], facts["filter"], facts["url"]) == ("references", "country=DK", url)
+    count = api_client.get("/api/studies", params={"country": "DK"}).json()["count"]
+    assert facts["rows"] == str(count) and count == 21
+    assert about.headers["content-disposition"] == (
+        f'attachment; filename="evidens-references-country-DK-{version[:8]}-about.csv"'
+    )
     if suffix == "bib":
         assert r.text.startswith(f"@comment{{evidens dataset {version}: ")
         assert "filter: country=DK}" in r.text.split("\n", 1)[0]
