@@ -405,6 +405,61 @@ def test_datasettes_own_csv_carries_filter_and_version(site, evidence_db):
         assert f.headers["x-evidence-dataset-version"] == version
 
 
+def _version(evidence_db) -> str:
+    conn = sqlite3.connect(evidence_db)
+    return conn.execute("select value from meta where key = 'dataset_version'").fetchone()[0][:8]
+
+
+NOISE = "&utm_source=newsletter&utm_medium=email&fbclid=abc&about=0&nosuch=1&_nosuch=2"
+
+
+@pytest.mark.parametrize(
+    ("ext", "name"), [("csv", ".csv"), ("excelcsv", "-excel-da.csv"), ("xlsx", ".xlsx")]
+)
+def test_what_is_no_filter_neither_names_nor_empties_a_site_download(site, evidence_db, ext, name):
+    """Fault: `utm_source=newsletter&fbclid=abc` on a table download named the file
+    `…-utm_source-newsletter-fbclid-abc-….csv`, stood in X-Evidence-Filter, and, read by Datasette
+    as filters on columns that do not exist, emptied it. Only what filters rows is the filter
+    (evidence.site.provenance); the rest is taken out before Datasette reads it."""
+    base = f"/evidence/studies.{ext}?countries__contains=%22DK%22&_size=max&_dl=1"
+    clean, noisy = get(site, base), get(site, base + NOISE)
+    assert noisy.status_code == 200 and noisy.headers["x-evidence-filter"] == (
+        'countries__contains="DK"'
+    )
+    expected = f"evidens-studies-countries__contains-DK-{_version(evidence_db)}{name}"
+    assert noisy.headers["content-disposition"] == f'attachment; filename="{expected}"'
+    assert clean.headers["content-disposition"] == noisy.headers["content-disposition"]
+    if ext == "csv":
+        assert (
+            noisy.content == clean.content
+            and len(list(csv.DictReader(io.StringIO(noisy.text)))) == 21
+        )
+
+
+@pytest.mark.parametrize(
+    ("path", "shown"),
+    [
+        # a column with an operator, search and SQL where: each changes the rows
+        (
+            "/evidence/studies.csv?year__gte=2020&_search=kontaktperson&_where=is_danish%3D1"
+            "&_sort=year&_dl=1&utm_source=x",
+            "year__gte=2020, _search=kontaktperson, _where=is_danish=1",
+        ),
+        # a canned query's named parameter
+        (
+            "/evidence/studies_for_concept.csv?concept=single-contact-person&utm_source=x&_dl=1",
+            "concept=single-contact-person",
+        ),
+        ("/evidence/studies.csv?fbclid=abc&_dl=1", "none (all rows)"),
+    ],
+)
+def test_the_filter_of_a_site_download_is_what_changes_its_rows(site, path, shown):
+    r = get(site, path)
+    assert r.status_code == 200 and r.headers["x-evidence-filter"] == shown
+    assert "utm" not in r.headers["content-disposition"]
+    assert "fbclid" not in r.headers["content-disposition"]
+
+
 def test_excel_csv_export(site):
     r = get(site, "/evidence/studies.excelcsv", _size="max")
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")

@@ -32,7 +32,7 @@ from evidence.site.errors import error_response, replace_default_handler
 from evidence.site.guard import guard
 from evidence.site.i18n import mark_danish
 from evidence.site.limits import bound
-from evidence.site.provenance import csv_provenance
+from evidence.site.provenance import about_of, csv_provenance
 from evidence.site.rebuilds import follow_rebuilds
 
 EXCEL_CSV = "excelcsv"
@@ -68,32 +68,6 @@ def _all_rows_redirect(datasette, request, data) -> Response | None:
     return None
 
 
-async def _about(datasette, database, request, name: str) -> tuple[About, dict[str, str]]:
-    """What made the export (as the API's About) and the data dictionary's boolean and list
-    columns (column → type), to type the cells as the API does."""
-    meta, types = {}, {}
-    db = datasette.get_database(database)
-    try:
-        meta = await _meta(db)
-        result = await db.execute(
-            "select column_name, type from data_dictionary "
-            "where type = 'boolean' or type like 'list%' group by column_name"
-        )
-        types = {r["column_name"]: r["type"] for r in result.rows}
-    except Exception:  # a database without our meta and data_dictionary tables
-        pass
-    filters = {
-        k: v for k, v in urllib.parse.parse_qsl(request.query_string) if not k.startswith("_")
-    }
-    url = datasette.absolute_url(request, request.full_path)
-    return About.of_build(meta, name, url, filters), types
-
-
-async def _meta(db) -> dict[str, str]:
-    """The build's `meta` table (dataset version, build time, how to cite the review)."""
-    return {r["key"]: r["value"] for r in (await db.execute("select key, value from meta")).rows}
-
-
 async def render_xlsx(datasette, columns, rows, request, data, database, table, query_name):
     def write(about: About, types: dict[str, str]) -> bytes:
         return xlsx_workbook(columns, rows, about, types)
@@ -116,8 +90,7 @@ async def _download(datasette, request, data, database, name, fmt: str, write) -
     redirect = _all_rows_redirect(datasette, request, data)
     if redirect:
         return redirect
-    name = name or database or "query"
-    about, types = await _about(datasette, database, request, name)
+    about, types = await about_of(datasette, request, database, name)
     return Response(
         write(about, types),
         content_type=CONTENT_TYPES[fmt],
@@ -187,17 +160,20 @@ def render_cell(value, column, table, database, datasette):
 
 @hookimpl
 def asgi_wrapper(datasette):
-    """Before Datasette: the guard (bounded query strings, no debug pages), the provenance of
-    Datasette's own CSV (evidence.site.provenance), then follow `evidence build`
-    (evidence.site.rebuilds: each request reads the current build)."""
+    """Before Datasette: the guard (bounded query strings, no debug pages), follow `evidence
+    build` (evidence.site.rebuilds: each request reads the current build), then the query
+    cleared of what is no filter and the provenance of Datasette's own CSV
+    (evidence.site.provenance)."""
 
     def wrap(app):
+        inner = csv_provenance(app, datasette)
+
         async def follow(scope, receive, send):
             if scope["type"] == "http":
                 follow_rebuilds(datasette)
-            await app(scope, receive, send)
+            await inner(scope, receive, send)
 
-        return guard(csv_provenance(follow, datasette, _about), datasette)
+        return guard(follow, datasette)
 
     return wrap
 

@@ -1,45 +1,161 @@
-"""Datasette's own CSV (`/<db>/<table>.csv`, the first download link of a table page) with the
-provenance every other export carries: the `X-Evidence-Dataset-Version` and `X-Evidence-Filter`
-headers, and, for a download (`_dl=1`), the file name of the one naming rule
-(`evidens-studies-countries__contains-DK-<version>.csv`, evidence.export.files.file_name).
+"""What the site's downloads say about themselves: which query parameters are their filter, their
+About (the API's, evidence.export.files), and Datasette's own CSV with the provenance headers.
 
-The body stays Datasette's: plain UTF-8 without a byte-order mark, for pandas and R (the site's
-`.excelcsv` and `.xlsx` are the spreadsheet files). A newcomer found this CSV named `studies.csv`
-with nothing saying which filter and data version it held.
+**The filter.** Datasette reads every parameter that does not start with "_" as a column filter:
+`utm_source=newsletter`, `fbclid=…` or `about=1` on a table filtered every row away (SQLite reads
+a quoted name that is no column as a string) and named the file
+(`…-utm_source-newsletter-fbclid-abc-….csv`). The rule, for a table, view or query of the site:
+
+- a table's or view's filter is a parameter that names one of its columns, bare (`ref=924`) or
+  with one of Datasette's operators (`countries__contains`, `year__gte`), and the underscore
+  parameters that change which rows come: `_search`, `_search_<column>`, `_searchmode`,
+  `_where`, `_through`;
+- a canned query's filter is its named parameters (`:concept`); `?sql=`'s is `sql` and those of
+  its SQL;
+- Datasette's other underscore parameters (`_size`, `_sort`, `_labels`, `_dl`, …) shape the
+  answer, not its rows: they stay in the URL, never in the filter;
+- anything else (`about`, `utm_*`, `fbclid`, a name that is no column) is taken out of the query
+  before Datasette reads it, on every page of the table, so it neither empties the rows nor
+  names the file, and the page and its downloads agree.
+
+The filter is what `X-Evidence-Filter`, the file name and the "about" sheet give.
+
+**Datasette's CSV** (`/<db>/<table>.csv`, the first download of a table page) keeps its body:
+plain UTF-8 without a byte-order mark, for pandas and R (`.excelcsv` and `.xlsx` are the
+spreadsheet files). It gets the provenance headers (`X-Evidence-Dataset-Version`,
+`X-Evidence-Filter`, `X-Evidence-Citation`) and, for a download (`_dl=1`), the file name of the
+one rule (`evidens-studies-countries__contains-DK-<version>.csv`).
 """
 
 from __future__ import annotations
 
+import re
+import urllib.parse
+from dataclasses import dataclass
+
+from datasette.filters import Filters
+from datasette.utils import tilde_decode
 from datasette.utils.asgi import Request
 
+from evidence.export.files import About, keep_parameters
+from evidence.site.rebuilds import per_build
 
-def csv_provenance(app, datasette, about_of):
-    """ASGI: `app` with the provenance headers on its `.csv` answers; `about_of(datasette,
-    database, request, name)` gives the export's About (evidence.site.plugin._about)."""
+OPERATORS = frozenset(f.key for f in Filters._filters)  # exact, contains, gte, isnull, …
+ROWS = ("_search", "_where", "_through")  # underscore parameters that change the rows (prefixes)
+NAMED = re.compile(r":([a-zA-Z0-9_]+)")  # a named parameter of SQL, as Datasette finds them
+PATH = re.compile(r"^/([^/.]+)(?:/([^/.]+))?(?:\.(\w+))?$")  # /<db>[/<name>][.<ext>]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """Which parameters filter one table, view or query: `columns` (a table's or view's) or
+    `named` (a query's parameters, `sql` included for ?sql=)."""
+
+    columns: frozenset[str] = frozenset()
+    named: frozenset[str] = frozenset()
+
+    def is_filter(self, key: str) -> bool:
+        if self.named:
+            return key in self.named
+        column, _, op = key.rpartition("__")
+        return (
+            key in self.columns
+            or (column in self.columns and op in OPERATORS)
+            or key.startswith(ROWS)
+        )
+
+    def keeps(self, key: str) -> bool:
+        """In the query Datasette sees: a filter, or one of Datasette's own parameters."""
+        return self.is_filter(key) or (key.startswith("_") and "__" not in key)
+
+
+async def rule_for(datasette, database: str, name: str | None, query: str) -> Rule | None:
+    """The Rule of table, view or canned query `name` of `database` (None: `?sql=` on the
+    database), or None when the path is none of those (the database's own page, a row, …)."""
+    db = datasette.databases.get(database)
+    if db is None:
+        return None
+    if name is None:
+        sql = dict(urllib.parse.parse_qsl(query)).get("sql")
+        return Rule(named=frozenset(["sql", *NAMED.findall(sql)])) if sql else None
+    name = tilde_decode(name)
+    canned = await datasette.get_canned_query(database, name, None)
+    if canned:
+        return Rule(named=frozenset([*NAMED.findall(canned["sql"]), *(canned.get("params") or [])]))
+    columns = (await per_build(db, "columns", _columns)).get(name)
+    return Rule(columns=columns) if columns else None
+
+
+async def _columns(db) -> dict[str, frozenset[str]]:
+    """Table or view → its columns, for every table and view of the database."""
+    result = await db.execute(
+        "select m.name, p.name from sqlite_master m join pragma_table_info(m.name) p "
+        "where m.type in ('table', 'view')"
+    )
+    out: dict[str, set[str]] = {}
+    for table, column in result.rows:
+        out.setdefault(table, set()).add(column)
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+async def about_of(datasette, request, database: str, name: str | None) -> tuple[About, dict]:
+    """What made a download of table or query `name` (None: ?sql=), as the API's About, and the
+    data dictionary's boolean and list columns (column → type), to type cells as the API does."""
+    meta, types = {}, {}
+    db = datasette.get_database(database)
+    try:
+        meta = {r["key"]: r["value"] for r in (await db.execute("select * from meta")).rows}
+        result = await db.execute(
+            "select column_name, type from data_dictionary "
+            "where type = 'boolean' or type like 'list%' group by column_name"
+        )
+        types = {r["column_name"]: r["type"] for r in result.rows}
+    except Exception:  # a database without our meta and data_dictionary tables
+        pass
+    rule = await rule_for(datasette, database, name, request.query_string) or Rule()
+    pairs = urllib.parse.parse_qsl(request.query_string)
+    filters = {k: v for k, v in pairs if rule.is_filter(k)}
+    url = datasette.absolute_url(request, request.full_path)
+    return About.of_build(meta, name or database, url, filters), types
+
+
+def csv_provenance(app, datasette):
+    """ASGI: `app` (the site) with the query of its tables, views and queries cleared of what
+    is no filter (the module's rule), and Datasette's `.csv` answers with the provenance
+    headers."""
 
     async def wrapped(scope, receive, send):
         path = scope.get("path", "") if scope["type"] == "http" else ""
         root = scope.get("root_path", "")  # mounted at /browse: the path Datasette sees
-        path = path[len(root) :] if root and path.startswith(root) else path
-        parts = path.strip("/").split("/")
-        if not path.endswith(".csv") or len(parts) != 2:
+        match = PATH.match(path[len(root) :] if root and path.startswith(root) else path)
+        if not match:
             return await app(scope, receive, send)
-        database, name = parts[0], parts[1][: -len(".csv")]
+        database, name, ext = match.groups()
+        query = scope.get("query_string", b"").decode("latin-1")
+        rule = await rule_for(datasette, database, name, query)
+        if rule is None:
+            return await app(scope, receive, send)
+        scope = {**scope, "query_string": keep_parameters(query, rule.keeps).encode("latin-1")}
+        if ext != "csv":
+            return await app(scope, receive, send)
         request = Request(scope, receive)
-        about, _ = await about_of(datasette, database, request, name)
-
-        async def send_with_provenance(message):
-            if message["type"] == "http.response.start" and message.get("status") == 200:
-                headers = [
-                    (k, v) for k, v in message.get("headers", []) if k != b"content-disposition"
-                ]
-                headers += [(k.lower().encode(), v.encode()) for k, v in about.headers().items()]
-                if request.args.get("_dl"):
-                    disposition = f'attachment; filename="{about.filename("csv")}"'
-                    headers.append((b"content-disposition", disposition.encode("ascii")))
-                message = {**message, "headers": headers}
-            await send(message)
-
-        await app(scope, receive, send_with_provenance)
+        about, _ = await about_of(datasette, request, database, name)
+        await app(scope, receive, _with_headers(send, request, about))
 
     return wrapped
+
+
+def _with_headers(send, request, about: About):
+    """`send` with the provenance headers on a 200 `.csv` answer (a file name for `_dl=1`)."""
+    headers = [(k.lower().encode(), v.encode()) for k, v in about.headers().items()]
+    if request.args.get("_dl"):
+        disposition = f'attachment; filename="{about.filename("csv")}"'
+        headers.append((b"content-disposition", disposition.encode("ascii")))
+
+    async def sending(message):
+        if message["type"] == "http.response.start" and message.get("status") == 200:
+            kept = [(k, v) for k, v in message.get("headers", []) if k != b"content-disposition"]
+            message = {**message, "headers": kept + headers}
+        await send(message)
+
+    return sending
