@@ -354,3 +354,48 @@ def test_the_mounted_sites_csv_carries_its_provenance(served):
     r = served.get(f"{MOUNT}/evidence/studies.csv?countries__contains=%22DK%22&_size=max&_dl=1")
     assert r.status_code == 200 and r.headers["x-evidence-dataset-version"]
     assert "evidens-studies-countries__contains-DK-" in r.headers["content-disposition"]
+
+
+PROVENANCE = {
+    "content-disposition",
+    "x-evidence-dataset-version",
+    "x-evidence-filter",
+    "x-evidence-citation",
+    "referrer-policy",
+    "cache-control",
+}
+# every door's file for the Danish studies; the XLSX holds its about on a sheet, the others link it
+DOORS = [
+    ("/api/studies?country=DK&format=csv", True),
+    ("/api/studies?country=DK&format=csv-excel-da", True),
+    ("/api/studies?country=DK&format=xlsx", False),
+    ("/api/references.ris?country=DK", True),
+    ("/api/references.bib?country=DK", True),
+    ("/api/references.csl.json?country=DK", True),
+    (f"{MOUNT}/evidence/studies.csv?countries__contains=%22DK%22&_size=max&_dl=1", True),
+    (f"{MOUNT}/evidence/studies.excelcsv?countries__contains=%22DK%22&_size=max", True),
+    (f"{MOUNT}/evidence/studies.xlsx?countries__contains=%22DK%22&_size=max", False),
+]
+
+
+def test_every_export_door_sends_the_same_headers(served):
+    """Fault: Datasette's CSV sent neither Cache-Control, Referrer-Policy, the citation nor a
+    describedby Link; the site's .excelcsv and .xlsx neither the citation nor a Link; the API's
+    files no Referrer-Policy; the reference files neither the citation nor a Link. One set now
+    (evidence.export.files.download_headers), and each Link leads to an About of that file."""
+    citations = set()
+    for url, companion in DOORS:
+        r = served.get(url)
+        assert r.status_code == 200, url
+        names = {k for k in r.headers if k in PROVENANCE | {"link"}}
+        assert names == PROVENANCE | ({"link"} if companion else set()), url
+        assert r.headers["referrer-policy"] == "no-referrer"
+        assert r.headers["content-disposition"].startswith('attachment; filename="evidens-')
+        assert r.headers["x-evidence-filter"] in ("country=DK", 'countries__contains="DK"')
+        citations.add(r.headers["x-evidence-citation"])
+        if companion:
+            target = urlsplit(r.headers["link"][1 : r.headers["link"].index(">")])
+            about = served.get(f"{target.path}?{target.query}")
+            assert about.status_code == 200 and about.headers["content-type"].startswith("text/csv")
+            assert about.headers.keys() >= PROVENANCE and "link" not in about.headers, url
+    assert len(citations) == 1

@@ -460,6 +460,26 @@ def test_the_filter_of_a_site_download_is_what_changes_its_rows(site, path, show
     assert "fbclid" not in r.headers["content-disposition"]
 
 
+def test_a_site_csv_has_a_companion_as_the_api_s_has(site):
+    """The site's CSVs link to their About (`about=1`), which names the file it describes and
+    counts its rows."""
+    from evidence.settings import settings
+
+    base = "/evidence/studies.csv?countries__contains=%22DK%22&_size=max&_dl=1"
+    link = get(site, base).headers["link"]
+    public = settings.public_url.rstrip("/") + "/browse" + base
+    assert link == f'<{public}&about=1>; rel="describedby"'
+    for ext, delimiter in (("csv", ","), ("excelcsv", ";")):
+        data = base.replace(".csv", f".{ext}")
+        r = get(site, data + "&about=1&utm_source=x")
+        text = r.content.decode("utf-8-sig")
+        facts = dict(list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))[1:])
+        assert r.headers["content-type"] == "text/csv; charset=utf-8"
+        assert facts["url"] == public.replace(".csv", f".{ext}")
+        assert (facts["rows"], facts["filter"]) == ("21", 'countries__contains="DK"')
+        assert r.headers["content-disposition"].endswith('-about.csv"')
+
+
 def test_excel_csv_export(site):
     r = get(site, "/evidence/studies.excelcsv", _size="max")
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")

@@ -24,7 +24,7 @@ from datasette import hookimpl
 from datasette.utils.asgi import Response
 
 from evidence.export.excel import excel_csv, xlsx_workbook
-from evidence.export.files import About
+from evidence.export.files import About, download_headers
 from evidence.search_text import fts_query, stem_da, stem_en
 from evidence.settings import public_url
 from evidence.site import labels
@@ -86,18 +86,18 @@ async def render_excel_csv(datasette, request, columns, rows, data, database, ta
 
 async def _download(datasette, request, data, database, name, fmt: str, write) -> Response:
     """Every row (a paged table is sent to `_size=max` first) as a file named as the API names
-    its files (table or query, filter, data version), written by `write(about, types)`."""
+    its files (table or query, filter, data version), written by `write(about, types)`, with the
+    headers every export sends (evidence.export.files.download_headers; the companion of an
+    `.excelcsv` is evidence.site.provenance's)."""
     redirect = _all_rows_redirect(datasette, request, data)
     if redirect:
         return redirect
     about, types = await about_of(datasette, request, database, name)
+    name = about.filename(fmt)
     return Response(
         write(about, types),
         content_type=CONTENT_TYPES[fmt],
-        headers={
-            "content-disposition": f'attachment; filename="{about.filename(fmt)}"',
-            **about.headers(),
-        },
+        headers=download_headers(about, name, companion=fmt != "xlsx"),
     )
 
 

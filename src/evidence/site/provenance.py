@@ -1,5 +1,6 @@
 """What the site's downloads say about themselves: which query parameters are their filter, their
-About (the API's, evidence.export.files), and Datasette's own CSV with the provenance headers.
+About (the API's, evidence.export.files), and Datasette's own CSV with the headers and companion
+every export has.
 
 **The filter.** Datasette reads every parameter that does not start with "_" as a column filter:
 `utm_source=newsletter`, `fbclid=…` or `about=1` on a table filtered every row away (SQLite reads
@@ -22,13 +23,21 @@ The filter is what `X-Evidence-Filter`, the file name and the "about" sheet give
 
 **Datasette's CSV** (`/<db>/<table>.csv`, the first download of a table page) keeps its body:
 plain UTF-8 without a byte-order mark, for pandas and R (`.excelcsv` and `.xlsx` are the
-spreadsheet files). It gets the provenance headers (`X-Evidence-Dataset-Version`,
-`X-Evidence-Filter`, `X-Evidence-Citation`) and, for a download (`_dl=1`), the file name of the
-one rule (`evidens-studies-countries__contains-DK-<version>.csv`).
+spreadsheet files). It gets the headers every export sends (evidence.export.files.download_headers:
+dataset version, filter, citation, `Referrer-Policy`, `Link: <…&about=1>; rel="describedby"`;
+for a download, `_dl=1`, the file name of the one rule,
+`evidens-studies-countries__contains-DK-<version>.csv`), and `Cache-Control` as Datasette gives
+its other answers (`_ttl`, else `default_cache_ttl`).
+
+**The companion.** `about=1` on a `.csv` or an `.excelcsv` answers with the About of the file the
+same URL without it gives (key,value, in that file's dialect; `rows` counted in that file), as
+the API does. An `.xlsx` has it inside, on its sheet "about".
 """
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 import urllib.parse
 from dataclasses import dataclass
@@ -37,13 +46,14 @@ from datasette.filters import Filters
 from datasette.utils import tilde_decode
 from datasette.utils.asgi import Request
 
-from evidence.export.files import About, keep_parameters
+from evidence.export.files import About, about_csv, download_headers, keep_parameters
 from evidence.site.rebuilds import per_build
 
 OPERATORS = frozenset(f.key for f in Filters._filters)  # exact, contains, gte, isnull, …
 ROWS = ("_search", "_where", "_through")  # underscore parameters that change the rows (prefixes)
 NAMED = re.compile(r":([a-zA-Z0-9_]+)")  # a named parameter of SQL, as Datasette finds them
 PATH = re.compile(r"^/([^/.]+)(?:/([^/.]+))?(?:\.(\w+))?$")  # /<db>[/<name>][.<ext>]
+YES = ("1", "true", "yes", "on")
 
 
 @dataclass(frozen=True)
@@ -122,7 +132,7 @@ async def about_of(datasette, request, database: str, name: str | None) -> tuple
 def csv_provenance(app, datasette):
     """ASGI: `app` (the site) with the query of its tables, views and queries cleared of what
     is no filter (the module's rule), and Datasette's `.csv` answers with the provenance
-    headers."""
+    headers; `about=1` on a `.csv` or `.excelcsv` answers with its companion."""
 
     async def wrapped(scope, receive, send):
         path = scope.get("path", "") if scope["type"] == "http" else ""
@@ -136,26 +146,100 @@ def csv_provenance(app, datasette):
         if rule is None:
             return await app(scope, receive, send)
         scope = {**scope, "query_string": keep_parameters(query, rule.keeps).encode("latin-1")}
+        if ext in ("csv", "excelcsv") and _asked_about(query):
+            return await _companion(app, datasette, scope, receive, send, database, name, ext)
         if ext != "csv":
             return await app(scope, receive, send)
         request = Request(scope, receive)
         about, _ = await about_of(datasette, request, database, name)
-        await app(scope, receive, _with_headers(send, request, about))
+        await app(scope, receive, _with_headers(send, datasette, request, about))
 
     return wrapped
 
 
-def _with_headers(send, request, about: About):
+def _asked_about(query: str) -> bool:
+    values = [v for k, v in urllib.parse.parse_qsl(query) if k == "about"]
+    return bool(values) and values[-1].lower() in YES
+
+
+def _cache_control(datasette, request) -> list[tuple[bytes, bytes]]:
+    """Cache-Control as Datasette sets it on its other answers (views/base.py)."""
+    if not datasette.cache_headers:
+        return []
+    ttl = request.args.get("_ttl")
+    ttl = int(ttl) if ttl and ttl.isdigit() else datasette.setting("default_cache_ttl")
+    return [(b"cache-control", b"no-cache" if ttl == 0 else f"max-age={ttl}".encode())]
+
+
+def _header_list(headers: dict[str, str]) -> list[tuple[bytes, bytes]]:
+    return [(k.lower().encode(), v.encode("latin-1")) for k, v in headers.items()]
+
+
+def _with_headers(send, datasette, request, about: About):
     """`send` with the provenance headers on a 200 `.csv` answer (a file name for `_dl=1`)."""
-    headers = [(k.lower().encode(), v.encode()) for k, v in about.headers().items()]
-    if request.args.get("_dl"):
-        disposition = f'attachment; filename="{about.filename("csv")}"'
-        headers.append((b"content-disposition", disposition.encode("ascii")))
+    headers = download_headers(about, about.filename("csv"), companion=True)
+    if not request.args.get("_dl"):  # shown in the browser as Datasette shows it
+        headers.pop("Content-Disposition")
 
     async def sending(message):
         if message["type"] == "http.response.start" and message.get("status") == 200:
-            kept = [(k, v) for k, v in message.get("headers", []) if k != b"content-disposition"]
-            message = {**message, "headers": kept + headers}
+            kept = [
+                (k, v)
+                for k, v in message.get("headers", [])
+                if k.lower() not in (b"content-disposition", b"cache-control")
+            ]
+            extra = _header_list(headers) + _cache_control(datasette, request)
+            message = {**message, "headers": kept + extra}
         await send(message)
 
     return sending
+
+
+async def _companion(app, datasette, scope, receive, send, database, name, ext) -> None:
+    """The About of the file `scope` (the URL without `about`) gives, with its rows counted;
+    an error or a redirect (a paged `.excelcsv` goes to `_size=max`) is passed on, a redirect
+    with `about=1` kept."""
+    status, headers, body = await _run(app, scope, receive)
+    request = Request(scope, receive)
+    if status == 200:
+        about, _ = await about_of(datasette, request, database, name)
+        excel = ext == "excelcsv"
+        about.n_rows = _count(body, excel, request.args.get("_header") != "off")
+        fmt = "csv-excel-da" if excel else "csv"
+        body = about_csv(about, excel_da=excel)
+        extra = download_headers(about, about.filename(fmt, "-about"), companion=False)
+        headers = [
+            (b"content-type", b"text/csv; charset=utf-8"),
+            (b"content-length", str(len(body)).encode()),
+            *_header_list(extra),
+            *_cache_control(datasette, request),
+        ]
+    elif 300 <= status < 400:
+        headers = [
+            (k, v + (b"&" if b"?" in v else b"?") + b"about=1" if k.lower() == b"location" else v)
+            for k, v in headers
+        ]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+
+
+async def _run(app, scope, receive) -> tuple[int, list, bytes]:
+    """The status, headers and whole body of `app`'s answer to `scope`."""
+    answer: dict = {"status": 500, "headers": []}
+    chunks: list[bytes] = []
+
+    async def collect(message):
+        if message["type"] == "http.response.start":
+            answer.update(status=message["status"], headers=list(message.get("headers", [])))
+        elif message["type"] == "http.response.body":
+            chunks.append(message.get("body", b""))
+
+    await app(scope, receive, collect)
+    return answer["status"], answer["headers"], b"".join(chunks)
+
+
+def _count(body: bytes, excel: bool, header: bool = True) -> int:
+    """The records of a CSV body (the header not counted)."""
+    text = body.decode("utf-8-sig", errors="replace")
+    records = list(csv.reader(io.StringIO(text, newline=""), delimiter=";" if excel else ","))
+    return max(0, len([r for r in records if r]) - (1 if header else 0))
