@@ -198,6 +198,22 @@ def test_not_covered_is_said_not_guessed(db, question):
 
 
 @pytest.mark.parametrize(
+    "question",
+    ['AND OR NOT "" * NEAR(', "NOT", "ikke", "uden", "with or without", "og eller ikke?", "*"],
+)
+def test_a_question_of_operators_and_function_words_is_not_covered(db, api_client, question):
+    """Fault: 'AND OR NOT "" * NEAR(' was answered "covered" with done-to-not-with: "not" is kept
+    as a negation (it turns a question around) and matched the synonym "done to not with"; a
+    negation or a search operator with nothing to turn around asks about nothing."""
+    result = answer(db, question)
+    assert result["coverage"] == "not_covered" and result["concepts"] == []
+    assert result["studies"] == [] and result["suggestions"] == []
+    r = api_client.get("/api/ask", params={"q": question})
+    assert r.status_code == 200
+    assert (r.json()["coverage"], r.json()["studies"]) == ("not_covered", [])
+
+
+@pytest.mark.parametrize(
     ("question", "direction"),
     [
         ("hvad hæmmer samarbejdet om handleplaner", "negative"),

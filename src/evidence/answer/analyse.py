@@ -10,7 +10,7 @@ the review's separate words and the other way round. Stopwords are dropped; nega
 
 from __future__ import annotations
 
-from evidence.answer.stopwords import NEGATIONS, STOPWORDS
+from evidence.answer.stopwords import NEGATIONS, OPERATORS, STOPWORDS
 from evidence.answer.words import normalise, stem
 
 MIN_PART = 4  # letters in the shortest compound part: "møde", "plan", "børn"
@@ -30,6 +30,13 @@ def is_content(word: str) -> bool:
     """Not a stopword, or a negation (which turns a question around and so is content); never a
     single letter ("e.g." and "f.eks." leave "e", "g", "f" behind)."""
     return len(word) > 1 and (word not in STOPWORDS or word in NEGATIONS)
+
+
+def has_topic(text: str) -> bool:
+    """Does `text` hold a word that says what about: one that is no stopword, no negation and no
+    search operator? 'AND OR NOT "" * NEAR(', "ikke", "with or without" hold none: a negation
+    turns a topic around, and there is none to turn."""
+    return any(is_content(w) and w not in NEGATIONS and w not in OPERATORS for w in words(text))
 
 
 class Analyser:

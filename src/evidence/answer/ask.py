@@ -8,7 +8,10 @@ The answer lists each study with its stance, the review's sentences that cite it
 findings kept apart (evidence.answer.studies), the passages that matched with their scores, and
 how the question was understood (`understood`: words, expansions, concepts, filters, direction).
 When the best passage explains too little of the question, `coverage` is "not_covered", the
-studies are empty and `suggestions` names the nearest topics: a guess is never an answer.
+studies are empty and `suggestions` names the nearest topics: a guess is never an answer. A
+question of nothing but search operators, punctuation, function words and negations
+('AND OR NOT "" * NEAR(', "ikke") has no topic: `not_covered` at once, with no suggestion,
+unless it holds a concept's term whole ("os og dem") or names a facet ("studier fra 2019").
 
 A concept id (`concept=`) skips retrieval and answers with the concept's whole evidence
 (evidence.read.stances.concept_evidence, the one implementation every door uses).
@@ -18,6 +21,7 @@ from __future__ import annotations
 
 import sqlite3
 
+from evidence.answer.analyse import has_topic
 from evidence.answer.facets import read_facets
 from evidence.answer.index import PassageIndex
 from evidence.answer.matches import Match
@@ -60,6 +64,7 @@ def warm(db: Database) -> None:
     passage_index(db)
 
 
+WHOLE = 0.999  # a term's recall when every word of it is in the question (rounding room)
 ID_MAX = 100  # characters of an unknown concept id read for suggestions (the API's limit)
 
 
@@ -95,6 +100,9 @@ def answer(db: Database, question: str = "", concept: str | None = None, lang: s
     short = len(passages.query_words(facets.topic())) <= RESOLVE_MAX_WORDS
     matches = index.resolve(question, min_score=SUGGEST_MIN) if short else []
     precise = [m.concept_id for m in matches if m.score >= PRECISE]
+    if not (has_topic(question) or facets.applied() or _named_whole(matches)):
+        # nothing but operators, punctuation, function words and negations: no topic to answer
+        return _frame(question, Retrieval(question, facets))
     found = retrieve(passages, question, precise, facets)
     result = _frame(question, found)
     if found.coverage in ("covered", "facets_only") and not found.studies:  # filters left none
@@ -185,6 +193,12 @@ def _frame(question: str, found: Retrieval) -> dict:
         "review_summary": [],
         "suggestions": [],
     }
+
+
+def _named_whole(matches: list[Match]) -> bool:
+    """Does the question hold a concept's term whole ("os og dem", "us and them": the review's
+    term for us-and-them relations, made of function words only)?"""
+    return any(m.score >= PRECISE and m.recall >= WHOLE for m in matches)
 
 
 def _score(matches: list[Match], concept_id: str) -> float:

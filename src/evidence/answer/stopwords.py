@@ -2,7 +2,7 @@
 
 `STOPWORDS` are dropped from questions and from thesaurus terms alike: function words, question
 words and the review's own framing ("which studies", "hvilke studier", "handler om", "evidence").
-`NEGATIONS` stay: they are content. `SOFT` words are dropped from a question's content too, but
+`NEGATIONS` stay: they are content, though not alone (nor with `OPERATORS`). `SOFT` words are dropped from a question's content too, but
 still count when a thesaurus term contains them ("management support", "fælles viden"): they
 carry meaning only inside a term.
 """
@@ -66,6 +66,10 @@ værdi værdien value importance betydning betydningen
 
 # Negations look like stopwords but turn a question around ("føler sig ikke inddraget").
 NEGATIONS = frozenset(_words("ikke uden manglende aldrig not no without lack lacking never"))
+
+# The full-text search operators (FTS5's AND, OR, NOT, NEAR), typed as words: with nothing but
+# these, stopwords and negations, a question asks about nothing (evidence.answer.analyse.has_topic).
+OPERATORS = frozenset(_words("and or not near"))
 
 STOPWORDS = frozenset(DANISH) | frozenset(ENGLISH) | frozenset(FRAMING)
 SOFT_WORDS = frozenset(SOFT)
