@@ -32,13 +32,21 @@ class DatabaseOutdated(DatabaseMissing):
 def row_factory(lists: set[str]) -> Callable:
     """Rows as dicts, with the list columns (JSON arrays) decoded."""
 
+    last: list[tuple] = [((), (), ())]  # (description, names, list positions) of the last query
+
     def factory(cursor: sqlite3.Cursor, row: tuple) -> dict:
-        out = {}
-        for (name, *_), value in zip(cursor.description, row, strict=True):
-            if name in lists and isinstance(value, str):
+        description = cursor.description
+        seen = last[0]  # one tuple, read once: safe when threads share the factory
+        if seen[0] is not description:
+            names = tuple(d[0] for d in description)
+            seen = (description, names, tuple(i for i, n in enumerate(names) if n in lists))
+            last[0] = seen
+        out = dict(zip(seen[1], row, strict=True))
+        for i in seen[2]:
+            value = row[i]
+            if isinstance(value, str):
                 with suppress(ValueError):
-                    value = json.loads(value)
-            out[name] = value
+                    out[seen[1][i]] = json.loads(value)
         return out
 
     return factory
