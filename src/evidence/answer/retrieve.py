@@ -102,10 +102,12 @@ def retrieve(
         a = _retrieve_one(index, head + both.group(1), precise, broad=True)
         b = _retrieve_one(index, head + both.group(2), precise, broad=True)
         joined = [r for r in a.studies if r in b.studies]
-    elif also:
+    elif also and _has_own_topic(index, also.group(2)):
         a = _retrieve_one(index, also.group(1), precise)
         b = _retrieve_one(index, also.group(2), precise)
         joined = list(dict.fromkeys([*a.studies, *b.studies]))
+    else:  # "…, og hvad kan vi gøre ved det?": the second asks more of the first, not anew
+        also = None
     if (both or also) and joined and a.coverage == b.coverage == "covered":
         a.studies = {r: a.studies.get(r, 0.0) + b.studies.get(r, 0.0) for r in joined}
         a.passages = {r: a.passages.get(r, []) + b.passages.get(r, []) for r in joined}
@@ -113,6 +115,13 @@ def retrieve(
         a.question = question
         return a
     return _retrieve_one(index, question, precise, facets=facets)
+
+
+def _has_own_topic(index: PassageIndex, text: str) -> bool:
+    """Does the second question of "X, og om Y" say what about on its own (a topic beyond
+    direction and whom, "om fælles tværfaglige møder hjælper" has none in the review's terms)?"""
+    query = _question_words(index, text, read_facets(text))
+    return _has_topic(index, query, lambda w: is_direction(w) or is_whom(w))
 
 
 def _retrieve_one(

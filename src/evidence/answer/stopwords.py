@@ -21,7 +21,7 @@ disse du efter eller en end er et for fra har havde have hende hendes her hos hu
 hvilke hvilken hvilket hvis hvor hvordan hvorfor hvornår hvorvidt i ind jeg jer jo kan kunne
 man mange med meget men mig min mine mit mod ned noget nogen nogle nu når og også om op os på
 sig sin sine sit skal skulle som så sådan thi til ud under var vi vil ville vor vores være været
-mellem blandt tværs ved fx eks feks mv osv samt ift ifm mht ca dvs én ét ens end endnu heller hverken både enten eller selv siden dog
+gøre gør gjorde gjort mellem blandt tværs ved fx eks feks mv osv samt ift ifm mht ca dvs én ét ens end endnu heller hverken både enten eller selv siden dog
 """
 )
 
