@@ -379,3 +379,30 @@ def test_a_second_question_without_a_topic_of_its_own_asks_more_of_the_first(db)
     # a second question with a topic of its own is still answered as well (its union)
     both = "Hvad siger studierne om tavshedspligt, og om fælles kurser for teamet?"
     assert refs(answer(db, both)) > refs(answer(db, "Hvad siger studierne om tavshedspligt"))
+
+
+def test_a_yes_no_question_gets_the_evidence_both_ways(db):
+    # "Virker tværfagligt samarbejde for borgerne?" had been read as "what works": only the
+    # passages pointing that way counted, 11 studies all "supports", while §6.2 says the
+    # collaboration "ikke fører til den ønskede forbedring i borgernes trivsel (729, 907)"
+    result = answer(db, "Virker tværfagligt samarbejde for borgerne?")
+    stances = {s["ref"]: s["stance"] for s in result["studies"]}
+    assert stances.get(729) == stances.get(907) == "contradicts"
+    assert result["understood"]["direction"] == "positive"  # the asked way still comes first
+    assert result["studies"][0]["stance"] == "supports"
+    assert read_facets("Hvad virker for borgerne?").asks_whether is False
+
+
+@pytest.mark.parametrize(
+    "question", ["did joint action plans not work", "why do action plans not help the families"]
+)
+def test_not_before_a_word_of_help_is_negative(question):
+    assert read_facets(question).direction == "negative"
+
+
+def test_a_negated_change_keeps_its_outcome_as_the_topic(db):
+    # "ikke øget beskæftigelsen" had cut "ikke øget" as a direction and "beskæftigelsen" as an
+    # area, leaving a question of facets: the employment area's studies, 924 dropped
+    result = answer(db, "Har det tværfaglige samarbejde ikke øget beskæftigelsen?")
+    assert result["coverage"] == "covered"
+    assert 751 in refs(result)  # §6.1: "begrænsede beskæftigelsesmæssige effekter (751)"

@@ -136,6 +136,16 @@ CITIZENS = (
 # words of change a negation turns into "it did not help"
 _CHANGE_DA = r"forbedre\w*|øge[ts]?\b|øgede|styrke[ts]?\b|styrkede|reducere\w*|mindske\w*|løfte\w*"
 _CHANGE_EN = r"improv|increas|rais|boost|strengthen|reduc|lower|lift|chang|lead|result"
+_AUX_NOT = r"(?:does|do|did|has|have|had|was|were|is|are)(?:\s+not|n't)\s+(?:\w+\s+)?"
+# a word of change, negated ("did not improve", "ikke øget", "no improvement", "ingen effekt"): a
+# direction that names what did not change, so its words stay in the topic ("beskæftigelsen")
+NEGATED_CHANGE = (
+    rf"(?:{_CHANGE_DA})(?:\s+\w+)?\s+ikke|(?:ikke|aldrig)\s+(?:\w+\s+)?(?:{_CHANGE_DA})"
+    rf"|{_AUX_NOT}(?:{_CHANGE_EN})\w*|(?:failed|fails|failing) to\s+(?:\w+\s+)?(?:{_CHANGE_EN})\w*"
+    rf"|not\s+(?:{_CHANGE_EN})\w*"
+    r"|(?:no|little)\s+(?:\w+\s+)?(?:improvement|effect|difference|gain|change)s?\b"
+    r"|(?:ingen|ringe|lille|begrænse\w*)\s+(?:\w+\s+)?(?:forbedring\w*|effekt\w*|forskel\w*|gevinst\w*)"
+)
 NEGATIVE = (
     r"hinder\w*|hindr\w*|hæmme\w*|barrier\w*|barriere\w*|obstacle\w*|forhindr\w*|udfordring\w*"
     r"|challeng\w*|negativ\w*|downside\w*|drawback\w*|ulempe\w*|problem\w*|fail\w*|svær\w*"
@@ -143,14 +153,13 @@ NEGATIVE = (
     r"|goes wrong|harm\w*|skade\w*|bagside\w*|in the way|i vejen|spænder ben|bremse\w*|hamper\w*"
     r"|imped\w*|prevent\w*|pitfall\w*|faldgrube\w*|taler imod|talk\w* against|arguments? against"
     r"|argument\w* imod|the case against"
-    # a word of what helps or changes, negated: "virker det ikke", "hjælper ikke", "does not help",
-    # "did not improve", "ikke forbedret", "no improvement", "ingen effekt"
-    rf"|(?:virker|fungerer|hjælper|gavner|nytter|{_CHANGE_DA})(?:\s+\w+)?\s+ikke"
-    rf"|(?:ikke|aldrig)\s+(?:\w+\s+)?(?:virker|fungerer|hjælper|gavner|{_CHANGE_DA})"
-    rf"|(?:does|do|did|has|have|had|was|were|is|are)(?:\s+not|n't)\s+(?:\w+\s+)?(?:work|help|{_CHANGE_EN})\w*"
-    rf"|(?:failed|fails|failing) to\s+(?:\w+\s+)?(?:work|help|{_CHANGE_EN})\w*"
-    r"|(?:no|little)\s+(?:\w+\s+)?(?:improvement|effect|difference|gain|change)s?\b"
-    r"|(?:ingen|ringe|lille|begrænse\w*)\s+(?:\w+\s+)?(?:forbedring\w*|effekt\w*|forskel\w*|gevinst\w*)"
+    # a word of what helps, negated: "virker det ikke", "hjælper ikke", "does not help", "did
+    # joint plans not work"
+    r"|(?:virker|fungerer|hjælper|gavner|nytter)(?:\s+\w+)?\s+ikke"
+    r"|(?:ikke|aldrig)\s+(?:\w+\s+)?(?:virker|fungerer|hjælper|gavner)"
+    rf"|{_AUX_NOT}(?:work|help)\w*|(?:failed|fails|failing) to\s+(?:\w+\s+)?(?:work|help)\w*"
+    r"|not\s+(?:work|help)\w*"
+    rf"|{NEGATED_CHANGE}"
 )
 POSITIVE = (
     r"fremme\w*|fremmer|promot\w*|positiv\w*|benefit\w*|fordel\w*|succes\w*|success\w*"
@@ -180,6 +189,12 @@ AREA_TAIL = r"(?:\s+(?:services?|care|sector|area|field|området|feltet|sektoren
 AREA_RX = {k: _rx(f"(?:{v}){AREA_TAIL}") for k, v in SERVICE_AREA.items()}
 DESIGN_RX = {k: _rx(v) for k, v in DESIGN.items()}
 NEGATIVE_RX, POSITIVE_RX, WELFARE_RX = _rx(NEGATIVE), _rx(POSITIVE), _rx(WELFARE)
+NEGATED_CHANGE_RX = _rx(NEGATED_CHANGE)
+# a yes/no question opens with its verb: "Virker …?", "Does … increase …?", "Kan … hjælpe?"
+WHETHER = re.compile(
+    r"\s*(?:does|do|did|is|are|can|will|has|have|virker|fungerer|giver|fører|kan|har|er"
+    r"|hjælper|gavner|øger|forbedrer|får)\b"
+)
 STAFF_RX, CITIZENS_RX, EFFECTS_RX = _rx(STAFF), _rx(CITIZENS), _rx(EFFECTS)
 FOR_WHOM_RX = _rx(rf"for\s+(?:the\s+|de\s+)?(?:{STAFF}|{CITIZENS})")
 
@@ -202,6 +217,7 @@ class Facets:
     year_to: int | None = None
     direction: str | None = None  # "positive" | "negative" | None
     who: str | None = None  # "staff" | "citizens" | None: whom the question is about
+    asks_whether: bool = False  # a yes/no question ("Virker det?", "Does it increase …?")
     spans: list[tuple[int, int]] = field(default_factory=list)
     area_spans: list[tuple[int, int]] = field(default_factory=list)
     asked_areas: list[str] = field(default_factory=list)  # named beside a study word
@@ -213,12 +229,25 @@ class Facets:
         out, last = [], 0
         cut = self.spans + (self.area_spans if without_areas else [])
         if without_direction:
-            cut += [m.span() for rx in (NEGATIVE_RX, POSITIVE_RX) for m in rx.finditer(self.text)]
+            kept = {m.span() for m in NEGATED_CHANGE_RX.finditer(self.text)}
+            cut += [
+                m.span()
+                for rx in (NEGATIVE_RX, POSITIVE_RX)
+                for m in rx.finditer(self.text)
+                if m.span() not in kept
+            ]
         for a, b in sorted(cut):
             out.append(self.text[last:a])
             last = max(last, b)
         out.append(self.text[last:])
         return " ".join(" ".join(out).split())
+
+    @property
+    def steers(self) -> str | None:
+        """The direction retrieval steers by: none for a yes/no question, which asks whether and
+        so wants the evidence both ways ("Virker det for borgerne?": 729 and 907 found it did
+        not); its answer still puts the asked way first (evidence.answer.ask)."""
+        return None if self.asks_whether else self.direction
 
     def applied(self) -> dict:
         """The filters in force, as /api/studies names its parameters."""
@@ -323,6 +352,7 @@ def read_facets(question: str) -> Facets:
     )
     if negative != positive:
         f.direction = "negative" if negative else "positive"
+    f.asks_whether = bool(WHETHER.match(f.text))
     staff, citizens = bool(STAFF_RX.search(f.text)), bool(CITIZENS_RX.search(f.text))
     # "what hinders … for staff", "hvad virker for borgerne": a direction for them asks what
     # collaboration means for them ("a team for families" does not)

@@ -141,7 +141,7 @@ def _retrieve_one(
         return _facets_only(index, out)
     # "what hinders collaboration for staff": a direction and nothing else to say what about asks
     # for every passage that points that way, not the few of the best one's concept
-    diffuse = facets.direction is not None and not _has_topic(
+    diffuse = facets.steers is not None and not _has_topic(
         index, out.query, lambda w: is_direction(w) or is_whom(w)
     )
     return _search(index, out, precise, broad or diffuse, aligned=diffuse)
@@ -165,7 +165,7 @@ def _question_words(index: PassageIndex, question: str, facets: Facets) -> list[
             and not (q.how == "unknown" and is_area_compound(q.word))
         )
     ]
-    if facets.direction:
+    if facets.steers:
         query = [
             replace(q, weight=q.weight * DIRECTION_WORD_WEIGHT) if is_direction(q.word) else q
             for q in query
@@ -210,7 +210,7 @@ def _search(
     if not broad:  # "every claim above half the best" reads BM25's own spread
         scores = semantic.rerank(scores, index.vectors, out.question)
     _weigh_chapters(index, scores, facets.who)
-    scores = _steer(index, scores, facets.direction, aligned)
+    scores = _steer(index, scores, facets.steers, aligned)
     order = best_of(scores, RANK_MAX)
     ranked = list(zip(order.tolist(), scores[order].tolist(), strict=True))
     best_i, best = ranked[0]
