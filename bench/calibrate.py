@@ -7,7 +7,8 @@ from zero: deterministic) is fitted to "the review covers it" (the question has 
 Five-fold cross-validation on dev (fixed folds) gives, per threshold, the macro F1 the decision
 would reach, with the shares of covered questions answered empty and of uncovered questions
 answered empty; the threshold with the best macro F1 among those that answer at most
-`MAX_COVERED_EMPTY` of the covered questions empty (issue 8's bound) is chosen. The test split is
+`MAX_COVERED_EMPTY` of the covered questions empty (issue 8's bound) is chosen (of equal F1, the
+one that leaves more uncovered questions unanswered). The test split is
 never read.
 
     uv run --frozen python -m bench.calibrate     # prints the table and the constants
@@ -103,7 +104,8 @@ def main(argv: list[str] | None = None) -> int:
     for t, (f1, ce, ue) in table.items():
         print(f"{t:9.2f}  {f1:20.3f}  {ce:13.1%}  {ue:15.1%}")
     allowed = [t for t in THRESHOLDS if table[t][1] <= MAX_COVERED_EMPTY] or list(THRESHOLDS[:1])
-    best = max(allowed, key=lambda t: (round(table[t][0], 3), -t))
+    # of thresholds with the same macro F1, the one that answers fewer uncovered questions
+    best = max(allowed, key=lambda t: (round(table[t][0], 3), table[t][2], -t))
     mean, scale, w, b = fit(x, y)
     print(f"\nFEATURES = {coverage.FEATURES}")
     print(f"MEAN = {tuple(round(float(v), 4) for v in mean)}")

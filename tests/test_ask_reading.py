@@ -406,3 +406,28 @@ def test_a_negated_change_keeps_its_outcome_as_the_topic(db):
     result = answer(db, "Har det tværfaglige samarbejde ikke øget beskæftigelsen?")
     assert result["coverage"] == "covered"
     assert 751 in refs(result)  # §6.1: "begrænsede beskæftigelsesmæssige effekter (751)"
+
+
+@pytest.mark.parametrize(
+    ("question", "method"),
+    [
+        ("Which studies used surveys?", "survey"),
+        ("Which studies used focus groups?", "focus_groups"),
+        ("studier med fokusgruppeinterviews", "focus_groups"),
+    ],
+)
+def test_a_method_asked_for_answers_with_exactly_its_studies(db, evidence_db, question, method):
+    # "used" had been a topic word (314 alone, through a co-location sentence), and a focus
+    # group had widened to every qualitative method (44 studies where Bilag 2 has 13)
+    import sqlite3
+
+    with sqlite3.connect(evidence_db) as conn:
+        coded = {
+            r
+            for (r,) in conn.execute(
+                "select ref from studies where methods like ?", (f'%"{method}"%',)
+            )
+        }
+    result = answer(db, question)
+    assert result["coverage"] == "facets_only"
+    assert refs(result) == coded and coded

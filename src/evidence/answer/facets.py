@@ -11,7 +11,8 @@
   asked for: "studier fra ældreområdet"); a question of nothing but area words ("psykiatri") asks
   for the area's studies. Benefits ("sygedagpenge",
   "kontanthjælp") are topics, not areas.
-- **Design**: qualitative, survey, quantitative/register, case study → Bilag 2's methods;
+- **Design**: qualitative (or one method: focus groups, interviews, observation), survey,
+  quantitative/register, case study → Bilag 2's methods;
   randomised/controlled designs → none (the review includes no such study, so such a question is
   answered with no study, and says why through `filters_applied`).
 - **Years**: "efter 2020", "since 2018", "2015–2020", "2020 or later", "from 2019" (that year)
@@ -74,8 +75,11 @@ SERVICE_AREA = {
     "vulnerable_adults": r"udsatte voksne|vulnerable adults",
 }
 DESIGN = {
-    "qualitative": r"kvalitativ\w*|qualitative|interview\w*|fokusgruppe\w*|focus groups?"
-    r"|observation\w*|etnografi\w*|ethnograph\w*",
+    "qualitative": r"kvalitativ\w*|qualitative",
+    # a qualitative method named is that method, not every qualitative one
+    "focus_groups": r"fokusgruppe\w*|focus[ -]?groups?",
+    "interviews": r"interview\w*",
+    "observation": r"observation\w*|etnografi\w*|ethnograph\w*|feltarbejde|fieldwork",
     "survey": r"survey\w*|spørgeskema\w*|questionnaire\w*",
     # "kvantitative resultater", "quantitative effects" are a topic (§6.1), not a design asked for
     "quantitative": r"(?:kvantitativ\w*|quantitative)\b(?!\s+(?:resultat|virkning|effekt|result|effect|outcome))"
@@ -87,6 +91,9 @@ DESIGN = {
 # design → the Bilag 2 method codes (data/vocabularies.yml) that count as it
 DESIGN_METHODS = {
     "qualitative": {"qualitative_interviews", "focus_groups", "observation", "ethnography"},
+    "focus_groups": {"focus_groups"},
+    "interviews": {"qualitative_interviews"},
+    "observation": {"observation", "ethnography"},
     "survey": {"survey"},
     "quantitative": {"quantitative_data", "survey"},
     "case_studies": {"case_studies"},

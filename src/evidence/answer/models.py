@@ -126,8 +126,8 @@ class Understanding(SQLModel):
     signals: dict[str, float] = Field(
         default_factory=dict,
         description="The coverage decision's signals, each 0–1: cover (as above), unknown (the share "
-        "of the weight on words the review never uses), anchor (the heaviest word is in the three best "
-        "passages).",
+        "of the weight on words the review never uses), anchor (the heaviest word some passage holds is "
+        "in the three best passages).",
     )
     areas_as_topic: bool = Field(
         default=False,

@@ -52,6 +52,7 @@ looked look examine examined examines investigate investigated address addresses
 please kindly anything something everything
 overveje overvejer overvejet påtænker considering consider contemplating wondering
 published publication publications udgivet udgivne udgivelse publiceret publicerede offentliggjort
+used using brugte anvendte benyttede
 """
 )
 
