@@ -40,7 +40,8 @@ import numpy as np
 
 from evidence.answer import coverage, semantic
 from evidence.answer.bm25 import QueryWord, best_of
-from evidence.answer.facets import Facets, is_area_compound, is_direction, is_whom, read_facets
+from evidence.answer.directions import is_direction, is_whom
+from evidence.answer.facets import Facets, is_area_compound, read_facets
 from evidence.answer.index import FRAMING_SHARE, PassageIndex
 from evidence.answer.names import absent_names
 from evidence.answer.passages import Passage
