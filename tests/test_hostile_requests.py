@@ -253,3 +253,81 @@ def test_a_filter_number_beyond_sqlite_is_a_bad_request(site, number, path):
     r = asyncio.run(site.client.get(path, params={"ref__gt": number}))
     assert r.status_code == 400
     assert "too large" in r.text
+
+
+WHERE = "ref=1; drop table x"
+FORMATS = ["", ".json", ".csv", ".excelcsv", ".xlsx"]
+
+
+@pytest.mark.parametrize("suffix", FORMATS)
+def test_a_where_with_a_second_statement_is_a_bad_request(site, suffix):
+    """Fault: `_where` holding `;` ran into sqlite3's ProgrammingError, a 500 in every format."""
+    r = asyncio.run(site.client.get(f"/evidence/studies{suffix}", params={"_where": WHERE}))
+    assert r.status_code == 400, r.text[:300]
+    assert "one statement at a time" in r.text
+    kind = "application/json" if suffix == ".json" else "text/html"
+    assert r.headers["content-type"].startswith(kind)
+    # the same condition without the second statement is the one study it names
+    r = asyncio.run(site.client.get("/evidence/studies.json", params={"_where": "ref=1"}))
+    assert [row[0] for row in r.json()["rows"]] == [1]
+
+
+# each of Datasette's number, boolean and choice parameters, on a table, ?sql= and a canned query
+BAD_VALUES = [
+    ("_timelimit", "abc"),
+    ("_timelimit", "9" * 5000),  # Python's int() refuses over 4,300 digits
+    ("_ttl", "²"),  # str.isdigit() says yes, int() says no
+    ("_ttl", "9" * 5000),
+    ("_facet_size", "²"),
+    ("_size", "abc"),
+    ("_json_infinity", "abc"),
+    ("_shape", "bogus"),
+]
+PAGES = ["/evidence/studies", "/evidence", "/evidence/study"]
+
+
+@pytest.mark.parametrize("name, value", BAD_VALUES)
+@pytest.mark.parametrize("path", PAGES)
+@pytest.mark.parametrize("suffix", ["", ".json", ".csv"])
+def test_datasette_parameters_that_are_no_number_are_a_bad_request(site, path, name, value, suffix):
+    """Fault: `_timelimit=abc` (tables, ?sql=, canned queries), `_ttl=²`, `_facet_size=²` and
+    `_json_infinity=abc` made Datasette's int() or value_as_boolean raise: a 500. The guard names
+    the parameter and what it takes."""
+    if name == "_shape" and suffix != ".json":
+        return  # read only by the JSON renderer
+    params = {"sql": "select 1"} if path == "/evidence" else {"ref": "631"}
+    r = asyncio.run(site.client.get(path + suffix, params={**params, name: value}))
+    assert r.status_code == 400, (path, r.text[:300])
+    assert name in r.text
+    # a value it takes is a 200
+    good = {"_shape": "objects", "_json_infinity": "on"}.get(name, "100")
+    r = asyncio.run(site.client.get(path + suffix, params={**params, name: good}))
+    assert r.status_code == 200, (path, name, r.text[:300])
+
+
+BLOB = "select x'ff00' as b, 'text' as t"
+
+
+def test_a_blob_is_hex_in_every_spreadsheet(site):
+    """Fault: a query returning a BLOB made openpyxl raise UnicodeDecodeError (a 500), and the
+    Danish CSV wrote Python's repr b'\\xff\\x00'. Every spreadsheet writes SQLite's literal."""
+    r = asyncio.run(site.client.get("/evidence.xlsx", params={"sql": BLOB}))
+    assert r.status_code == 200
+    sheet = load_workbook(io.BytesIO(r.content)).worksheets[0]
+    assert [[c.value for c in row] for row in sheet.iter_rows()] == [
+        ["b", "t"],
+        ["x'ff00'", "text"],
+    ]
+    r = asyncio.run(site.client.get("/evidence.excelcsv", params={"sql": BLOB}))
+    assert r.status_code == 200
+    assert r.content.decode("utf-8-sig") == '"b";"t"\r\n"x\'ff00\'";"text"\r\n'
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".excelcsv"])
+def test_a_spreadsheet_of_a_failing_query_is_the_error_page(site, suffix):
+    """Fault: the .xlsx of SQL that fails was a workbook with status 400, the .excelcsv an empty
+    file: the error page now, naming the error."""
+    r = asyncio.run(site.client.get(f"/evidence{suffix}", params={"sql": "select nope"}))
+    assert r.status_code == 400
+    assert r.headers["content-type"].startswith("text/html")
+    assert "no such column: nope" in r.text

@@ -17,7 +17,8 @@ Every export says what made it: the filter, the dataset version and how to cite 
 Danish Excel opens a `.csv` by double-click only when it is UTF-8 with a byte-order mark, split
 by semicolons, with CRLF line ends and decimal commas; `csv-excel-da` writes exactly that (whole
 numbers stay as they are, so ref 924 and year 2021 are never "924,0"). Lists in cells are joined
-with ", ".
+with ", "; a BLOB (bytes, from a `?sql=` query) is written as SQLite's hex literal, `x'ff00'`, in
+every format (openpyxl failed on bytes, and the CSV wrote Python's `b'\\xff'`).
 
 One exporter for both doors: the API's `format=csv|csv-excel-da|xlsx` and the site's `.excelcsv`
 and `.xlsx` (evidence.site.plugin, through evidence.export.excel) write the same cells.
@@ -204,9 +205,12 @@ def guard(text: str) -> str:
 
 
 def cell(value, decimal_comma: bool = False) -> str:
-    """A value as text: lists joined with ', ', booleans true/false, None empty."""
+    """A value as text: lists joined with ', ', booleans true/false, None empty, bytes (a BLOB
+    of a `?sql=` query) as SQLite's literal in hex (`x'ff00'`)."""
     if value is None:
         return ""
+    if isinstance(value, bytes | bytearray | memoryview):
+        return f"x'{bytes(value).hex()}'"
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, list | tuple):
@@ -314,7 +318,7 @@ CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # what a worksheet cannot
 
 
 def _xlsx_value(value):
-    if isinstance(value, list | tuple):
+    if isinstance(value, list | tuple | bytes | bytearray | memoryview):
         value = cell(value)
     return CONTROL.sub("\ufffd", value) if isinstance(value, str) else value
 

@@ -5,7 +5,8 @@ Datasette's own handler (datasette.handle_exception) prints every error, a 404 i
 development environment: a dependency of schemathesis): ~0.4 s of the event loop the API shares,
 and a screenful of log per mistyped URL. It also answers 500 for the user's own mistakes that
 Datasette raises as a plain DatasetteError (`?_sort=nosuchcol`) or lets through (an
-OverflowError from a filter value beyond SQLite's integers). This handler replaces it (the
+OverflowError from a filter value beyond SQLite's integers, a `_where` holding a second
+statement: `?_where=ref=1; drop table x`). This handler replaces it (the
 plugin's `startup` unregisters the default): the same pages and JSON, 400 for a bad request,
 and one log line per error.
 """
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import json
 import logging
+import sqlite3
 import traceback
 
 from datasette.utils import add_cors_headers
@@ -23,6 +25,9 @@ from markupsafe import Markup
 
 log = logging.getLogger("evidence.site")
 DEFAULT_HANDLER = "datasette.handle_exception"
+# sqlite3's ProgrammingError for SQL the user wrote (`_where`, a filter value); its others (a
+# closed connection, a thread) stay the server's fault
+USER_SQL = ("one statement at a time", "Incorrect number of bindings", "Error binding parameter")
 
 
 def replace_default_handler() -> None:
@@ -50,6 +55,12 @@ def status_and_message(exception: Exception) -> tuple[int, str, dict, str | None
         # a number in the address beyond SQLite's integers (`?ref__gt=1e23` written out): the
         # filter binds it unchecked
         return 400, "A number in the address is too large: at most 9223372036854775807.", {}, None
+    if isinstance(exception, sqlite3.ProgrammingError | sqlite3.Warning) and any(
+        text in str(exception) for text in USER_SQL
+    ):
+        # `_where` is SQL the user writes into Datasette's own query
+        hint = "A _where holds one condition, with no ';' outside quotes."
+        return 400, f"Invalid SQL: {exception} {hint}", {}, "Invalid SQL"
     return 500, "Internal error; the request was logged.", {}, None
 
 

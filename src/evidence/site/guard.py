@@ -10,7 +10,10 @@ request, this guard answers 400 with the site's error page (or JSON for a .json 
 
 - the query string is longer than `MAX_QUERY_BYTES` (a long SQL query still fits),
 - it has more than `MAX_PARAMETERS` parameters, or one name more than `MAX_REPEATS` times,
-- it asks for more than `MAX_FACETS` facets (`_facet`, `_facet_array`, `_facet_date` together);
+- it asks for more than `MAX_FACETS` facets (`_facet`, `_facet_array`, `_facet_date` together),
+- one of Datasette's own underscore parameters has a value Datasette cannot read (`DATASETTE_VALUES`:
+  `_timelimit=abc`, `_ttl=²` or a 5,000-digit `_size` made Datasette's `int()` raise, a 500;
+  `_json_infinity=abc` raised its ValueAsBooleanError; `_facet_size=abc` was silently ignored);
 
 and answers 404 for Datasette's debug pages that show a visitor what only the server's operator
 needs: `/-/databases` (the database's absolute file path) and `/-/threads` (the server's threads
@@ -30,6 +33,22 @@ MAX_REPEATS = 16
 MAX_FACETS = 10
 ALLOWED_METHODS = ("GET", "HEAD")
 HIDDEN = re.compile(r"/-/(databases|threads)(\.json)?/?$")
+COUNT = r"[0-9]{1,9}"  # ASCII digits: Python's int() also reads '²' and fails on 4,300 digits
+BOOLEAN = ("on", "off", "true", "false", "1", "0")  # datasette.utils.value_as_boolean
+SHAPES = ("arrays", "objects", "array", "object", "arrayfirst")  # datasette.renderer.json_renderer
+# Datasette's parameters that it reads as a number, a boolean or a choice: (pattern, what is
+# allowed). An empty value is Datasette's "not given", except for _json_infinity, which it reads.
+DATASETTE_VALUES = {
+    "_timelimit": (COUNT, "a whole number of milliseconds, 0-999999999"),
+    "_ttl": (COUNT, "a whole number of seconds, 0-999999999"),
+    "_size": (f"{COUNT}|max", "a whole number of rows, 0-999999999, or max"),
+    "_facet_size": (f"{COUNT}|max", "a whole number of facet values, or max"),
+    "_shape": ("|".join(SHAPES), ", ".join(SHAPES)),
+    **{
+        name: ("|".join(BOOLEAN), ", ".join(BOOLEAN))
+        for name in ("_json_infinity", "_labels", "_nocount", "_nofacet", "_nosuggest", "_stream")
+    },
+}
 
 
 def refusal(query_string: bytes) -> str | None:
@@ -46,6 +65,19 @@ def refusal(query_string: bytes) -> str | None:
     facets = sum(n for k, n in counts.items() if k.startswith("_facet") and k != "_facet_size")
     if facets > MAX_FACETS:
         return f"Too many facets ({facets}): at most {MAX_FACETS} at once."
+    return bad_datasette_value(params)
+
+
+def bad_datasette_value(params: list[tuple[str, str]]) -> str | None:
+    """Why a value of one of Datasette's underscore parameters (`DATASETTE_VALUES`) is refused,
+    naming the parameter, the value and what is allowed; or None."""
+    for name, value in params:
+        if name in DATASETTE_VALUES:
+            pattern, allowed = DATASETTE_VALUES[name]
+            if name != "_json_infinity":
+                pattern = f"(?:{pattern})?"
+            if not re.fullmatch(pattern, value, re.IGNORECASE):
+                return f"{name}={value[:40]!r} cannot be used: {name} takes {allowed}."
     return None
 
 

@@ -22,6 +22,7 @@ import urllib.parse
 
 from datasette import hookimpl
 from datasette.utils.asgi import Response
+from datasette.views.base import DatasetteError
 
 from evidence.export.excel import excel_csv, xlsx_workbook
 from evidence.export.files import About, download_headers
@@ -88,7 +89,10 @@ async def _download(datasette, request, data, database, name, fmt: str, write) -
     """Every row (a paged table is sent to `_size=max` first) as a file named as the API names
     its files (table or query, filter, data version), written by `write(about, types)`, with the
     headers every export sends (evidence.export.files.download_headers; the companion of an
-    `.excelcsv` is evidence.site.provenance's)."""
+    `.excelcsv` is evidence.site.provenance's). A query that failed (`data["error"]`, which
+    Datasette hands on with status 400) raises DatasetteError: the error page, not a file."""
+    if data.get("error"):
+        raise DatasetteError(str(data["error"]), title="Invalid SQL", status=400)
     redirect = _all_rows_redirect(datasette, request, data)
     if redirect:
         return redirect
