@@ -23,6 +23,7 @@ and tasks).
 from __future__ import annotations
 
 import json
+import logging
 import re
 from collections import Counter
 from urllib.parse import parse_qsl
@@ -32,6 +33,7 @@ MAX_PARAMETERS = 64
 MAX_REPEATS = 16
 MAX_FACETS = 10
 ALLOWED_METHODS = ("GET", "HEAD")
+log = logging.getLogger("evidence.site")  # one line per refusal, as evidence.site.errors logs
 HIDDEN = re.compile(r"/-/(databases|threads)(\.json)?/?$")
 COUNT = r"[0-9]{1,9}"  # ASCII digits: Python's int() also reads '²' and fails on 4,300 digits
 BOOLEAN = ("on", "off", "true", "false", "1", "0")  # datasette.utils.value_as_boolean
@@ -105,6 +107,7 @@ def guard(app, datasette=None):
 
 
 async def _answer(send, datasette, path: str, status: int, message: str, extra=()) -> None:
+    log.info(f"{path[:200]} -> {status} refused: {' '.join(message.split())[:300]}")
     if path.endswith(".json"):
         body = json.dumps({"ok": False, "error": message, "status": status}).encode()
         content_type = b"application/json; charset=utf-8"
