@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import logging
 import re
 from collections import deque
@@ -375,15 +377,23 @@ DOORS = [
     (f"{MOUNT}/evidence/studies.csv?countries__contains=%22DK%22&_size=max&_dl=1", True),
     (f"{MOUNT}/evidence/studies.excelcsv?countries__contains=%22DK%22&_size=max", True),
     (f"{MOUNT}/evidence/studies.xlsx?countries__contains=%22DK%22&_size=max", False),
+    # the site's own files: a study's reference files (filter: the study) and the offline map
+    (f"{MOUNT}/study/631.ris", True),
+    (f"{MOUNT}/study/631.bib", True),
+    (f"{MOUNT}/map.html?country=DK", False),
 ]
+FILTERS = ("country=DK", 'countries__contains="DK"', "ref=631")
 
 
 def test_every_export_door_sends_the_same_headers(served):
     """Fault: Datasette's CSV sent neither Cache-Control, Referrer-Policy, the citation nor a
     describedby Link; the site's .excelcsv and .xlsx neither the citation nor a Link; the API's
-    files no Referrer-Policy; the reference files neither the citation nor a Link. One set now
-    (evidence.export.files.download_headers), and each Link leads to an About of that file."""
-    citations = set()
+    files no Referrer-Policy; the reference files neither the citation nor a Link; the study
+    page's RIS and BibTeX and the offline map none of them, and the study's files were named
+    without the dataset version, its BibTeX without the API's @comment. One set now
+    (evidence.export.files.download_headers), each file named with the version, and each Link
+    leads to an About of that file."""
+    citations, version = set(), served.get(DOORS[0][0]).headers["x-evidence-dataset-version"]
     for url, companion in DOORS:
         r = served.get(url)
         assert r.status_code == 200, url
@@ -391,11 +401,20 @@ def test_every_export_door_sends_the_same_headers(served):
         assert names == PROVENANCE | ({"link"} if companion else set()), url
         assert r.headers["referrer-policy"] == "no-referrer"
         assert r.headers["content-disposition"].startswith('attachment; filename="evidens-')
-        assert r.headers["x-evidence-filter"] in ("country=DK", 'countries__contains="DK"')
+        assert f"-{version[:8]}" in r.headers["content-disposition"], url
+        assert r.headers["x-evidence-filter"] in FILTERS, url
+        assert r.headers["x-evidence-dataset-version"] == version
+        if ".bib" in url:
+            filter_ = r.headers["x-evidence-filter"].replace("%22", '"')
+            assert r.text.startswith(f"@comment{{evidens dataset {version}: ")
+            assert r.text.split("\n", 1)[0].endswith(f"filter: {filter_}}}"), url
         citations.add(r.headers["x-evidence-citation"])
         if companion:
             target = urlsplit(r.headers["link"][1 : r.headers["link"].index(">")])
             about = served.get(f"{target.path}?{target.query}")
             assert about.status_code == 200 and about.headers["content-type"].startswith("text/csv")
             assert about.headers.keys() >= PROVENANCE and "link" not in about.headers, url
+            text = about.content.decode("utf-8-sig")
+            rows = dict(csv.reader(io.StringIO(text), delimiter=";" if ";" in text[:10] else ","))
+            assert rows["filter"] == r.headers["x-evidence-filter"].replace("%22", '"'), url
     assert len(citations) == 1

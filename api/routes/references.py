@@ -1,33 +1,20 @@
 """GET /api/references.ris, /api/references.bib and /api/references.csl.json (and, with
 `about=1`, each one's companion: its provenance as a key,value CSV).
 
-A reference file carries the provenance every export carries (evidence.export.files): its name
-(`evidens-references-country-DK-<version>.ris`), the headers (dataset version, filter, citation,
-`Link: <…&about=1>; rel="describedby"`) and the companion. Inside the file only BibTeX can say it,
-in an `@comment` that reference managers skip: RIS has no comment syntax and no place for the
-file as a whole (a leading record would be imported as a reference), and CSL-JSON is a bare
-array of items; a field of every item (RIS `DB`, CSL `source`) would write the dataset version
-into each reference of the reader's library, where it outlives the file. So RIS and CSL-JSON
-carry their provenance beside them, not in them.
+Written, named and given their headers by evidence.export.references, as the site's study
+files are.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import asdict
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 
 from evidence.export.bibliography import entry, to_bibtex, to_csl_json, to_ris
-from evidence.export.files import (
-    MEDIA_TYPES,
-    About,
-    about_csv,
-    download_headers,
-    file_name,
-    keep_parameters,
-)
+from evidence.export.files import About, keep_parameters
+from evidence.export.references import reference_about, reference_file
 from evidence.read.lists import list_studies, references_by_id
 from evidence.settings import public_url
 
@@ -60,17 +47,6 @@ def _about(request: Request, database, given: dict, n_rows: int) -> About:
     )
     about.n_rows = n_rows
     return about
-
-
-def _bibtex_with_provenance(entries: list[dict], about: About) -> str:
-    """BibTeX with an @comment first (reference managers and bibtexparser skip it): the dataset
-    version and filter, so that the file says where it came from once renamed."""
-    shown = re.sub(r"[{}\r\n]", " ", about.filter_text())  # a brace in `q` must not end it
-    head = (
-        f"@comment{{evidens dataset {about.dataset_version}: the included studies of VIVE (2024), "
-        f"Tværfagligt samarbejde om en helhedsorienteret indsats; filter: {shown}}}\n\n"
-    )
-    return head + to_bibtex(entries)
 
 
 DESCRIPTION = (
@@ -116,7 +92,8 @@ FORMATS = [
 
 
 def add_route(name, suffix, summary, where, more, write, media_type, example) -> None:
-    """One reference-manager file route: the filtered studies, written by `write`."""
+    """One reference-manager file route: the filtered studies, written by `write` (through
+    evidence.export.references, which names the file and gives its headers)."""
 
     def endpoint(
         request: Request,
@@ -128,16 +105,10 @@ def add_route(name, suffix, summary, where, more, write, media_type, example) ->
         given = {k: v for k, v in asdict(filters).items() if v is not None}
         entries = _entries(conn, filters)
         facts = _about(request, database, given, len(entries))
-        if about:
-            name = facts.filename("csv", "-about")
-            headers = download_headers(facts, name, companion=False)
-            return Response(about_csv(facts), media_type=MEDIA_TYPES["csv"], headers=headers)
-        body = _bibtex_with_provenance(entries, facts) if suffix == "bib" else write(entries)
-        name = file_name(["evidens", "references"], given, facts.dataset_version, "", suffix)
-        headers = download_headers(facts, name, companion=True)
-        return Response(
-            body.encode("utf-8"), media_type=f"{media_type}; charset=utf-8", headers=headers
+        body, kind, headers = (
+            reference_about(facts) if about else reference_file(entries, facts, suffix)
         )
+        return Response(body, media_type=kind, headers=headers)
 
     router.add_api_route(
         f"/references.{suffix}",

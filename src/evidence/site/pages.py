@@ -16,14 +16,16 @@ from pathlib import Path
 from datasette.utils.asgi import NotFound, Response
 
 from evidence.answer.ask import suggest
-from evidence.export.bibliography import entry, to_bibtex, to_ris
-from evidence.export.files import file_name
+from evidence.export.bibliography import entry
+from evidence.export.files import download_headers, file_name
+from evidence.export.references import reference_about, reference_file
 from evidence.read.database import Database
 from evidence.read.documents import nearest_refs
 from evidence.settings import ROOT
 from evidence.site import pagedata
 from evidence.site.i18n import AUDIT_DETAIL_DA, DEFAULT_LANG, LANGS, lang_of, message, texts
-from evidence.site.params import PageError, check_params, map_state
+from evidence.site.params import MAP_FILTERS, PageError, check_params, map_state
+from evidence.site.provenance import asked_about, cache_control, page_about
 from evidence.site.rebuilds import per_build
 
 STATIC = ROOT / "static"
@@ -150,19 +152,20 @@ async def study_page(datasette, request):
 
 
 async def study_citation(datasette, request):
+    """The study as RIS or BibTeX, named, headed and commented as /api/references.* with the
+    filter `ref=<ref>` (evidence.export.references); `about=1`: its About as a CSV."""
     doc = await _study(datasette, request)
-    ref = doc["ref"]
-    fmt = request.url_vars["format"]
-    record = entry(doc, doc.get("reference"))
-    if fmt == "ris":
-        body, kind = to_ris([record]), "application/x-research-info-systems"
-    else:
-        body, kind = to_bibtex([record]), "application/x-bibtex"
-    return Response(
-        body,
-        content_type=f"{kind}; charset=utf-8",
-        headers={"content-disposition": f'attachment; filename="evidens-study-{ref}.{fmt}"'},
+    about = await page_about(
+        datasette, request, database(datasette), "references", {"ref": doc["ref"]}
     )
+    entries = [entry(doc, doc.get("reference"))]
+    if asked_about(request):
+        about.n_rows = len(entries)
+        body, kind, headers = reference_about(about)
+    else:
+        body, kind, headers = reference_file(entries, about, request.url_vars["format"])
+    headers.update(cache_control(datasette, request))
+    return Response(body, content_type=kind, headers=headers)
 
 
 async def concept_page(datasette, request):
@@ -239,10 +242,19 @@ async def map_download(datasette, request):
     """The map as one self-contained HTML file: data, script and style inlined, no requests."""
     context = await _map_context(datasette, request)
     response = await render(datasette, request, "evidens/map_offline.html", context)
-    # named as the exports are: language, view and filters, data version
+    # named as the exports are: language, view and filters, data version; the headers every
+    # export sends (its About is inside the file: no companion)
+    state = context["state"]
     names = ["evidens", "gap-map", lang_of(request)]
-    name = file_name(names, context["state"], context["version"], "", "html")
-    response.headers["content-disposition"] = f'attachment; filename="{name}"'
+    name = file_name(names, state, context["version"], "", "html")
+    filters = {
+        k: ",".join(v) if isinstance(v, list) else v
+        for k, v in state.items()
+        if k in (*MAP_FILTERS, "year_from", "year_to")
+    }
+    about = await page_about(datasette, request, database(datasette), "gap-map", filters)
+    response.headers.update(download_headers(about, name, companion=False))
+    response.headers.update(cache_control(datasette, request))
     return response
 
 
@@ -262,7 +274,7 @@ async def prisma_page(datasette, request):
 
 ROUTES = [
     (r"^/study/(?P<ref>[^/.]+)$", page(study_page)),
-    (r"^/study/(?P<ref>[^/.]+)\.(?P<format>ris|bib)$", page(study_citation)),
+    (r"^/study/(?P<ref>[^/.]+)\.(?P<format>ris|bib)$", page(study_citation, ("lang", "about"))),
     (r"^/concept/(?P<id>[^/]+)$", page(concept_page)),
     (r"^/map$", page(map_page, params=())),
     (r"^/map\.html$", page(map_download, params=())),

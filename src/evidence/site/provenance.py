@@ -47,6 +47,7 @@ from datasette.utils import tilde_decode
 from datasette.utils.asgi import Request
 
 from evidence.export.files import About, about_csv, download_headers, keep_parameters
+from evidence.site import pagedata
 from evidence.site.rebuilds import per_build
 
 OPERATORS = frozenset(f.key for f in Filters._filters)  # exact, contains, gte, isnull, …
@@ -162,13 +163,28 @@ def _asked_about(query: str) -> bool:
     return bool(values) and values[-1].lower() in YES
 
 
-def _cache_control(datasette, request) -> list[tuple[bytes, bytes]]:
-    """Cache-Control as Datasette sets it on its other answers (views/base.py)."""
+def cache_control(datasette, request) -> dict[str, str]:
+    """{'Cache-Control': …} as Datasette sets it on its other answers (views/base.py: `_ttl`,
+    else `default_cache_ttl`), or {} when the site sends no cache headers."""
     if not datasette.cache_headers:
-        return []
+        return {}
     ttl = request.args.get("_ttl")
     ttl = int(ttl) if ttl and ttl.isdigit() else datasette.setting("default_cache_ttl")
-    return [(b"cache-control", b"no-cache" if ttl == 0 else f"max-age={ttl}".encode())]
+    return {"Cache-Control": "no-cache" if ttl == 0 else f"max-age={ttl}"}
+
+
+async def page_about(datasette, request, db, resource: str, filters: dict) -> About:
+    """The About of a file one of the site's own pages sends (a study's RIS, the offline map)
+    from database `db`: the build's meta, and the file's own URL (without `about`)."""
+    meta = await per_build(db, "meta", pagedata.meta)
+    query = keep_parameters(request.query_string, lambda k: k != "about")
+    url = datasette.absolute_url(request, request.path + (f"?{query}" if query else ""))
+    return About.of_build(meta, resource, url, filters)
+
+
+def asked_about(request) -> bool:
+    """`about=1` (or true, yes, on): the companion, not the file."""
+    return _asked_about(request.query_string)
 
 
 def _header_list(headers: dict[str, str]) -> list[tuple[bytes, bytes]]:
@@ -188,7 +204,7 @@ def _with_headers(send, datasette, request, about: About):
                 for k, v in message.get("headers", [])
                 if k.lower() not in (b"content-disposition", b"cache-control")
             ]
-            extra = _header_list(headers) + _cache_control(datasette, request)
+            extra = _header_list({**headers, **cache_control(datasette, request)})
             message = {**message, "headers": kept + extra}
         await send(message)
 
@@ -211,8 +227,7 @@ async def _companion(app, datasette, scope, receive, send, database, name, ext) 
         headers = [
             (b"content-type", b"text/csv; charset=utf-8"),
             (b"content-length", str(len(body)).encode()),
-            *_header_list(extra),
-            *_cache_control(datasette, request),
+            *_header_list({**extra, **cache_control(datasette, request)}),
         ]
     elif 300 <= status < 400:
         headers = [
