@@ -418,3 +418,32 @@ def test_every_export_door_sends_the_same_headers(served):
             rows = dict(csv.reader(io.StringIO(text), delimiter=";" if ";" in text[:10] else ","))
             assert rows["filter"] == r.headers["x-evidence-filter"].replace("%22", '"'), url
     assert len(citations) == 1
+
+
+@pytest.mark.parametrize(
+    "table", ["claims", "studies", "findings", "references", "claim_expansions"]
+)
+def test_the_sites_plain_csv_has_every_row(served, db, table):
+    """Fault: `/browse/evidence/claims.csv?_dl=1` gave the first 50 of 191 claims while its
+    X-Evidence-Filter and about file said "none (all rows)"."""
+    count = db.execute(f"select count(*) from [{table}]").fetchone()[0]
+    r = served.get(f"{MOUNT}/evidence/{table}.csv?_dl=1")
+    assert r.status_code == 200
+    assert len(list(csv.reader(io.StringIO(r.text)))) - 1 == count > 50
+    assert r.headers["x-evidence-filter"] == "none (all rows)"
+    about = served.get(f"{MOUNT}/evidence/{table}.csv?_dl=1&about=1").text
+    assert f"rows,{count}\r\n" in about and "filter,none (all rows)\r\n" in about
+
+
+def test_a_page_the_user_asked_for_says_it_is_a_page(served):
+    """Fault: `studies.csv?_size=5&_dl=1` was named and described as all rows."""
+    r = served.get(f"{MOUNT}/evidence/studies.csv?_size=5&_dl=1")
+    assert len(list(csv.reader(io.StringIO(r.text)))) - 1 == 5
+    text = "none; one page only (_size=5), not all rows"
+    assert r.headers["x-evidence-filter"] == text
+    assert "-page_size-5-" in r.headers["content-disposition"]
+    about = served.get(f"{MOUNT}/evidence/studies.csv?_size=5&about=1").text
+    assert f'filter,"{text}"\r\n' in about and "rows,5\r\n" in about
+    r = served.get(f"{MOUNT}/evidence/studies.csv?_size=5&_next=50")
+    assert "one page only (_size=5, _next=50)" in r.headers["x-evidence-filter"]
+    assert len(list(csv.reader(io.StringIO(r.text)))) - 1 == 5

@@ -75,6 +75,8 @@ class About:
     # what the API read from a question (/api/ask: its concepts and facets), kept apart from the
     # filter the user gave, so that the filter reads as the request it was
     understood: dict = field(default_factory=dict)
+    # the paging a user asked for (the site's `_size=5`, `_next=…`): the file is one page
+    page: dict = field(default_factory=dict)
 
     @classmethod
     def of_build(
@@ -95,7 +97,12 @@ class About:
         )
 
     def filter_text(self) -> str:
-        return ", ".join(f"{k}={v}" for k, v in self.filters.items()) or "none (all rows)"
+        """'country=DK', 'none (all rows)', or for one page 'none; one page only (_size=5)'."""
+        text = ", ".join(f"{k}={v}" for k, v in self.filters.items())
+        if self.page:
+            paged = ", ".join(f"{k}={v}" for k, v in self.page.items())
+            return f"{text or 'none'}; one page only ({paged}), not all rows"
+        return text or "none (all rows)"
 
     def headers(self) -> dict[str, str]:
         """The provenance headers every export sends (API, site, reference files): the dataset
@@ -137,8 +144,9 @@ class About:
         CSV is named apart from the plain one, so that both can sit in one folder."""
         kind = "-excel-da" if fmt == "csv-excel-da" else ""
         ext = "xlsx" if fmt == "xlsx" else "csv"
+        parts = {**self.filters, **{f"page{k}": v for k, v in self.page.items()}}
         return file_name(
-            ["evidens", self.resource], self.filters, self.dataset_version, kind + suffix, ext
+            ["evidens", self.resource], parts, self.dataset_version, kind + suffix, ext
         )
 
 

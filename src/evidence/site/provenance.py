@@ -29,6 +29,11 @@ for a download, `_dl=1`, the file name of the one rule,
 `evidens-studies-countries__contains-DK-<version>.csv`), and `Cache-Control` as Datasette gives
 its other answers (`_ttl`, else `default_cache_ttl`).
 
+**Every row.** A table's or view's `.csv` gives every row (Datasette's `_stream=1` is added),
+as `.excelcsv` and `.xlsx` do (they go to `_size=max`); a page the user asks for (`_size=5`,
+`_next=…`) stays a page, and its filter text, file name (`…-page_size-5-…`) and about file say
+so ("none; one page only (_size=5), not all rows").
+
 **The companion.** `about=1` on a `.csv` or an `.excelcsv` answers with the About of the file the
 same URL without it gives (key,value, in that file's dialect; `rows` counted in that file), as
 the API does. An `.xlsx` has it inside, on its sheet "about".
@@ -126,8 +131,27 @@ async def about_of(datasette, request, database: str, name: str | None) -> tuple
     rule = await rule_for(datasette, database, name, request.query_string) or Rule()
     pairs = urllib.parse.parse_qsl(request.query_string)
     filters = {k: v for k, v in pairs if rule.is_filter(k)}
-    url = datasette.absolute_url(request, request.full_path)
-    return About.of_build(meta, name or database, url, filters), types
+    # the URL as the user wrote it: without the `_stream=1` of `all_rows` (the same file)
+    query = keep_parameters(request.query_string, lambda k: k != "_stream")
+    url = datasette.absolute_url(request, request.path + (f"?{query}" if query else ""))
+    about = About.of_build(meta, name or database, url, filters)
+    about.page = paging(request.args)
+    return about, types
+
+
+def paging(args) -> dict[str, str]:
+    """The paging a user asked for (`_size` other than max, `_next`): the file is one page."""
+    return {k: args[k] for k in ("_size", "_next") if args.get(k) not in (None, "", "max")}
+
+
+def all_rows(query: str) -> str:
+    """A table's or view's `.csv` query that gives every row: Datasette's `_stream=1` added
+    unless the user pages (`paging`) or streams already. Datasette's CSV stopped at one page
+    (50 rows) while its provenance said "none (all rows)"."""
+    args = dict(urllib.parse.parse_qsl(query, keep_blank_values=True))
+    if paging(args) or "_stream" in args:
+        return query
+    return f"{query}&_stream=1" if query else "_stream=1"
 
 
 def csv_provenance(app, datasette):
@@ -146,7 +170,10 @@ def csv_provenance(app, datasette):
         rule = await rule_for(datasette, database, name, query)
         if rule is None:
             return await app(scope, receive, send)
-        scope = {**scope, "query_string": keep_parameters(query, rule.keeps).encode("latin-1")}
+        kept = keep_parameters(query, rule.keeps)
+        if ext == "csv" and rule.columns:
+            kept = all_rows(kept)
+        scope = {**scope, "query_string": kept.encode("latin-1")}
         if ext in ("csv", "excelcsv") and _asked_about(query):
             return await _companion(app, datasette, scope, receive, send, database, name, ext)
         if ext != "csv":
