@@ -331,3 +331,21 @@ def test_a_spreadsheet_of_a_failing_query_is_the_error_page(site, suffix):
     assert r.status_code == 400
     assert r.headers["content-type"].startswith("text/html")
     assert "no such column: nope" in r.text
+
+
+def test_a_plain_csv_of_a_failing_query_is_a_400_not_an_empty_download(site):
+    """Fault (a newcomer's probe): `.csv?sql=select nope` answered 200 with an empty body, and
+    its about file said `rows,0`: a broken query looked like a download of no rows."""
+    r = asyncio.run(site.client.get("/evidence.csv", params={"sql": "select nope"}))
+    assert r.status_code == 400
+    assert "query failed" in r.text
+    # a query that runs and finds nothing still has its header row, and is a 200
+    r = asyncio.run(
+        site.client.get("/evidence.csv", params={"sql": "select ref from studies where 0"})
+    )
+    assert r.status_code == 200 and r.text.strip() == "ref"
+    r = asyncio.run(
+        site.client.get("/evidence.csv", params={"sql": "select ref from studies limit 2"})
+    )
+    assert r.status_code == 200 and "x-evidence-dataset-version" in r.headers
+    assert len(r.text.strip().splitlines()) == 3

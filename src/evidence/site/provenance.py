@@ -180,9 +180,33 @@ def csv_provenance(app, datasette):
             return await app(scope, receive, send)
         request = Request(scope, receive)
         about, _ = await about_of(datasette, request, database, name)
-        await app(scope, receive, _with_headers(send, datasette, request, about))
+        sending = _with_headers(send, datasette, request, about)
+        if rule.columns or request.args.get("_header") == "off":
+            return await app(scope, receive, sending)
+        await _query_csv(app, scope, receive, sending)
 
     return wrapped
+
+
+FAILED_QUERY = (
+    b"The query failed, so there is no CSV to give. Open it as a page (the same address "
+    b"without .csv) to see Datasette's error message.\n"
+)
+
+
+async def _query_csv(app, scope, receive, sending) -> None:
+    """A query's `.csv`, or a 400 when the query failed: Datasette keeps a failing query's error
+    in its page data and its CSV writer answers 200 with an empty body (not even the header
+    row a query that ran always has), which read as a download of no rows."""
+    status, headers, body = await _run(app, scope, receive)
+    if status == 200 and not body.strip():
+        status, body = 400, FAILED_QUERY
+        headers = [
+            (b"content-type", b"text/plain; charset=utf-8"),
+            (b"content-length", str(len(body)).encode()),
+        ]
+    await sending({"type": "http.response.start", "status": status, "headers": headers})
+    await sending({"type": "http.response.body", "body": body})
 
 
 def _asked_about(query: str) -> bool:
