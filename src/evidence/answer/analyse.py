@@ -32,7 +32,7 @@ def is_content(word: str) -> bool:
     return len(word) > 1 and (word not in STOPWORDS or word in NEGATIONS)
 
 
-def has_topic(text: str) -> bool:
+def has_content_word(text: str) -> bool:
     """Does `text` hold a word that says what about: one that is no stopword, no negation and no
     search operator? 'AND OR NOT "" * NEAR(', "ikke", "with or without" hold none: a negation
     turns a topic around, and there is none to turn."""

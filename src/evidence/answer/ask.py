@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from evidence.answer.analyse import has_topic
+from evidence.answer.analyse import has_content_word
 from evidence.answer.facets import read_facets
 from evidence.answer.index import PassageIndex
 from evidence.answer.matches import Match
@@ -100,7 +100,7 @@ def answer(db: Database, question: str = "", concept: str | None = None, lang: s
     short = len(passages.query_words(facets.topic())) <= RESOLVE_MAX_WORDS
     matches = index.resolve(question, min_score=SUGGEST_MIN) if short else []
     precise = [m.concept_id for m in matches if m.score >= PRECISE]
-    if not (has_topic(question) or facets.applied() or _named_whole(matches)):
+    if not (has_content_word(question) or facets.applied() or _named_whole(matches)):
         # nothing but operators, punctuation, function words and negations: no topic to answer
         return _frame(question, Retrieval(question, facets))
     found = retrieve(passages, question, precise, facets)

@@ -120,10 +120,9 @@ class PassageIndex:
                         )
         return out
 
-    def _swapped(self, w: str) -> tuple[str, float, int] | None:
-        """A passage word that is `w` with two neighbouring letters swapped, as rapidfuzz's hit."""
-        found = next((s for s in _swaps(w) if s != w and s in self._typo_set), None)
-        return (found, fuzz.ratio(w, found), 0) if found else None
+    def _swapped(self, w: str) -> str | None:
+        """A passage word that is `w` with two neighbouring letters swapped, or None."""
+        return next((s for s in _swaps(w) if s != w and s in self._typo_set), None)
 
     def _query_word(self, w: str) -> QueryWord:
         known = self.bm25.idf
@@ -140,8 +139,11 @@ class PassageIndex:
             )  # "nurces" is "nurses"; "bread" not "break"
             # two neighbouring letters swapped is a typo first: "samarbjede" is "samarbejde", not
             # "samarbejdede"; and "singel" is "single", though "singel" is a word too
-            hit = self._swapped(w) or process.extractOne(
-                w, self.typo_words, scorer=fuzz.ratio, score_cutoff=cutoff
+            swapped = self._swapped(w)
+            hit = (
+                (swapped,)
+                if swapped
+                else process.extractOne(w, self.typo_words, scorer=fuzz.ratio, score_cutoff=cutoff)
             )
             head = hit is not None and hit[0].startswith(w)  # "sygedagpenge" in "…sager"
             if hit and not head and not _typo(w, hit[0]):

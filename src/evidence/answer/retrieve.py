@@ -98,17 +98,17 @@ def retrieve(
     change them). A question of two topics (BOTH, ALSO) is answered per topic, then as their
     overlap or union."""
     both, also = BOTH.search(question), ALSO.search(question)
+    if also and not _has_own_topic(index, also.group(2)):
+        also = None  # "…, og hvad kan vi gøre ved det?": the second asks more of the first
     if both:
         head = question[: both.start()]
         a = _retrieve_one(index, head + both.group(1), precise, broad=True)
         b = _retrieve_one(index, head + both.group(2), precise, broad=True)
         joined = [r for r in a.studies if r in b.studies]
-    elif also and _has_own_topic(index, also.group(2)):
+    elif also:
         a = _retrieve_one(index, also.group(1), precise)
         b = _retrieve_one(index, also.group(2), precise)
         joined = list(dict.fromkeys([*a.studies, *b.studies]))
-    else:  # "…, og hvad kan vi gøre ved det?": the second asks more of the first, not anew
-        also = None
     if (both or also) and joined and a.coverage == b.coverage == "covered":
         a.studies = {r: a.studies.get(r, 0.0) + b.studies.get(r, 0.0) for r in joined}
         a.passages = {r: a.passages.get(r, []) + b.passages.get(r, []) for r in joined}

@@ -69,7 +69,7 @@ værdi værdien value importance betydning betydningen
 NEGATIONS = frozenset(_words("ikke uden manglende aldrig not no without lack lacking never"))
 
 # The full-text search operators (FTS5's AND, OR, NOT, NEAR), typed as words: with nothing but
-# these, stopwords and negations, a question asks about nothing (evidence.answer.analyse.has_topic).
+# these, stopwords and negations, a question asks about nothing (evidence.answer.analyse.has_content_word).
 OPERATORS = frozenset(_words("and or not near"))
 
 STOPWORDS = frozenset(DANISH) | frozenset(ENGLISH) | frozenset(FRAMING)
