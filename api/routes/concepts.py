@@ -88,7 +88,7 @@ def _profile(database, conn, concept_id: str, lang: str) -> dict:
     concept = find_concept(conn, concept_id)
     if concept is None:
         raise unknown_concept(database, concept_id)
-    studies = concept_studies(conn, concept_id, lang)
+    studies = concept_studies(database, concept_id, lang)
     return concept_profile(conn, concept, studies)
 
 

@@ -27,7 +27,7 @@ from evidence.answer.index import PassageIndex
 from evidence.answer.matches import Match
 from evidence.answer.resolve import ConceptIndex
 from evidence.answer.retrieve import PRECISE, Retrieval, retrieve
-from evidence.answer.studies import study_documents
+from evidence.answer.studies import EvidenceTables, study_documents
 from evidence.read.database import Database
 from evidence.read.lists import NotFound
 from evidence.read.stances import concept_evidence, summarise
@@ -58,10 +58,16 @@ def passage_index(db: Database) -> PassageIndex:
     return db.cached("passage_index", PassageIndex.load)
 
 
+def evidence_tables(db: Database) -> EvidenceTables:
+    """What answers' study documents are made of, for the current build (cached until rebuilt)."""
+    return db.cached("evidence_tables", EvidenceTables)
+
+
 def warm(db: Database) -> None:
-    """Build both indexes, so the first question is as fast as the rest."""
+    """Build the indexes and tables, so the first question is as fast as the rest."""
     concept_index(db)
     passage_index(db)
+    evidence_tables(db)
 
 
 WHOLE = 0.999  # a term's recall when every word of it is in the question (rounding room)
@@ -118,8 +124,7 @@ def answer(db: Database, question: str = "", concept: str | None = None, lang: s
     claims_of = {
         r: [p.passage_id for p, _ in found.passages.get(r, []) if p.kind == "claim"] for r in refs
     }
-    with db.connection() as conn:
-        studies = study_documents(conn, refs, claims_of, found.concepts, lang)
+    studies = study_documents(evidence_tables(db), refs, claims_of, found.concepts, lang)
     for s in studies:
         s["score"] = round(found.studies[s["ref"]], 3)
         s["passages"] = [_passage(p, score) for p, score in found.passages.get(s["ref"], [])]
@@ -138,8 +143,7 @@ def answer_concept(db: Database, concept: str, lang: str = "da") -> dict:
     index = concept_index(db)
     if concept not in index.concepts:
         raise unknown_concept(db, concept)
-    with db.connection() as conn:
-        studies = concept_studies(conn, concept, lang)
+    studies = concept_studies(db, concept, lang)
     concepts = [_concept(index, concept, 100.0, "concept id given")]
     understood: dict = {"concepts": concepts, "words": [], "filters_applied": {}, "direction": None}
     return {
@@ -155,14 +159,15 @@ def answer_concept(db: Database, concept: str, lang: str = "da") -> dict:
     }
 
 
-def concept_studies(conn: sqlite3.Connection, concept: str, lang: str = "da") -> list[dict]:
+def concept_studies(db: Database, concept: str, lang: str = "da") -> list[dict]:
     """The concept's studies as answer documents, with the stance every door shows
     (concept_studies: its own and its narrower concepts' evidence, both sources)."""
-    gathered = concept_evidence(conn, concept)
+    with db.connection() as conn:
+        gathered = concept_evidence(conn, concept)
     refs = list(gathered)
     claims_of = {r: gathered[r]["claim_ids"] for r in refs}
     family = sorted({c for entry in gathered.values() for c in entry["concepts"]})
-    studies = study_documents(conn, refs, claims_of, family, lang)
+    studies = study_documents(evidence_tables(db), refs, claims_of, family, lang)
     for s in studies:
         s["stance"] = gathered[s["ref"]]["stance"]
     return studies

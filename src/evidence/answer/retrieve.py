@@ -341,10 +341,10 @@ def _collect(index: PassageIndex, out: Retrieval, chosen: dict[int, float]) -> N
         for ref in p.refs:
             out.studies[ref] = max(out.studies.get(ref, 0.0), s)
             out.passages.setdefault(ref, []).append((p, s))
-        for c in p.concepts:
+        for c in sorted(p.concepts):  # a frozenset: its order changes with the hash seed
             weight[c] += s
     out.studies = dict(sorted(out.studies.items(), key=lambda kv: (-kv[1], kv[0])))
-    out.concepts = sorted(weight, key=lambda c: -weight[c])
+    out.concepts = sorted(weight, key=lambda c: (-weight[c], c))  # ties by id: every run alike
 
 
 def _within_facets(

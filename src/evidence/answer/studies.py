@@ -22,28 +22,42 @@ select c.claim_id, c.section, coalesce(s.title_da, '') as title_da,
 from claims c
 join citations ci on ci.claim_id = c.claim_id
 left join sections s on s.section = c.section
-where c.claim_id in ({marks}) and ci.ref in ({refs})
-order by c.chapter, c.source_line, c.claim_id
+order by c.chapter, c.source_line, c.claim_id, ci.ref
+"""
+FINDING_SQL = """
+select f.finding_id, f.ref, f.text_da, f.text_en, fc.concept_id, fc.stance
+from finding_concepts fc join findings f on f.finding_id = fc.finding_id
+order by f.ref, f.seq, fc.concept_id
 """
 
 
-def claim_stances(conn: sqlite3.Connection, claim_ids: list[str]) -> dict[tuple, dict[str, str]]:
-    """(claim_id, ref) → {concept_id: stance} for the claims' cited included studies (the
-    concept_citations view: the per-study override where there is one, else the claim's)."""
-    if not claim_ids:
-        return {}
-    marks = ", ".join("?" for _ in claim_ids)
-    out: dict[tuple, dict[str, str]] = defaultdict(dict)
-    for r in conn.execute(
-        f"select claim_id, ref, concept_id, stance from concept_citations where claim_id in ({marks})",
-        claim_ids,
-    ):
-        out[(r["claim_id"], r["ref"])][r["concept_id"]] = r["stance"]
-    return out
+class EvidenceTables:
+    """What study documents are made of, read once per build (evidence.answer.ask caches it): a
+    question's answer then reads no table. `meta`: ref → studies row; `claims`: claim_id → its
+    citation rows (CLAIM_SQL, one per cited study) and its position in the review; `stances`:
+    (claim_id, ref) → {concept_id: stance} (the concept_citations view: the per-study override
+    where there is one, else the claim's); `findings`: ref → its coded Bilag 2 findings in order."""
+
+    def __init__(self, conn: sqlite3.Connection):
+        self.meta = {
+            r["ref"]: r
+            for r in conn.execute("select ref, authors, year, title, countries from studies")
+        }
+        self.claims: dict[str, list[dict]] = defaultdict(list)
+        self.position: dict[str, int] = {}
+        for r in conn.execute(CLAIM_SQL):
+            self.position.setdefault(r["claim_id"], len(self.position))
+            self.claims[r["claim_id"]].append(r)
+        self.stances: dict[tuple, dict[str, str]] = defaultdict(dict)
+        for r in conn.execute("select claim_id, ref, concept_id, stance from concept_citations"):
+            self.stances[(r["claim_id"], r["ref"])][r["concept_id"]] = r["stance"]
+        self.findings: dict[int, list[dict]] = defaultdict(list)
+        for r in conn.execute(FINDING_SQL):
+            self.findings[r["ref"]].append(r)
 
 
 def study_documents(
-    conn: sqlite3.Connection,
+    tables: EvidenceTables,
     refs: list[int],
     claims_of: dict[int, list[str]],
     concepts: list[str],
@@ -51,22 +65,12 @@ def study_documents(
 ) -> list[dict]:
     """One document per study, in the order of `refs`. `claims_of`: ref → the claim ids that are
     its evidence; `concepts`: the answer's concepts (which stances and findings count)."""
-    if not refs:
-        return []
-    marks = ", ".join("?" for _ in refs)
-    meta = {
-        r["ref"]: r
-        for r in conn.execute(
-            f"select ref, authors, year, title, countries from studies where ref in ({marks})", refs
-        )
-    }
-    claim_ids = sorted({c for cs in claims_of.values() for c in cs})
-    stances = claim_stances(conn, claim_ids)
-    evidence = _evidence(conn, refs, claims_of, stances, set(concepts), lang)
-    findings = _findings(conn, refs, concepts)
+    stances = tables.stances
+    evidence = _evidence(tables, refs, claims_of, set(concepts), lang)
+    findings = _findings(tables, refs, concepts)
     out = []
     for ref in refs:
-        m = meta[ref]
+        m = tables.meta[ref]
         # a study's Bilag 2 findings count on the concepts its matched sentences are coded to:
         # 751's employment finding is no evidence on the contact person its sentences support
         own = {k for c in claims_of.get(ref, ()) for k in stances.get((c, ref), {})}
@@ -78,7 +82,7 @@ def study_documents(
                 "authors": m["authors"],
                 "year": m["year"],
                 "title": m["title"],
-                "countries": m["countries"],
+                "countries": list(m["countries"] or []),
                 "stance": aggregate_stance(judged) if judged else None,  # no concept asked
                 "evidence": evidence[ref],
                 "findings": findings[ref],
@@ -87,52 +91,41 @@ def study_documents(
     return out
 
 
-def _evidence(conn, refs, claims_of, stances, concepts, lang) -> dict[int, list[dict]]:
+def _evidence(tables, refs, claims_of, concepts, lang) -> dict[int, list[dict]]:
     out: dict[int, list[dict]] = defaultdict(list)
-    claim_ids = sorted({c for cs in claims_of.values() for c in cs})
-    if not claim_ids:
-        return out
-    sql = CLAIM_SQL.format(
-        marks=", ".join("?" for _ in claim_ids), refs=", ".join("?" for _ in refs)
-    )
-    for r in conn.execute(sql, [*claim_ids, *refs]):
-        if r["claim_id"] not in claims_of.get(r["ref"], ()):
-            continue
-        coded = stances.get((r["claim_id"], r["ref"]), {})
-        mine = {k: s for k, s in coded.items() if not concepts or k in concepts}
-        out[r["ref"]].append(
-            {
-                "claim_id": r["claim_id"],
-                "section": r["section"],
-                "section_title": r["title_en" if lang == "en" else "title_da"],
-                "page": r["page"],
-                "quote_da": r["sentence_da"],
-                "text_en": r["text_en"],
-                "chapters": r["chapters"] or [],
-                "stance": aggregate_stance(list(mine.values())),
-                "stance_by_concept": dict(sorted(mine.items())),
-            }
-        )
+    wanted = set(refs)
+    claim_ids = sorted({c for cs in claims_of.values() for c in cs}, key=tables.position.get)
+    for claim_id in claim_ids:
+        for r in tables.claims.get(claim_id, ()):
+            if r["ref"] not in wanted or claim_id not in claims_of.get(r["ref"], ()):
+                continue
+            coded = tables.stances.get((claim_id, r["ref"]), {})
+            mine = {k: s for k, s in coded.items() if not concepts or k in concepts}
+            out[r["ref"]].append(
+                {
+                    "claim_id": claim_id,
+                    "section": r["section"],
+                    "section_title": r["title_en" if lang == "en" else "title_da"],
+                    "page": r["page"],
+                    "quote_da": r["sentence_da"],
+                    "text_en": r["text_en"],
+                    "chapters": list(r["chapters"] or []),
+                    "stance": aggregate_stance(list(mine.values())),
+                    "stance_by_concept": dict(sorted(mine.items())),
+                }
+            )
     return out
 
 
-def _findings(conn, refs, concepts) -> dict[int, list[dict]]:
+def _findings(tables, refs, concepts) -> dict[int, list[dict]]:
     out: dict[int, list[dict]] = defaultdict(list)
     if not concepts:
         return out
-    sql = (
-        "select f.finding_id, f.ref, f.text_da, f.text_en, fc.concept_id, fc.stance "
-        "from finding_concepts fc join findings f on f.finding_id = fc.finding_id "
-        "where f.ref in ({}) and fc.concept_id in ({}) order by f.ref, f.seq"
-    ).format(", ".join("?" for _ in refs), ", ".join("?" for _ in concepts))
-    for r in conn.execute(sql, [*refs, *concepts]):
-        out[r["ref"]].append(
-            {
-                "finding_id": r["finding_id"],
-                "text_da": r["text_da"],
-                "text_en": r["text_en"],
-                "concept_id": r["concept_id"],
-                "stance": r["stance"],
-            }
-        )
+    wanted = set(concepts)
+    for ref in refs:
+        out[ref] = [
+            {k: r[k] for k in ("finding_id", "text_da", "text_en", "concept_id", "stance")}
+            for r in tables.findings.get(ref, ())
+            if r["concept_id"] in wanted
+        ]
     return out
