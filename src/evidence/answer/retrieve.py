@@ -245,6 +245,9 @@ def _signals(query: list[QueryWord], per_word: list[np.ndarray], top: list[int])
         "cover": sum(q.weight for q, v in zip(query, per_word, strict=True) if v[top[0]]) / total,
         "unknown": sum(q.weight for q in query if q.how == "unknown") / total,
         "anchor": float(bool(per_word[heaviest][top].any())),
+        # a compound the review never writes whole is read through its parts ("hjemmearbejde",
+        # "kontanthjælpsloftet"): a word the review knows only in pieces
+        "compound": sum(q.weight for q in query if q.how.startswith("compound ")) / total,
     }
 
 
