@@ -39,6 +39,7 @@ UNKNOWN = 3.0  # weight of a word no passage holds, per Zipf point below ZIPF_CO
 ZIPF_COMMON = 5.0
 UNKNOWN_MIN = 0.0  # Zipf points every unknown word weighs at least
 TYPO_MIN, TYPO_MIN_LEN = 80, 5
+PAST_MIN = 5  # letters: a Danish weak verb's past tense in -te is read as its infinitive
 TYPO_LENGTH = 2  # a typo is at most this many letters longer or shorter than the word
 TYPO_MIN_WORD = 90  # a real word ("bread": wordfreq Zipf ≥ REAL_WORD) must be closer ("break")
 REAL_WORD = 3.0
@@ -128,6 +129,10 @@ class PassageIndex:
         known = self.bm25.idf
         terms = [t for t in self.analyser.word_terms(w) if t in known]
         how = ""
+        if not terms and w.endswith("te") and len(w) >= PAST_MIN:  # "lærte": Snowball's "lært"
+            base = w[:-2] + "e"  # a weak verb's past tense, read as its infinitive ("lære")
+            terms = [t for t in self.analyser.word_terms(base) if t in known]
+            how = f"past tense of {base}" if terms else ""
         if not terms and zipf_frequency(w, "en") < ENGLISH_WORD:  # "homeless" is not home+less
             parts = self.analyser.parts(w)
             terms = [t for p in parts for t in self.analyser.word_terms(p) if t in known]

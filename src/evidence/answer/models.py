@@ -128,7 +128,7 @@ class Understanding(SQLModel):
         description="The coverage decision's signals, each 0–1: cover (as above), unknown (the share "
         "of the weight on words the review never uses), anchor (the heaviest word some passage holds is "
         "in the three best passages), compound (the share of the weight on compounds no passage holds whole, "
-        "read through their parts).",
+        "read through their parts), absent (the share of the question's words no passage holds, counted).",
     )
     areas_as_topic: bool = Field(
         default=False,

@@ -238,6 +238,7 @@ def _search(
 def _signals(query: list[QueryWord], per_word: list[np.ndarray], top: list[int]) -> dict:
     """The coverage signals of evidence.answer.coverage for the best passages `top`."""
     total = sum(q.weight for q in query) or 1.0
+    words = [q for q in query if q.how != "relation"]
     # the heaviest word the passages hold: an unknown word, held by none, counts in `unknown`
     known = [k for k, q in enumerate(query) if q.how != "unknown"] or range(len(query))
     heaviest = max(known, key=lambda k: query[k].weight)
@@ -248,6 +249,9 @@ def _signals(query: list[QueryWord], per_word: list[np.ndarray], top: list[int])
         # a compound the review never writes whole is read through its parts ("hjemmearbejde",
         # "kontanthjælpsloftet"): a word the review knows only in pieces
         "compound": sum(q.weight for q in query if q.how.startswith("compound ")) / total,
+        # counted, not weighed: an everyday word no passage holds ("climate", "suicide", "media")
+        # weighs little by its rarity, but still says what the question is about
+        "absent": sum(q.how == "unknown" for q in words) / (len(words) or 1),
     }
 
 
