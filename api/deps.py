@@ -171,6 +171,13 @@ class ExportQuery:
 async def export_query(
     request: Request, database: DatabaseDep, format: FormatQuery = "json", about: AboutQuery = False
 ) -> ExportQuery:
+    """422 for `about` on JSON: it had been accepted and ignored (newcomer 11)."""
+    if about and format == "json":
+        raise HTTPException(
+            422,
+            "about=1 gives a file's provenance: add format=csv or format=csv-excel-da (a key,value "
+            "CSV), or format=xlsx (the workbook, with its 'about' sheet).",
+        )
     return ExportQuery(request, database, format, about)
 
 

@@ -88,6 +88,8 @@ def test_ask_nothing_matching_is_200_and_empty(api_client, question):
         {"q": "x" * 501},
         {"q": "kontaktperson", "lang": "fr"},
         {"q": "kontaktperson", "format": "pdf"},
+        {"q": "kontaktperson", "concept": "single-contact-person"},  # q had been dropped
+        {"q": "kontaktperson", "about": "yes"},  # about on JSON had been accepted and ignored
     ],
 )
 def test_ask_bad_parameters_are_422_json(api_client, params):
@@ -95,6 +97,14 @@ def test_ask_bad_parameters_are_422_json(api_client, params):
     assert r.status_code == 422
     assert r.headers["content-type"] == "application/json"
     assert r.json()["detail"]
+
+
+def test_about_needs_a_csv_format_on_every_door(api_client):
+    for path in ("/api/studies", "/api/claims", "/api/ask?q=kontaktperson"):
+        sep = "&" if "?" in path else "?"
+        assert api_client.get(f"{path}{sep}about=1").status_code == 422
+        r = api_client.get(f"{path}{sep}about=1&format=csv")
+        assert r.status_code == 200 and r.text.startswith("key,value")
 
 
 def test_studies_filters_and_paging(api_client):

@@ -99,6 +99,11 @@ async def get_ask(
         raise HTTPException(
             422, "Give q (a question, e.g. q=kontaktperson) or concept (an id from /api/concepts)."
         )
+    if q and concept:  # the question had been dropped without a word (newcomer 11)
+        raise HTTPException(
+            422,
+            "Give q or concept, not both: concept answers for one concept id and reads no question.",
+        )
     result = asking.answer(export.database, q or "", concept=concept, lang=lang)
     if export.format == "json":
         # already the JSON of `Answer` (tests/test_ask.py checks it on every benchmark question):
