@@ -12,7 +12,7 @@
   var MULTI = FILTERS.concat(["stance"]);
   var KEYS = ["rows", "cols"].concat(MULTI, ["op", "view", "year_from", "year_to", "cell"]);
   var DEFAULTS = { rows: "concept", cols: "country", op: "and", view: "bubbles" };
-  var NONE = "_none";
+  var NONE = SITE.none; // the "not reported" column: not_reported, as the API and the views name it
   var PAGE_ROWS = 10;
   var form = document.getElementById("evidens-map-form");
   var controls = document.getElementById("evidens-map-controls");
@@ -58,6 +58,7 @@
     });
     if (!COL_INDEX[state.cols]) state.cols = "country";
     if (state.rows !== "dimension") state.rows = "concept";
+    state.cell = state.cell.replace(/~_none$/, "~" + NONE); // the column's former id, in old links
   }
   function query() {
     var params = new URLSearchParams();

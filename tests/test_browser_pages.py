@@ -122,7 +122,7 @@ def test_map_has_a_not_reported_column_and_a_numbers_view(page, site_url, db):
         "select count(*) from studies where methods = '[]' or methods is null"
     ).fetchone()[0]
     assert no_method > 0
-    assert page.locator("button[data-cell$='~_none']").count() > 0
+    assert page.locator("button[data-cell$='~not_reported']").count() > 0
     page.check("#m-view")
     page.wait_for_url("**view=numbers**")
     text = page.locator(

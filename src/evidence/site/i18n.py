@@ -278,6 +278,10 @@ TEXT: dict[str, tuple[str, str]] = {
         "review, e.g. 924.",
     ),
     "unknown_concept": ("Der er intet begreb «{value}».", "There is no concept «{value}»."),
+    "unknown_format": (
+        "Siden «{value}» findes ikke i formatet «.{format}». Den findes som: {allowed}.",
+        "The page «{value}» does not exist as «.{format}». It exists as: {allowed}.",
+    ),
     "did_you_mean": ("Mente du", "Did you mean"),
     "see_lists": ("Se listerne:", "See the lists:"),
     "chrome_note": (

@@ -24,7 +24,15 @@ from evidence.read.documents import nearest_refs
 from evidence.settings import ROOT
 from evidence.site import pagedata
 from evidence.site.i18n import AUDIT_DETAIL_DA, DEFAULT_LANG, LANGS, lang_of, message, texts
-from evidence.site.params import MAP_FILTERS, PageError, check_params, map_state
+from evidence.site.params import (
+    MAP_FILTERS,
+    NONE,
+    OLD_NONE,
+    PageError,
+    check_params,
+    map_state,
+    pairs,
+)
 from evidence.site.provenance import asked_about, cache_control, page_about
 from evidence.site.rebuilds import per_build
 
@@ -206,6 +214,7 @@ async def _map_context(datasette, request) -> dict:
         "download": datasette.absolute_url(request, datasette.urls.path("map.html")),
         "lang": lang,
         "version": meta.get("dataset_version", ""),
+        "none": NONE,
     }
     data["text"] = texts(lang)
     data["sections"] = {
@@ -232,7 +241,18 @@ async def _map_context(datasette, request) -> dict:
     }
 
 
+def renamed_cell(request) -> Response | None:
+    """An old link to the "not reported" column (`cell=…~_none`) moved to its id, not_reported."""
+    if not request.args.get("cell", "").endswith("~" + OLD_NONE):
+        return None
+    args = [(k, v.removesuffix(OLD_NONE) + NONE if k == "cell" else v) for k, v in pairs(request)]
+    return Response.redirect(request.path + "?" + urllib.parse.urlencode(args), status=301)
+
+
 async def map_page(datasette, request):
+    moved = renamed_cell(request)
+    if moved:
+        return moved
     return await render(
         datasette, request, "evidens/map.html", await _map_context(datasette, request)
     )
@@ -240,6 +260,9 @@ async def map_page(datasette, request):
 
 async def map_download(datasette, request):
     """The map as one self-contained HTML file: data, script and style inlined, no requests."""
+    moved = renamed_cell(request)
+    if moved:
+        return moved
     context = await _map_context(datasette, request)
     response = await render(datasette, request, "evidens/map_offline.html", context)
     # named as the exports are: language, view and filters, data version; the headers every
@@ -267,17 +290,54 @@ async def favicon(request):
     )
 
 
+async def study_unknown_format(datasette, request):
+    """/study/924.xml: the project's 404, with the study's page and its files (or, for a number
+    that is no study, the nearest studies, as /study/925 answers)."""
+    doc = await _study(datasette, request)
+    link, ref = linker(datasette, lang_of(request)), doc["ref"]
+    pages = [f"study/{ref}", f"study/{ref}.ris", f"study/{ref}.bib"]
+    labels = [f"{ref}: {doc['bilag2_authors_year']}", "RIS", "BibTeX"]
+    raise PageError(
+        404,
+        "unknown_format",
+        {"value": pages[0], "format": url_var(request, "format"), "allowed": ", ".join(pages)},
+        [(link(p), text) for p, text in zip(pages, labels, strict=True)],
+    )
+
+
+async def unknown_format(datasette, request):
+    """/map.xml, /prisma.json, /about.csv: the project's 404, naming the page's own forms."""
+    name, link = request.url_vars["name"], linker(datasette, lang_of(request))
+    pages = [name, *FORMATS.get(name, ())]
+    raise PageError(
+        404,
+        "unknown_format",
+        {"value": name, "format": url_var(request, "format"), "allowed": ", ".join(pages)},
+        [(link(p), p) for p in pages],
+    )
+
+
+async def about_page(datasette, request):
+    """templates/pages/about.html, here so that its parameters are checked as every page's are."""
+    html = await datasette.render_template("pages/about.html", {}, request=request)
+    return Response.html(html)
+
+
 async def prisma_page(datasette, request):
     data = await pagedata.prisma(database(datasette))
     return await render(datasette, request, "evidens/prisma.html", data)
 
 
+FORMATS = {"map": ("map.html",)}  # a page's other forms, named by its unknown-extension 404
 ROUTES = [
     (r"^/study/(?P<ref>[^/.]+)$", page(study_page)),
     (r"^/study/(?P<ref>[^/.]+)\.(?P<format>ris|bib)$", page(study_citation, ("lang", "about"))),
+    (r"^/study/(?P<ref>[^/.]+)\.(?P<format>[^/]*)$", page(study_unknown_format, params=())),
     (r"^/concept/(?P<id>[^/]+)$", page(concept_page)),
     (r"^/map$", page(map_page, params=())),
     (r"^/map\.html$", page(map_download, params=())),
     (r"^/prisma$", page(prisma_page)),
+    (r"^/about$", page(about_page)),
+    (r"^/(?P<name>map|prisma|about)\.(?P<format>[^/]*)$", page(unknown_format, params=())),
     (r"^/favicon\.ico$", favicon),
 ]

@@ -23,7 +23,8 @@ MAP_CHOICES = {**MAP_AXES, "op": ("and", "or"), "view": ("bubbles", "numbers")}
 MAP_FILTERS = ("country", "service_area", "method", "finding_dimension", "stance")
 MAP_SINGLE = ("rows", "cols", "op", "view", "year_from", "year_to", "cell")
 MAP_PARAMS = ("lang", *MAP_SINGLE[:2], *MAP_FILTERS, *MAP_SINGLE[2:])
-NONE = "_none"  # the map's "not reported" column
+NONE = "not_reported"  # the map's "not reported" column, named as the API and the views name it
+OLD_NONE = "_none"  # its former id: an old link is sent to NONE (evidence.site.pages.map_page)
 
 
 @dataclass

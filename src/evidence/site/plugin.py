@@ -184,9 +184,10 @@ def asgi_wrapper(datasette):
 
 @hookimpl
 def register_routes():
-    """The site's own pages: /study/{ref}, /concept/{id}, /map, /map.html, /prisma; and our
-    favicon in place of Datasette's."""
+    """The site's own pages: the landing page, /study/{ref}, /concept/{id}, /map, /map.html,
+    /prisma, /about, each with its parameters checked and an unknown extension (/study/631.xml)
+    answered by our 404 page; and our favicon in place of Datasette's."""
     from evidence.site.landing import landing_page
-    from evidence.site.pages import ROUTES
+    from evidence.site.pages import ROUTES, page
 
-    return [(r"^/$", landing_page), *ROUTES]
+    return [(r"^/$", page(landing_page)), *ROUTES]

@@ -1,0 +1,91 @@
+"""Every page of ours checks its parameters and its extension the same way (newcomer 12: the
+landing page answered 200 to `?lang=xx`, `/study/631.xml` was Datasette's bare 404, and the map's
+"not reported" column was `_none` where the API and the views say `not_reported`)."""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import re
+
+import pytest
+
+PAGES = ["/", "/study/631", "/concept/co-location", "/map", "/map.html", "/prisma", "/about"]
+
+
+def get(site, path: str, params=None):
+    return asyncio.run(site.client.get(path, params=params))
+
+
+def error_text(page: str) -> str:
+    found = re.search(r'<div class="evidens-error"[^>]*>(.*?)</div>', page, re.S)
+    assert found, page[:500]
+    return html.unescape(re.sub(r"<[^>]+>", " ", found.group(1)))
+
+
+@pytest.mark.parametrize("path", PAGES)
+@pytest.mark.parametrize(
+    "query, name, value",
+    [("lang=xx", "lang", "xx"), ("foo=bar", "foo", "bar"), ("lang=en&lang=da", "lang", "en, da")],
+)
+def test_every_page_answers_a_bad_parameter_with_our_400(site, path, query, name, value):
+    r = get(site, f"{path}?{query}")
+    assert r.status_code == 400 and r.headers["content-type"].startswith("text/html")
+    assert f"«{name}»" in error_text(r.text) and f"«{value}»" in error_text(r.text)
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_every_page_still_answers_its_own_parameters(site, path):
+    assert get(site, path).status_code == 200
+    assert get(site, path, {"lang": "en"}).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "path, named, links",
+    [
+        ("/study/631.xml", "«study/631»", ["/study/631", "/study/631.ris", "/study/631.bib"]),
+        ("/study/631.json", "«study/631»", ["/study/631"]),
+        ("/map.xml", "«map»", ["/map", "/map.html"]),
+        ("/prisma.json", "«prisma»", ["/prisma"]),
+        ("/about.csv", "«about»", ["/about"]),
+        ("/concept/co-location.xml", "«co-location.xml»", ["/concept/co-location"]),
+    ],
+)
+def test_an_unknown_extension_is_our_404_with_the_page_it_meant(site, path, named, links):
+    r = get(site, path)
+    assert r.status_code == 404 and '<html lang="da">' in r.text
+    assert named in error_text(r.text)
+    assert 'class="evidens-suggestions"' in r.text
+    for link in links:
+        assert f'href="{link}"' in r.text
+
+
+def test_an_unknown_extension_of_no_study_suggests_the_nearest_studies(site):
+    r = get(site, "/study/925.xml")
+    assert r.status_code == 404 and 'href="/study/924"' in r.text
+
+
+def test_the_study_404_names_the_study(site, db):
+    authors = db.execute("select bilag2_authors_year from studies where ref = 631").fetchone()[0]
+    page = get(site, "/study/631.xml", {"lang": "en"}).text
+    assert f'href="/study/631?lang=en">631: {html.escape(authors, quote=False)}</a>' in page
+
+
+def test_the_map_names_its_not_reported_column_as_the_api_and_the_views_do(site, db):
+    # the gap map views name the column not_reported; the map named it _none (a 400 for
+    # /map?cols=method&cell=goal-follow-up~not_reported)
+    assert db.execute(
+        "select n_studies from gap_map_method where concept_id = 'goal-follow-up' "
+        "and method = 'not_reported'"
+    ).fetchone()[0] > 0
+    r = get(site, "/map", {"cols": "method", "cell": "goal-follow-up~not_reported"})
+    assert r.status_code == 200 and '"none":"not_reported"' in r.text
+
+
+def test_an_old_link_to_the_not_reported_column_is_sent_to_its_new_id(site):
+    for path in ("/map", "/map.html"):
+        r = get(site, path, {"cols": "method", "cell": "goal-follow-up~_none", "lang": "en"})
+        assert r.status_code == 301
+        assert r.headers["location"] == (
+            f"{path}?cols=method&cell=goal-follow-up~not_reported&lang=en"
+        )
