@@ -58,6 +58,11 @@ KEYS = {
 
 # Titles are in Danish, Swedish, Norwegian or English; both stemmers see them.
 BOTH = {("studies", "title"), ("references", "title")}
+# A study's Bilag 2 findings are indexed with it in both languages: behind `bilag2_findings` (the
+# Danish cell as printed) the index holds the findings' English renderings (findings.text_en) and
+# their English stems, so the studies table's search box finds a study by its findings in English
+# ("co-location"), as /api/studies?q= does: both search this one index.
+FINDINGS_EN = ("studies", "bilag2_findings")
 
 
 def index_text(table: str, column: str, value) -> str:
@@ -73,8 +78,26 @@ def index_text(table: str, column: str, value) -> str:
     return text
 
 
+def findings_en(findings: list[dict]) -> dict[int, str]:
+    """ref → the English renderings of its Bilag 2 findings, in order."""
+    by_ref: dict[int, list[str]] = {}
+    for f in findings:
+        by_ref.setdefault(f["ref"], []).append(f.get("text_en") or "")
+    return {ref: " ".join(texts) for ref, texts in by_ref.items()}
+
+
+def row_text(table: str, column: str, row: dict, english: dict[int, str]) -> str:
+    """What the index holds for one cell of `row` (index_text), with a study's English findings
+    behind its Danish ones (FINDINGS_EN)."""
+    text = index_text(table, column, row[column])
+    if (table, column) == FINDINGS_EN and english.get(row["ref"]):
+        text += f" {english[row['ref']]} {stem_en(english[row['ref']])}"
+    return text
+
+
 def create_search_indexes(db: sqlite_utils.Database, tables: dict[str, list[dict]]) -> list[dict]:
     dictionary_rows = []
+    english = findings_en(tables["findings"])
     for table, columns in SEARCHABLE.items():
         fts = f"{table}_fts"
         cols = ", ".join(f"[{c}]" for c in columns)
@@ -87,13 +110,15 @@ def create_search_indexes(db: sqlite_utils.Database, tables: dict[str, list[dict
         db.conn.executemany(
             f"INSERT INTO [{fts}] (rowid, {cols}) VALUES ({placeholders})",
             [
-                [rowids[row[key]], *(index_text(table, c, row[c]) for c in columns)]
+                [rowids[row[key]], *(row_text(table, c, row, english) for c in columns)]
                 for row in tables[table]
             ],
         )
         dictionary_rows += described(
             fts,
-            f"Full-text index of {table} ({', '.join(columns)}), with Danish and English stems; hidden in the site, used by its search box.",
+            f"Full-text index of {table} ({', '.join(columns)}"
+            + (", and the English of each study's findings" if table == "studies" else "")
+            + "), with Danish and English stems; hidden in the site, used by its search box.",
             {},
         )
     return dictionary_rows

@@ -151,7 +151,9 @@ def list_studies(
     if keep is not None:
         rows = [r for r in rows if r["ref"] in keep]
     if f.q:
-        refs = search_keys(conn, "studies", "ref", f.q) | search_keys(conn, "findings", "ref", f.q)
+        # the studies' index holds their findings, Danish and English (evidence.build.search):
+        # the one the studies table's search box searches
+        refs = search_keys(conn, "studies", "ref", f.q)
         rows = [r for r in rows if r["ref"] in refs]
     return page(rows, limit, offset)
 
