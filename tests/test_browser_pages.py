@@ -28,6 +28,7 @@ PAGE_TYPES = [
     "/map",
     "/map?lang=en&cols=method&cell=single-contact-person~case_studies",
     "/prisma",
+    "/-/search?q=Villumsen",
 ]
 
 
@@ -366,3 +367,14 @@ def test_map_arrow_keys_move_between_cells(page, site_url):
     assert page.locator("#evidens-cell-heading").evaluate("e => e === document.activeElement")
     page.keyboard.press("Shift+Tab")  # back into the map: to the cell last chosen
     assert page.evaluate("document.activeElement.dataset.cell") == "single-contact-person~DK"
+
+
+def test_search_all_rows_are_not_towers_of_narrow_text(page, site_url):
+    # newcomer 12: the studies row on /-/search stood ~1,000 px tall, its findings one word wide
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(site_url + "/-/search?q=Villumsen")
+    row = page.locator("section.evidens-search-table", has_text="in evidence: studies").locator(
+        "tbody tr"
+    )
+    assert row.count() == 1 and row.inner_text().startswith("631")
+    assert row.bounding_box()["height"] < 400

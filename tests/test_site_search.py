@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 
 import pytest
 
@@ -36,3 +37,96 @@ def test_the_search_box_and_the_api_find_the_same_studies(site, api_client, q, e
     assert api.status_code == 200
     assert sorted(s["ref"] for s in api.json()["data"]) == expected
     assert site_refs(site, q) == expected
+
+
+# --- /-/search, where the landing page's search box leads ------------------------------------
+
+
+def search_page(site, q: str) -> str:
+    r = get(site, "/-/search", {"q": q})
+    assert r.status_code == 200
+    return r.text
+
+
+def table_section(page: str, table: str) -> str:
+    """The results of one table on /-/search (rendered on the server)."""
+    found = re.search(
+        rf'<section class="evidens-search-table">\s*<h2>.*?in evidence: {table}</h2>(.*?)</section>',
+        page,
+        re.S,
+    )
+    assert found, f"no results for {table}"
+    return found.group(1)
+
+
+def cell(section: str, column: str) -> str:
+    found = re.search(rf'<td class="col-{column} [^"]*">(.*?)</td>', section, re.S)
+    assert found, column
+    return found.group(1)
+
+
+def test_search_all_shows_cells_as_the_table_pages_do(site, db):
+    # newcomer 12: the studies row showed ["DK"], ["social"], [], da; references.raw its *…*
+    study = db.execute("select countries, methods, language from studies where ref = 631").fetchone()
+    assert (study["countries"], study["methods"], study["language"]) == ('["DK"]', "[]", "da")
+    page = search_page(site, "Villumsen")
+    studies = table_section(page, "studies")
+    assert cell(studies, "countries") == '<span title="DK">Denmark</span>'
+    assert cell(studies, "service_areas") == '<span title="social">Social services</span>'
+    assert cell(studies, "language") == '<span title="da">Danish</span>'
+    assert cell(studies, "methods") == "&nbsp;"
+    assert cell(studies, "publication_type").startswith('<a href="/evidence/publication_types/')
+    assert "[&#34;" not in page and '["' not in studies
+    references = table_section(page, "references")
+    raw = db.execute("select raw from [references] where reference_id = 'villumsen-2018'").fetchone()
+    assert "*Helhedsorienteret socialt arbejde med udsatte familier*" in raw[0]
+    assert "<em>Helhedsorienteret socialt arbejde med udsatte familier</em>" in references
+    assert "*Helhedsorienteret" not in references
+    assert '<span title="included_study">Included study</span>' in references
+    # the same cells on the table pages
+    table = get(site, "/evidence/references", {"_search": "Villumsen"}).text
+    assert '<span title="included_study">Included study</span>' in table
+
+
+def test_search_all_links_claims_to_studies_and_concepts(site, db):
+    claim = db.execute(
+        "select cited_refs, concept_ids from claims where claim_id = '2.2-03'"
+    ).fetchone()
+    assert (claim["cited_refs"], claim["concept_ids"]) == ("[507]", '["single-contact-person"]')
+    claims = table_section(search_page(site, "kontaktperson"), "claims")
+    assert '<a href="/study/507">507</a>' in claims
+    assert '<a href="/concept/single-contact-person">single-contact-person</a>' in claims
+    assert "[507]" not in claims and "[]" not in claims
+
+
+def test_search_all_counts_every_match_and_links_to_the_rest(site, db):
+    page = search_page(site, "samarbejdet")
+    n = len(site_refs(site, "samarbejdet"))
+    assert n > 5
+    assert f'<a href="/evidence/studies?_search=samarbejdet">{n} results</a> in evidence: studies' in page
+    assert f">{n - 5} more results</a>" in table_section(page, "studies")
+    assert "No results in" in page  # the outcomes have no collaboration
+
+
+@pytest.mark.parametrize("lang", ["da", "en"])
+def test_the_search_box_examples_find_what_they_promise(site, lang):
+    # newcomer 12: the English example "single contact person" found only the concept
+    landing = get(site, "/", {"lang": lang} if lang == "en" else None).text
+    placeholder = re.search(r'id="evidens-q" [^>]*placeholder="([^"]+)"', landing).group(1)
+    examples = [e.strip() for e in re.sub(r"^(e\.g\.|fx) ", "", placeholder).split(",")]
+    assert len(examples) == 2
+    for q in examples:
+        page = search_page(site, q)
+        for table in ("studies", "findings", "claims", "concepts"):
+            assert table_section(page, table), (q, table)
+
+
+def test_search_all_works_mounted_under_browse(evidence_db):
+    from fastapi.testclient import TestClient
+
+    from evidence.site.serve import create_app
+
+    with TestClient(create_app(evidence_db)) as client:
+        page = client.get("/browse/-/search", params={"q": "Villumsen"}).text
+    assert '<a href="/browse/evidence/studies?_search=Villumsen">1 result</a>' in page
+    assert 'href="/browse/evidence/studies/631"' in page

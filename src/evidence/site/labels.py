@@ -2,7 +2,8 @@
 pages are): table and query cells (`render_cell`) and facets (`templates/_facet_results.html`).
 
 A cell or a facet value that is a code of a vocabulary (countries, service areas, methods,
-publication types, dimensions, stances, the publications' languages) shows its label with the
+publication types, dimensions, stances, the publications' languages, a bibliography entry's role
+and a study's link status) shows its label with the
 code as its title (`<span title="GB-ENG">England</span>`); a link to a facet keeps the code. A cell
 holding a JSON array shows its items as a list, labelled the same way, with concept ids linked to
 the concept pages and study numbers to the study pages (an included study's only: 908, cited
@@ -39,6 +40,20 @@ VOCABULARY_OF_TABLE_COLUMN = {
     ("study_countries", "code"): "country",
     ("study_service_areas", "code"): "service_area",
     ("study_methods", "code"): "method",
+    ("references", "role"): "role",
+    ("studies", "link_status"): "link_status",
+}
+STATUS_LABELS = {  # the codes of data/schema.yml's two status columns, which have no vocabulary table
+    "role": {
+        "included_study": "Included study",
+        "background": "Background literature",
+        "duplicate": "Duplicate entry",
+    },
+    "link_status": {
+        "linked": "Linked",
+        "linked_with_disagreement": "Linked; Bilag 2 and the bibliography disagree",
+        "no_entry": "No bibliography entry",
+    },
 }
 NO_PAGE = {
     "study/": "Cited in the review's text, but not an included study: no study page",
@@ -61,6 +76,7 @@ async def labels(db) -> dict:
             for key, pair in TEXT.items()
             if key.startswith("language_")
         }
+        vocab.update(STATUS_LABELS)
         rows = await db.execute(
             "select m.name, f.[from] from sqlite_master m, pragma_foreign_key_list(m.name) f "
             "where m.type = 'table'"

@@ -9,9 +9,10 @@
   from) and `.excelcsv`, CSV for Danish Excel: UTF-8 with a byte-order mark, `;` between
   fields, CRLF line ends, decimal commas, text quoted. Both export every row, not just one
   page, and both are written by the API's exporter (evidence.export.files).
-- `extra_template_vars`: `api_url`, the API's address from the site (mounted or alone), and
-  `facet_label`; `render_cell`: labels for the vocabularies' codes and lists for JSON arrays on
-  Datasette's own pages (evidence.site.labels).
+- `extra_template_vars`: `api_url`, the API's address from the site (mounted or alone),
+  `facet_label`, and on `/-/search` every table's matches (evidence.site.search_all);
+  `render_cell`: labels for the vocabularies' codes and lists for JSON arrays on Datasette's
+  own pages (evidence.site.labels).
 - `register_routes`: the site's own pages (evidence.site.pages) and its landing page
   (evidence.site.landing, faster than Datasette's index view).
 """
@@ -35,6 +36,7 @@ from evidence.site.i18n import mark_danish
 from evidence.site.limits import bound
 from evidence.site.provenance import about_of, csv_provenance
 from evidence.site.rebuilds import follow_rebuilds
+from evidence.site.search_all import search_all
 
 EXCEL_CSV = "excelcsv"
 CONTENT_TYPES = {
@@ -136,9 +138,16 @@ def api_linker(datasette):
 
 
 @hookimpl
-def extra_template_vars(datasette, database, table):
-    """`api_url` everywhere; on a database's pages `facet_label` (templates/_facet_results.html)."""
+def extra_template_vars(datasette, database, table, template, request):
+    """`api_url` everywhere; on a database's pages `facet_label` (templates/_facet_results.html);
+    on /-/search each table's matches, rendered as its page renders them (evidence.site.search_all)."""
     extra = {"api_url": api_linker(datasette)}
+    if template == "search_all.html":
+
+        async def matches():
+            return {**extra, "evidens_matches": await search_all(datasette, request)}
+
+        return matches
     if not database or database not in datasette.databases:
         return extra
 
