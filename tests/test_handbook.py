@@ -76,9 +76,40 @@ def test_header_ids_and_topics(data_dir, advice):
 
 
 def test_every_quote_and_heading_is_verbatim_in_the_handbook(advice, handbook_path):
-    handbook = handbook_path.read_text(encoding="utf-8")
+    from evidence.extract.handbook import load_handbook
+
+    handbook = load_handbook(handbook_path)  # its hyphenated line breaks joined
     assert not_in_handbook(advice, handbook, "quote_da") == []
     assert not_in_handbook(advice, handbook, "handbook_section") == []
+
+
+def test_no_quote_keeps_a_line_break_hyphen(advice, handbook_path):
+    # newcomer 12: "tvær- faglig", "pla- ceres" (cabi-co-located-unit), "drøfte- de" (cabi-joint-plan)
+    from evidence.extract.handbook import SPACED_HYPHEN, load_handbook
+
+    by_id = {r["advice_id"]: r["quote_da"] for r in advice}
+    assert [i for i, q in by_id.items() if SPACED_HYPHEN.search(q)] == []
+    assert "etablere en tværfaglig enhed" in by_id["cabi-co-located-unit"]
+    assert "som placeres under samme tag" in by_id["cabi-co-located-unit"]
+    assert "satte sig sammen og drøftede, hvordan" in by_id["cabi-joint-plan"]
+    raw = handbook_path.read_text(encoding="utf-8")
+    assert "tvær-\nfaglig enhed" in raw and "drøfte-\nde," in raw
+    # a suspended compound keeps its hyphen: "sundheds- eller socialområdet"
+    handbook = load_handbook(handbook_path)
+    assert "sundheds- eller socialområdet" in handbook and "børne- og familieafdelingen" in handbook
+    assert "tværfaglig enhed" in handbook and "tvær- faglig" not in handbook
+
+
+def test_joining_keeps_suspended_compounds():
+    from evidence.extract.handbook import join_hyphenated_lines, join_hyphenated_quote
+
+    text = "i sundheds-\nog socialområdet en tvær-\nfaglig indsats, drøfte-\nde, Familie-\nafdelingen"
+    assert join_hyphenated_lines(text) == (
+        "i sundheds-\nog socialområdet en tværfaglig indsats, drøftede, Familieafdelingen"
+    )
+    assert join_hyphenated_quote("social- og en tvær- faglig, kerneopgaven - at") == (
+        "social- og en tværfaglig, kerneopgaven - at"
+    )
 
 
 def test_a_quote_that_is_not_verbatim_is_caught(advice, handbook_path):
@@ -322,3 +353,12 @@ def test_brief_shows_the_handbook_apart_from_the_evidence(api_client, fmt):
         "/api/concepts/telemedicine/brief", params={"format": fmt, "lang": "en"}
     ).text
     assert "Cabi" not in none
+
+
+def test_the_brief_and_the_csv_quote_the_handbook_without_line_break_hyphens(api_client, data_dir):
+    brief = api_client.get("/api/concepts/co-location/brief", params={"format": "md"})
+    assert brief.status_code == 200
+    assert "etablere en tværfaglig enhed" in brief.text and "som placeres under" in brief.text
+    assert "tvær- faglig" not in brief.text and "pla- ceres" not in brief.text
+    csv_text = (data_dir / "handbook_advice.csv").read_text(encoding="utf-8")
+    assert "drøftede, hvordan" in csv_text and "drøfte- de" not in csv_text
