@@ -239,12 +239,18 @@
     var refs = Object.keys(cell).sort(function (a, b) { return a - b; });
     var heading = el("h2", { id: "evidens-cell-heading", tabindex: "-1", text: (row ? row.label : rowKey) + " × " + label(state.cols, col) + ": " + countText(refs.length, stanceCounts(cell)) });
     var list = el("ol", { class: "evidens-cell-studies" });
+    var quoted = {}; // a sentence citing several of the cell's studies is quoted once, then pointed to
     refs.forEach(function (ref) {
       var s = D.studies[ref], hit = cell[ref];
       var href = SITE.study + ref + (LANG === "en" ? "?lang=en" : "");
       var quotes = el("ul", {}, hit.claims.map(function (id) {
         var q = D.claims[id];
-        return q ? el("li", {}, quote(q[1], q[2]).concat([el("span", { class: "evidens-cite", text: " (" + T.section + " " + q[0] + " " + sectionTitle(q[0]) + ")" })])) : null;
+        if (!q) return null;
+        var cite = el("span", { class: "evidens-cite", text: " (" + T.section + " " + q[0] + " " + sectionTitle(q[0]) + ")" });
+        var first = quoted[q[0] + "\n" + q[1]];
+        if (first) return el("li", { class: "evidens-same" }, [el("span", { text: T.same_sentence + " " + first }), cite]);
+        quoted[q[0] + "\n" + q[1]] = s[0] + " (" + ref + ")";
+        return el("li", {}, quote(q[1], q[2]).concat([cite]));
       }));
       list.appendChild(el("li", { "data-ref": ref }, [
         el("a", { href: href, text: s[0] }), el("span", { text: " (" + ref + ") " }),

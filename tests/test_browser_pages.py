@@ -213,7 +213,8 @@ def test_offline_file_works_from_disk_with_the_network_blocked(browser, site_url
 def test_english_map_quotes_in_english_with_the_danish_one_click_away(page, site_url, db):
     # the map's side panel quoted only the Danish sentence, though text_en exists
     page.goto(site_url + "/map?lang=en&cell=single-contact-person~DK")
-    item = page.locator("#evidens-map-cell li[data-ref='924'] ul li").first
+    # a sentence citing several of the cell's studies is quoted under the first of them
+    item = page.locator("#evidens-map-cell li[data-ref] ul li:not(.evidens-same)").first
     english = item.locator("q[lang=en]").inner_text()
     danish = item.locator("details q[lang=da]")
     assert not danish.is_visible()
@@ -378,3 +379,13 @@ def test_search_all_rows_are_not_towers_of_narrow_text(page, site_url):
     )
     assert row.count() == 1 and row.inner_text().startswith("631")
     assert row.bounding_box()["height"] < 400
+
+
+def test_map_cell_quotes_a_sentence_once(page, site_url):
+    # claims 2.2-08 and 2.2-10 are one sentence citing 22 and 712, both Swedish: it was quoted twice
+    page.goto(site_url + "/map?cell=co-location~SE")
+    panel = page.locator("#evidens-map-cell")
+    panel.locator("li[data-ref='22']").wait_for()
+    sentence = "Undersøgte områder er bl.a. området for anbragte børn og unge (22)"
+    assert panel.locator("q", has_text=sentence).count() == 1
+    assert panel.locator(".evidens-same", has_text="Samme sætning som under").count() >= 1

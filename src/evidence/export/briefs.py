@@ -94,13 +94,22 @@ def environment() -> Environment:
 
 
 def quotes(profile: dict) -> list[dict]:
-    """The review's sentences on the concept, once each, in the review's order, with their studies."""
-    by_claim: dict[str, dict] = {}
+    """The review's sentences on the concept, once each, in the review's order, with their claims
+    and studies: one sentence with three citation groups is three claims (2.2-08, 2.2-09, 2.2-10)
+    but one quote (`claim_ids`)."""
+    by_sentence: dict[tuple[str, str], dict] = {}
     for s in profile["studies"]:
         for ev in s["evidence"]:
-            q = by_claim.setdefault(ev["claim_id"], {**ev, "refs": []})
-            q["refs"].append(s["ref"])
-    return sorted(by_claim.values(), key=lambda q: _order(q["claim_id"]))
+            key = (ev["section"], ev["quote_da"])
+            q = by_sentence.setdefault(key, {**ev, "claim_ids": [], "refs": []})
+            if ev["claim_id"] not in q["claim_ids"]:
+                q["claim_ids"].append(ev["claim_id"])
+            if s["ref"] not in q["refs"]:
+                q["refs"].append(s["ref"])
+    for q in by_sentence.values():
+        q["claim_ids"].sort(key=_order)
+        q["claim_id"] = q["claim_ids"][0]
+    return sorted(by_sentence.values(), key=lambda q: _order(q["claim_id"]))
 
 
 def _order(claim_id: str) -> tuple:

@@ -192,6 +192,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "PRISMA 2020 flow diagram drawn from the review's own numbers (data/review.yml). "
         "The numbers are shown as printed, not corrected.",
     ),
+    "same_sentence": ("Samme sætning som under", "The same sentence as under"),
     "danish_original": ("Dansk original", "Danish original (verbatim)"),
     "screening_sum": (
         "Screeningstallene går ikke op: {identified} − {ex1} − {ex2} = {remaining}, men rapporten "

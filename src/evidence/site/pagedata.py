@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 from collections import Counter
 
+from evidence.read.stances import aggregate_stance
+
 VOCABULARIES = {  # kind → table holding code, label_da, label_en
     "country": "countries",
     "service_area": "service_areas",
@@ -151,8 +153,9 @@ async def concept(db, concept_id: str) -> dict | None:
     for s in studies:
         s["countries"], s["methods"] = _json(s["countries"], []), _json(s["methods"], [])
         s["quotes"] = [q for q in quotes if q["ref"] == s["ref"]]
-        s["findings"] = [f for f in findings if f["ref"] == s["ref"]]
+        s["findings"] = once_each([f for f in findings if f["ref"] == s["ref"]])
     studies.sort(key=lambda s: (STANCE_ORDER.get(s["stance"], 9), -s["n_claims"], s["ref"]))
+    mark_repeated_sentences(studies)
     c["studies"] = studies
     c["profile"] = _profile(studies)
     c["n_claims"] = len({q["claim_id"] for q in quotes})
@@ -164,6 +167,33 @@ async def concept(db, concept_id: str) -> dict | None:
         [concept_id],
     )
     return c
+
+
+def once_each(findings: list[dict]) -> list[dict]:
+    """A Bilag 2 finding once, though it is coded with several of the concept's narrower concepts,
+    with its stances on them aggregated as a study's are (evidence.read.stances.aggregate_stance)."""
+    by_id: dict[str, dict] = {}
+    for f in findings:
+        kept = by_id.setdefault(f["finding_id"], {**f, "stances": []})
+        kept["stances"].append(f["stance"])
+    for f in by_id.values():
+        f["stance"] = aggregate_stance(f.pop("stances"))
+    return list(by_id.values())
+
+
+def mark_repeated_sentences(studies: list[dict]) -> None:
+    """A sentence that cites several of the concept's studies is quoted once, under the first of
+    them; under the others its quote gets `same_as` (that study and the claim quoted there), so the
+    page points to it. One sentence with three citation groups (2.2-08, 2.2-09, 2.2-10) was
+    printed three times."""
+    first: dict[tuple[str, str], dict] = {}
+    for s in studies:
+        for q in s["quotes"]:
+            key = (q["section"], q["sentence_da"])
+            if key in first:
+                q["same_as"] = first[key]
+            else:
+                first[key] = {"ref": s["ref"], "study": s["study"], "claim_id": q["claim_id"]}
 
 
 async def _relations(db, c: dict) -> None:
