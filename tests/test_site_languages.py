@@ -23,6 +23,11 @@ PAGES = [
     "/",  # the landing page (a newcomer found it bilingual in one page)
     "/study/924",
     "/study/507",
+    # newcomer 12: a study's venue and bibliography entry in its own language, unmarked
+    "/study/631",  # Danish
+    "/study/290",  # Norwegian
+    "/study/712",  # Swedish
+    "/study/907",  # English; Bilag 2 names it "Jørgensen, K., m.fl. (2022)"
     "/concept/single-contact-person",
     "/concept/genuine-citizen-involvement",
     "/concept/co-location",
@@ -114,6 +119,14 @@ def foreign(evidence_db) -> dict[str, set[str]]:
     for en, da in conn.execute("select evidence_note, evidence_note_da from handbook_advice"):
         words["en"].add(en)
         words["da"].add(da)
+    # a study's venue and its bibliography entry's title are in the study's language: foreign to
+    # a page in any other (Swedish and Norwegian on both); "m.fl." (and others) is Danish
+    studies = "select s.language, s.venue, r.title from studies s left join [references] r on r.ref = s.ref"
+    for language, *texts in conn.execute(studies):
+        for text in filter(None, texts):
+            for page_lang in {"da", "en"} - {language}:
+                words["en" if page_lang == "da" else "da"].add(text)
+    words["da"].add("m.fl.")
     conn.close()
     return {"da": words["en"], "en": words["da"]}
 
@@ -171,3 +184,18 @@ def test_handbook_notes_in_the_pages_language(site, evidence_db):
     english = asyncio.run(site.client.get("/concept/single-contact-person?lang=en")).text
     assert da in text_in(danish, "da") and en not in danish
     assert en in text_in(english, "en") and da not in english
+
+
+def test_a_reference_is_marked_with_its_language(site, evidence_db):
+    conn = sqlite3.connect(f"file:{evidence_db}?mode=ro", uri=True)
+    languages = dict(conn.execute("select ref, language from studies where reference_id is not null"))
+    conn.close()
+    assert set(languages.values()) == {"da", "en", "no", "sv"}
+    for ref, language in languages.items():
+        page = asyncio.run(site.client.get(f"/study/{ref}?lang=en")).text
+        assert f'<p class="evidens-reference" lang="{language}">' in page, ref
+    page = asyncio.run(site.client.get("/study/631?lang=en")).text
+    assert '<dd><span lang="da">København: Akademisk Forlag</span></dd>' in page
+    prisma = asyncio.run(site.client.get("/prisma?lang=en")).text
+    assert 'lang="da">EMU- Danmarks Læringsportal</a>' in prisma
+    assert 'lang="no">NAPHA - Nasjonalt kompetansesenter' in prisma

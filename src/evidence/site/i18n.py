@@ -317,6 +317,12 @@ DANISH_IN_ENGLISH = (  # Danish words the English pages quote: the review's titl
     TEXT["review_title"][0],
     "VIVEs publikationer kan frit citeres med tydelig kildeangivelse",
     "VIVE – Det Nationale Forsknings- og Analysecenter for Velfærd",
+    # Bilag 2's dimension labels, which the audit quotes (study 290: "Virksomheder")
+    "Rammer og mål",
+    "Roller og viden",
+    "Virkninger",
+    "virkninger",
+    "Virksomheder",
 )
 _DANISH = re.compile(
     "|".join(re.escape(str(escape(d))) for d in sorted(DANISH_IN_ENGLISH, key=len, reverse=True))
