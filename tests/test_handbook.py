@@ -103,7 +103,9 @@ def test_no_quote_keeps_a_line_break_hyphen(advice, handbook_path):
 def test_joining_keeps_suspended_compounds():
     from evidence.extract.handbook import join_hyphenated_lines, join_hyphenated_quote
 
-    text = "i sundheds-\nog socialområdet en tvær-\nfaglig indsats, drøfte-\nde, Familie-\nafdelingen"
+    text = (
+        "i sundheds-\nog socialområdet en tvær-\nfaglig indsats, drøfte-\nde, Familie-\nafdelingen"
+    )
     assert join_hyphenated_lines(text) == (
         "i sundheds-\nog socialområdet en tværfaglig indsats, drøftede, Familieafdelingen"
     )

@@ -188,7 +188,9 @@ def test_handbook_notes_in_the_pages_language(site, evidence_db):
 
 def test_a_reference_is_marked_with_its_language(site, evidence_db):
     conn = sqlite3.connect(f"file:{evidence_db}?mode=ro", uri=True)
-    languages = dict(conn.execute("select ref, language from studies where reference_id is not null"))
+    languages = dict(
+        conn.execute("select ref, language from studies where reference_id is not null")
+    )
     conn.close()
     assert set(languages.values()) == {"da", "en", "no", "sv"}
     for ref, language in languages.items():

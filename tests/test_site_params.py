@@ -74,10 +74,13 @@ def test_the_study_404_names_the_study(site, db):
 def test_the_map_names_its_not_reported_column_as_the_api_and_the_views_do(site, db):
     # the gap map views name the column not_reported; the map named it _none (a 400 for
     # /map?cols=method&cell=goal-follow-up~not_reported)
-    assert db.execute(
-        "select n_studies from gap_map_method where concept_id = 'goal-follow-up' "
-        "and method = 'not_reported'"
-    ).fetchone()[0] > 0
+    assert (
+        db.execute(
+            "select n_studies from gap_map_method where concept_id = 'goal-follow-up' "
+            "and method = 'not_reported'"
+        ).fetchone()[0]
+        > 0
+    )
     r = get(site, "/map", {"cols": "method", "cell": "goal-follow-up~not_reported"})
     assert r.status_code == 200 and '"none":"not_reported"' in r.text
 

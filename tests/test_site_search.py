@@ -67,7 +67,9 @@ def cell(section: str, column: str) -> str:
 
 def test_search_all_shows_cells_as_the_table_pages_do(site, db):
     # newcomer 12: the studies row showed ["DK"], ["social"], [], da; references.raw its *…*
-    study = db.execute("select countries, methods, language from studies where ref = 631").fetchone()
+    study = db.execute(
+        "select countries, methods, language from studies where ref = 631"
+    ).fetchone()
     assert (study["countries"], study["methods"], study["language"]) == ('["DK"]', "[]", "da")
     page = search_page(site, "Villumsen")
     studies = table_section(page, "studies")
@@ -78,7 +80,9 @@ def test_search_all_shows_cells_as_the_table_pages_do(site, db):
     assert cell(studies, "publication_type").startswith('<a href="/evidence/publication_types/')
     assert "[&#34;" not in page and '["' not in studies
     references = table_section(page, "references")
-    raw = db.execute("select raw from [references] where reference_id = 'villumsen-2018'").fetchone()
+    raw = db.execute(
+        "select raw from [references] where reference_id = 'villumsen-2018'"
+    ).fetchone()
     assert "*Helhedsorienteret socialt arbejde med udsatte familier*" in raw[0]
     assert "<em>Helhedsorienteret socialt arbejde med udsatte familier</em>" in references
     assert "*Helhedsorienteret" not in references
@@ -103,7 +107,10 @@ def test_search_all_counts_every_match_and_links_to_the_rest(site, db):
     page = search_page(site, "samarbejdet")
     n = len(site_refs(site, "samarbejdet"))
     assert n > 5
-    assert f'<a href="/evidence/studies?_search=samarbejdet">{n} results</a> in evidence: studies' in page
+    assert (
+        f'<a href="/evidence/studies?_search=samarbejdet">{n} results</a> in evidence: studies'
+        in page
+    )
     assert f">{n - 5} more results</a>" in table_section(page, "studies")
     assert "No results in" in page  # the outcomes have no collaboration
 

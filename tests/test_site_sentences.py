@@ -45,7 +45,9 @@ def test_the_brief_quotes_a_sentence_once_with_all_its_claims(api_client, fmt, l
 def test_the_concept_page_quotes_a_sentence_once_and_points_to_it(site):
     page = html.unescape(get(site, "/concept/co-location").text)
     assert page.count(SENTENCE) == 1
-    anchor = re.search(r'<li id="(claim-2\.2-(?:08|09|10))"><blockquote lang="da">' + re.escape(SENTENCE), page)
+    anchor = re.search(
+        r'<li id="(claim-2\.2-(?:08|09|10))"><blockquote lang="da">' + re.escape(SENTENCE), page
+    )
     assert anchor, "the sentence is quoted under the first of its studies"
     pointers = re.findall(r'Samme sætning som under <a href="#([^"]+)">', page)
     assert pointers.count(anchor.group(1)) == 2  # under the two other studies it cites
@@ -57,7 +59,9 @@ def test_the_concept_page_quotes_a_sentence_once_and_points_to_it(site):
 def test_no_concept_page_quotes_a_sentence_twice(site, db):
     """Across a concept page a sentence of the review is quoted once; under one study a Bilag 2
     finding coded with two narrower concepts was shown twice (causes-of-staff-effects, 319-01)."""
-    sentences = {html.escape(r[0], quote=False) for r in db.execute("select sentence_da from claims")}
+    sentences = {
+        html.escape(r[0], quote=False) for r in db.execute("select sentence_da from claims")
+    }
     for (concept_id,) in db.execute("select id from concepts"):
         page = get(site, f"/concept/{concept_id}").text
         quoted = Counter(re.findall(r'<blockquote lang="da">(.*?)</blockquote>', page, re.S))
