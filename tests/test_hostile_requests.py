@@ -349,3 +349,8 @@ def test_a_plain_csv_of_a_failing_query_is_a_400_not_an_empty_download(site):
     )
     assert r.status_code == 200 and "x-evidence-dataset-version" in r.headers
     assert len(r.text.strip().splitlines()) == 3
+    # its about file is no `rows,0` either: the same 400
+    r = asyncio.run(site.client.get("/evidence.csv", params={"sql": "select nope", "about": "1"}))
+    assert r.status_code == 400 and "query failed" in r.text
+    r = asyncio.run(site.client.get("/evidence.csv", params={"sql": "select 1 as n", "about": "1"}))
+    assert r.status_code == 200 and "rows,1" in r.text

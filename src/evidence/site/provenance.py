@@ -268,6 +268,9 @@ async def _companion(app, datasette, scope, receive, send, database, name, ext) 
     with `about=1` kept."""
     status, headers, body = await _run(app, scope, receive)
     request = Request(scope, receive)
+    if status == 200 and not body.strip():  # a query that failed (see _query_csv): no file
+        status, body = 400, FAILED_QUERY
+        headers = [(b"content-type", b"text/plain; charset=utf-8")]
     if status == 200:
         about, _ = await about_of(datasette, request, database, name)
         excel = ext == "excelcsv"
