@@ -25,6 +25,10 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
+from evidence.answer.bm25 import QueryWord
+
 FEATURES = ("cover", "unknown", "anchor", "compound", "absent")
 # fitted by `python -m bench.calibrate` on tests/questions_dev.yml (2026-11-30)
 MEAN = (0.6475, 0.0716, 0.6946, 0.0094, 0.0574)
@@ -45,3 +49,24 @@ def probability(signals: dict[str, float]) -> float:
 def covered(signals: dict[str, float]) -> bool:
     """Is the probability at least THRESHOLD?"""
     return probability(signals) >= THRESHOLD
+
+
+def signals(query: list[QueryWord], per_word: list[np.ndarray], top: list[int]) -> dict[str, float]:
+    """The signals (FEATURES) of a question's words `query`, given each word's BM25 scores over
+    the passages (`per_word`, one array per word) and the best passages `top`, best first."""
+    total = sum(q.weight for q in query) or 1.0
+    words = [q for q in query if q.how != "relation"]
+    # the heaviest word the passages hold: an unknown word, held by none, counts in `unknown`
+    known = [k for k, q in enumerate(query) if q.how != "unknown"] or range(len(query))
+    heaviest = max(known, key=lambda k: query[k].weight)
+    return {
+        "cover": sum(q.weight for q, v in zip(query, per_word, strict=True) if v[top[0]]) / total,
+        "unknown": sum(q.weight for q in query if q.how == "unknown") / total,
+        "anchor": float(bool(per_word[heaviest][top].any())),
+        # a compound the review never writes whole is read through its parts ("hjemmearbejde",
+        # "kontanthjælpsloftet"): a word the review knows only in pieces
+        "compound": sum(q.weight for q in query if q.how.startswith("compound ")) / total,
+        # counted, not weighed: an everyday word no passage holds ("climate", "suicide", "media")
+        # weighs little by its rarity, but still says what the question is about
+        "absent": sum(q.how == "unknown" for q in words) / (len(words) or 1),
+    }

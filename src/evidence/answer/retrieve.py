@@ -215,7 +215,7 @@ def _search(
     order = best_of(scores, RANK_MAX)
     ranked = list(zip(order.tolist(), scores[order].tolist(), strict=True))
     best_i, best = ranked[0]
-    out.signals = _signals(out.query, per_word, [i for i, _ in ranked[:ANCHOR_TOP]])
+    out.signals = coverage.signals(out.query, per_word, [i for i, _ in ranked[:ANCHOR_TOP]])
     out.cover = out.signals["cover"]
     out.probability = coverage.probability(out.signals)
     if out.probability < coverage.THRESHOLD:  # the nearest topics: the best passages' concepts
@@ -233,26 +233,6 @@ def _search(
     _collect(index, out, chosen)
     _filter(index, out, best_i)
     return out
-
-
-def _signals(query: list[QueryWord], per_word: list[np.ndarray], top: list[int]) -> dict:
-    """The coverage signals of evidence.answer.coverage for the best passages `top`."""
-    total = sum(q.weight for q in query) or 1.0
-    words = [q for q in query if q.how != "relation"]
-    # the heaviest word the passages hold: an unknown word, held by none, counts in `unknown`
-    known = [k for k, q in enumerate(query) if q.how != "unknown"] or range(len(query))
-    heaviest = max(known, key=lambda k: query[k].weight)
-    return {
-        "cover": sum(q.weight for q, v in zip(query, per_word, strict=True) if v[top[0]]) / total,
-        "unknown": sum(q.weight for q in query if q.how == "unknown") / total,
-        "anchor": float(bool(per_word[heaviest][top].any())),
-        # a compound the review never writes whole is read through its parts ("hjemmearbejde",
-        # "kontanthjælpsloftet"): a word the review knows only in pieces
-        "compound": sum(q.weight for q in query if q.how.startswith("compound ")) / total,
-        # counted, not weighed: an everyday word no passage holds ("climate", "suicide", "media")
-        # weighs little by its rarity, but still says what the question is about
-        "absent": sum(q.how == "unknown" for q in words) / (len(words) or 1),
-    }
 
 
 def _facets_only(index: PassageIndex, out: Retrieval) -> Retrieval:
