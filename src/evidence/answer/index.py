@@ -129,11 +129,12 @@ class PassageIndex:
         known = self.bm25.idf
         terms = [t for t in self.analyser.word_terms(w) if t in known]
         how = ""
-        if not terms and w.endswith("te") and len(w) >= PAST_MIN:  # "lærte": Snowball's "lært"
-            base = w[:-2] + "e"  # a weak verb's past tense, read as its infinitive ("lære")
+        english = zipf_frequency(w, "en") >= ENGLISH_WORD  # "homeless" is not home+less
+        if not terms and w.endswith("te") and len(w) >= PAST_MIN and not english:
+            base = w[:-2] + "e"  # "lærte" (Snowball: "lært") is read as its infinitive ("lære")
             terms = [t for t in self.analyser.word_terms(base) if t in known]
             how = f"past tense of {base}" if terms else ""
-        if not terms and zipf_frequency(w, "en") < ENGLISH_WORD:  # "homeless" is not home+less
+        if not terms and not english:
             parts = self.analyser.parts(w)
             terms = [t for p in parts for t in self.analyser.word_terms(p) if t in known]
             how = "compound " + "+".join(parts) if terms else ""
