@@ -331,6 +331,23 @@ def test_professionals_who_act_do_not_bring_the_staff_chapter(db):
     assert not refs(result) & {22, 319, 724, 876}
 
 
+def test_a_short_typo_of_a_function_word_weighs_nothing(db):
+    # "wht" and "dos" were unknown words at full weight, and the question was not covered;
+    # without the typos it is §5.1's telemedicine study (newcomer 12)
+    result = answer(db, "wht dos the reveiw say about tele medicine wound care")
+    words = {w["word"]: w for w in result["understood"]["words"]}
+    assert words["wht"]["how"] == "typo of what" and words["wht"]["weight"] == 0
+    assert words["dos"]["how"] == "typo of does" and words["dos"]["weight"] == 0
+    assert refs(result) == {5}
+    # a name is no typo of the review's framing ("VIVE" is not "vise"), nor an acronym of a
+    # function word ("NGO" is not "no")
+    named = answer(db, "Hvad siger VIVE om NGO'er?")["understood"]["words"]
+    assert {w["word"]: w["how"] for w in named if w["word"] in ("vive", "ngo")} == {
+        "vive": "unknown",
+        "ngo": "unknown",
+    }
+
+
 @pytest.mark.parametrize(("typed", "meant"), [("lærte", "lære")])
 def test_a_danish_past_tense_in_te_is_read_as_its_infinitive(db, typed, meant):
     # Snowball stems "lærte" to "lært", which no passage holds: the word had been unknown, and

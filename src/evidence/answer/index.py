@@ -26,13 +26,14 @@ from dataclasses import replace
 
 import numpy as np
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Levenshtein
 from wordfreq import zipf_frequency
 
 from evidence.answer import semantic
 from evidence.answer.analyse import ARTICLES, RELATIONS, Analyser, is_content, words
 from evidence.answer.bm25 import BM25Index, QueryWord
 from evidence.answer.passages import Passage, load_passages
-from evidence.answer.stopwords import STOPWORDS
+from evidence.answer.stopwords import FUNCTION, STOPWORDS
 
 GENERIC_SHARE, GENERIC_WEIGHT = 0.06, 0.6
 UNKNOWN = 3.0  # weight of a word no passage holds, per Zipf point below ZIPF_COMMON
@@ -41,6 +42,9 @@ UNKNOWN_MIN = 0.0  # Zipf points every unknown word weighs at least
 TYPO_MIN, TYPO_MIN_LEN = 80, 5
 PAST_MIN = 5  # letters: a Danish weak verb's past tense in -te is read as its infinitive
 TYPO_LENGTH = 2  # a typo is at most this many letters longer or shorter than the word
+# a short word no passage holds, one letter from a function word of FUNCTION_TYPO[1] letters or
+# more with the same first letter ("wht", "dos", "teh"), is a typo of it and weighs nothing
+FUNCTION_TYPO = (3, 3)
 TYPO_MIN_WORD = 90  # a real word ("bread": wordfreq Zipf ≥ REAL_WORD) must be closer ("break")
 REAL_WORD = 3.0
 ENGLISH_WORD = 3.0  # Zipf: a word this common in English is one, not a Danish compound to split
@@ -159,12 +163,30 @@ class PassageIndex:
             if hit:
                 terms = [t for t in self.analyser.word_terms(hit[0]) if t in known]
                 how = f"part of {hit[0]}" if head else f"typo of {hit[0]}"
+        if not terms and FUNCTION_TYPO[0] <= len(w) < TYPO_MIN_LEN:  # "wht", "dos", "teh"
+            function = _function_typo(w)
+            if function:
+                return QueryWord(w, (), 0.0, f"typo of {function}")
         if not terms:
             zipf = max(zipf_frequency(w, "da"), zipf_frequency(w, "en"))
             weight = min(UNKNOWN * max(UNKNOWN_MIN, ZIPF_COMMON - zipf), self.unknown_max)
             return QueryWord(w, (), weight, "unknown")
         word = QueryWord(w, tuple(dict.fromkeys(terms)), max(known[t] for t in terms), how)
         return replace(word, weight=word.weight * GENERIC_WEIGHT) if self.generic(word) else word
+
+
+def _function_typo(word: str) -> str | None:
+    """The function word (stopwords.FUNCTION: not the review's framing, "vise" is no typo target
+    for "VIVE") `word` is a typo of: one letter added, dropped, changed or two neighbours
+    swapped, the first letter kept; None when there is none."""
+    near = (
+        s
+        for s in sorted(FUNCTION)
+        if len(s) >= FUNCTION_TYPO[1]
+        and s[0] == word[0]
+        and (Levenshtein.distance(word, s) == 1 or s in _swaps(word))
+    )
+    return next(near, None)
 
 
 def _swaps(word: str) -> list[str]:

@@ -72,5 +72,6 @@ NEGATIONS = frozenset(_words("ikke uden manglende aldrig not no without lack lac
 # these, stopwords and negations, a question asks about nothing (evidence.answer.analyse.has_content_word).
 OPERATORS = frozenset(_words("and or not near"))
 
-STOPWORDS = frozenset(DANISH) | frozenset(ENGLISH) | frozenset(FRAMING)
+FUNCTION = frozenset(DANISH) | frozenset(ENGLISH)  # function words, without the framing
+STOPWORDS = FUNCTION | frozenset(FRAMING)
 SOFT_WORDS = frozenset(SOFT)
