@@ -260,7 +260,9 @@ def test_search_all_page(site):
     r = get(site, "/-/search", q="kontaktperson")
     # rendered on the server (evidence.site.search_all), no longer fetched by the browser
     assert r.status_code == 200 and "/evidence/claims.json" not in r.text
-    assert '<a href="/evidence/claims?_search=kontaktperson">3 results</a>' in r.text
+    assert '<a href="/evidence/claims?_search=kontaktperson">3 resultater</a>' in r.text
+    en = get(site, "/-/search", q="kontaktperson", lang="en")
+    assert '<a href="/evidence/claims?_search=kontaktperson">3 results</a>' in en.text
 
 
 # --- canned queries -------------------------------------------------------------------------------

@@ -37,6 +37,10 @@ PAGES = [
     "/concept/co-locatoin",  # 404
     "/study/925",  # 404
     "/map?cols=nope",  # 400
+    # the landing page's search box (its chrome was English on Danish pages); not "kontaktperson":
+    # Bilag 2's Danish "Survey blandt borgere" would read as the English label "Survey"
+    "/-/search?q=Villumsen",
+    "/-/search?q=co-location",
 ]
 
 

@@ -51,7 +51,7 @@ def search_page(site, q: str) -> str:
 def table_section(page: str, table: str) -> str:
     """The results of one table on /-/search (rendered on the server)."""
     found = re.search(
-        rf'<section class="evidens-search-table">\s*<h2>.*?in evidence: {table}</h2>(.*?)</section>',
+        rf'<section class="evidens-search-table">\s*<h2>.*? (?:i|in) <span translate="no">evidence: {table}</span></h2>(.*?)</section>',
         page,
         re.S,
     )
@@ -108,11 +108,12 @@ def test_search_all_counts_every_match_and_links_to_the_rest(site, db):
     n = len(site_refs(site, "samarbejdet"))
     assert n > 5
     assert (
-        f'<a href="/evidence/studies?_search=samarbejdet">{n} results</a> in evidence: studies'
+        f'<a href="/evidence/studies?_search=samarbejdet">{n} resultater</a> i '
+        '<span translate="no">evidence: studies</span>'
         in page
     )
-    assert f">{n - 5} more results</a>" in table_section(page, "studies")
-    assert "No results in" in page  # the outcomes have no collaboration
+    assert f">{n - 5} resultater mere</a>" in table_section(page, "studies")
+    assert "Ingen resultater i" in page  # the outcomes have no collaboration
 
 
 @pytest.mark.parametrize("lang", ["da", "en"])
@@ -135,5 +136,30 @@ def test_search_all_works_mounted_under_browse(evidence_db):
 
     with TestClient(create_app(evidence_db)) as client:
         page = client.get("/browse/-/search", params={"q": "Villumsen"}).text
-    assert '<a href="/browse/evidence/studies?_search=Villumsen">1 result</a>' in page
+    assert '<a href="/browse/evidence/studies?_search=Villumsen">1 resultat</a>' in page
     assert 'href="/browse/evidence/studies/631"' in page
+
+
+# --- /-/search follows the site's language rule and checks its parameters ---------------------
+
+
+def test_search_all_is_danish_by_default_and_english_with_lang_en(site):
+    da = search_page(site, "kontaktperson")
+    assert '<html lang="da">' in da and "<h1>Søg i alle tabeller</h1>" in da
+    assert 'value="Søg"' in da and "<h1>Search all tables</h1>" not in da
+    en = get(site, "/-/search", {"q": "kontaktperson", "lang": "en"})
+    assert en.status_code == 200
+    assert '<html lang="en">' in en.text and "<h1>Search all tables</h1>" in en.text
+    assert '<input type="hidden" name="lang" value="en">' in en.text  # the next search stays English
+    # a finding's Danish text is marked Danish on the English page
+    findings = table_section(en.text, "findings")
+    assert re.search(r'<td class="col-text_da[^"]*"><span lang="da">[^<]*[Kk]ontaktperson', findings)
+
+
+@pytest.mark.parametrize(
+    "params, name", [({"q": "x", "lang": "xx"}, "lang"), ({"q": "x", "foo": "1"}, "foo")]
+)
+def test_search_all_refuses_a_bad_or_unknown_parameter_with_our_page(site, params, name):
+    r = get(site, "/-/search", params)
+    assert r.status_code == 400
+    assert "Ugyldig forespørgsel" in r.text and f"«{name}»" in r.text

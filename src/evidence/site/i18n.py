@@ -244,6 +244,26 @@ TEXT: dict[str, tuple[str, str]] = {
     "language_en": ("engelsk", "English"),
     "not_found": ("Findes ikke", "Not found"),
     "bad_request": ("Ugyldig forespørgsel", "Bad request"),
+    # /-/search (evidence.site.search_all)
+    "search": ("Søg", "Search"),
+    "search_all": ("Søg i alle tabeller", "Search all tables"),
+    "search_label": (
+        "Søg i studier, fund, påstande, begreber, referencer, afsnit og resultater "
+        "(på dansk eller engelsk)",
+        "Search studies, findings, claims, concepts, references, sections and outcomes "
+        "(Danish or English)",
+    ),
+    "search_none_configured": (
+        "Ingen tabeller er sat op til søgning.",
+        "There are no tables that have been configured for search.",
+    ),
+    "search_result": ("resultat", "result"),
+    "search_results": ("resultater", "results"),
+    "search_more_result": ("resultat mere", "more result"),
+    "search_more_results": ("resultater mere", "more results"),
+    "search_in": ("i", "in"),
+    "search_failed": ("Søgningen mislykkedes i", "Search failed in"),
+    "search_no_results": ("Ingen resultater i", "No results in"),
     "bad_value": (
         "Parameteren «{name}» kan ikke være «{value}». Tilladt: {allowed}.",
         "The parameter «{name}» cannot be «{value}». Allowed: {allowed}.",

@@ -10,7 +10,7 @@
   fields, CRLF line ends, decimal commas, text quoted. Both export every row, not just one
   page, and both are written by the API's exporter (evidence.export.files).
 - `extra_template_vars`: `api_url`, the API's address from the site (mounted or alone),
-  `facet_label`, and on `/-/search` every table's matches (evidence.site.search_all);
+  and `facet_label`;
   `render_cell`: labels for the vocabularies' codes and lists for JSON arrays on Datasette's
   own pages (evidence.site.labels).
 - `register_routes`: the site's own pages (evidence.site.pages) and its landing page
@@ -36,7 +36,6 @@ from evidence.site.i18n import mark_danish
 from evidence.site.limits import bound
 from evidence.site.provenance import about_of, csv_provenance
 from evidence.site.rebuilds import follow_rebuilds
-from evidence.site.search_all import search_all
 
 EXCEL_CSV = "excelcsv"
 CONTENT_TYPES = {
@@ -139,15 +138,8 @@ def api_linker(datasette):
 
 @hookimpl
 def extra_template_vars(datasette, database, table, template, request):
-    """`api_url` everywhere; on a database's pages `facet_label` (templates/_facet_results.html);
-    on /-/search each table's matches, rendered as its page renders them (evidence.site.search_all)."""
+    """`api_url` everywhere; on a database's pages `facet_label` (templates/_facet_results.html)."""
     extra = {"api_url": api_linker(datasette)}
-    if template == "search_all.html":
-
-        async def matches():
-            return {**extra, "evidens_matches": await search_all(datasette, request)}
-
-        return matches
     if not database or database not in datasette.databases:
         return extra
 
@@ -191,12 +183,14 @@ def asgi_wrapper(datasette):
     return wrap
 
 
-@hookimpl
+@hookimpl(tryfirst=True)  # before datasette-search-all's /-/search
 def register_routes():
-    """The site's own pages: the landing page, /study/{ref}, /concept/{id}, /map, /map.html,
-    /prisma, /about, each with its parameters checked and an unknown extension (/study/631.xml)
-    answered by our 404 page; and our favicon in place of Datasette's."""
+    """The site's own pages: the landing page, /-/search (evidence.site.search_all), /study/{ref},
+    /concept/{id}, /map, /map.html, /prisma, /about, each with its parameters checked and an
+    unknown extension (/study/631.xml) answered by our 404 page; and our favicon in place of
+    Datasette's."""
     from evidence.site.landing import landing_page
     from evidence.site.pages import ROUTES, page
+    from evidence.site.search_all import PARAMS, search_page
 
-    return [(r"^/$", page(landing_page)), *ROUTES]
+    return [(r"^/$", page(landing_page)), (r"^/-/search$", page(search_page, PARAMS)), *ROUTES]
