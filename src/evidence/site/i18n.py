@@ -245,7 +245,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "not_found": ("Findes ikke", "Not found"),
     "bad_request": ("Ugyldig forespørgsel", "Bad request"),
     # /-/search (evidence.site.search_all)
-    "search": ("Søg", "Search"),
+    "search_button": ("Søg", "Search"),
     "search_all": ("Søg i alle tabeller", "Search all tables"),
     "search_label": (
         "Søg i studier, fund, påstande, begreber, referencer, afsnit og resultater "
