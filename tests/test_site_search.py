@@ -109,8 +109,7 @@ def test_search_all_counts_every_match_and_links_to_the_rest(site, db):
     assert n > 5
     assert (
         f'<a href="/evidence/studies?_search=samarbejdet">{n} resultater</a> i '
-        '<span translate="no">evidence: studies</span>'
-        in page
+        '<span translate="no">evidence: studies</span>' in page
     )
     assert f">{n - 5} resultater mere</a>" in table_section(page, "studies")
     assert "Ingen resultater i" in page  # the outcomes have no collaboration
@@ -150,10 +149,14 @@ def test_search_all_is_danish_by_default_and_english_with_lang_en(site):
     en = get(site, "/-/search", {"q": "kontaktperson", "lang": "en"})
     assert en.status_code == 200
     assert '<html lang="en">' in en.text and "<h1>Search all tables</h1>" in en.text
-    assert '<input type="hidden" name="lang" value="en">' in en.text  # the next search stays English
+    assert (
+        '<input type="hidden" name="lang" value="en">' in en.text
+    )  # the next search stays English
     # a finding's Danish text is marked Danish on the English page
     findings = table_section(en.text, "findings")
-    assert re.search(r'<td class="col-text_da[^"]*"><span lang="da">[^<]*[Kk]ontaktperson', findings)
+    assert re.search(
+        r'<td class="col-text_da[^"]*"><span lang="da">[^<]*[Kk]ontaktperson', findings
+    )
 
 
 @pytest.mark.parametrize(
