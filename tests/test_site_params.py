@@ -92,3 +92,50 @@ def test_an_old_link_to_the_not_reported_column_is_sent_to_its_new_id(site):
         assert r.headers["location"] == (
             f"{path}?cols=method&cell=goal-follow-up~not_reported&lang=en"
         )
+
+
+# --- Datasette's own pages: an unknown extension is our 404, every real format still answers ----
+
+
+@pytest.mark.parametrize(
+    "path, page",
+    [
+        ("/evidence/studies.nope", "evidence/studies"),
+        ("/evidence/studies/631.nope", "evidence/studies/631"),
+        ("/evidence/search_claims.nope", "evidence/search_claims"),  # a canned query
+        ("/evidence.nope", "evidence"),
+    ],
+)
+def test_an_unknown_extension_on_datasettes_pages_is_our_404(site, path, page):
+    # Datasette answered 200 with the page (while studies.nope.json was a 404)
+    r = get(site, path)
+    assert r.status_code == 404 and '<html lang="da">' in r.text
+    assert f"«{page}»" in error_text(r.text) and "«.nope»" in error_text(r.text)
+    for form in (page, f"{page}.json", f"{page}.csv", f"{page}.xlsx", f"{page}.excelcsv"):
+        assert f'href="/{form}"' in r.text
+    en = get(site, path, {"lang": "en"})
+    assert en.status_code == 404 and "does not exist as «.nope»" in en.text
+
+
+@pytest.mark.parametrize("path", ["/evidence/studies", "/evidence/studies/631"])
+@pytest.mark.parametrize("extension", ["", ".json", ".csv", ".excelcsv", ".xlsx"])
+def test_every_format_of_datasettes_pages_still_answers(site, path, extension):
+    r = get(site, path + extension)
+    if extension == ".xlsx" or extension == ".excelcsv":
+        assert r.status_code in (200, 302), r.text[:300]
+    else:
+        assert r.status_code == 200, r.text[:300]
+    if extension == ".json":
+        assert r.json()["rows"]
+
+
+def test_datasettes_unknown_extension_is_our_404_mounted_under_browse(evidence_db):
+    from fastapi.testclient import TestClient
+
+    from evidence.site.serve import create_app
+
+    with TestClient(create_app(evidence_db)) as client:
+        r = client.get("/browse/evidence/studies.nope")
+        assert r.status_code == 404 and 'href="/browse/evidence/studies.json"' in r.text
+        assert client.get("/browse/evidence/studies.json").status_code == 200
+        assert client.get("/browse/evidence.db").status_code in (200, 403, 404)

@@ -31,6 +31,7 @@ from evidence.search_text import fts_query, stem_da, stem_en
 from evidence.settings import public_url
 from evidence.site import labels
 from evidence.site.errors import error_response, replace_default_handler
+from evidence.site.formats import unknown_formats
 from evidence.site.guard import guard
 from evidence.site.i18n import mark_danish
 from evidence.site.limits import bound
@@ -165,7 +166,8 @@ def render_cell(value, column, table, database, datasette):
 
 @hookimpl
 def asgi_wrapper(datasette):
-    """Before Datasette: the guard (bounded query strings, no debug pages), follow `evidence
+    """Before Datasette: the guard (bounded query strings, no debug pages), our 404 for an unknown
+    extension on its pages (evidence.site.formats), follow `evidence
     build` (evidence.site.rebuilds: each request reads the current build), then the query
     cleared of what is no filter and the provenance of Datasette's own CSV
     (evidence.site.provenance)."""
@@ -178,7 +180,7 @@ def asgi_wrapper(datasette):
                 follow_rebuilds(datasette)
             await inner(scope, receive, send)
 
-        return guard(follow, datasette)
+        return guard(unknown_formats(follow, datasette), datasette)
 
     return wrap
 
