@@ -139,3 +139,37 @@ def test_datasettes_unknown_extension_is_our_404_mounted_under_browse(evidence_d
         assert r.status_code == 404 and 'href="/browse/evidence/studies.json"' in r.text
         assert client.get("/browse/evidence/studies.json").status_code == 200
         assert client.get("/browse/evidence.db").status_code in (200, 403, 404)
+
+
+# --- the guard's limits on our pages: our 400 page, not Datasette's English "Error 400" ------------
+
+
+@pytest.mark.parametrize("path", ["/", "/map", "/study/631", "/prisma", "/-/search"])
+@pytest.mark.parametrize(
+    "query, danish, english",
+    [
+        (
+            "&".join(["country=DK"] * 17),
+            "Parameteren «country» er gentaget 17 gange: højst 16.",
+            "The parameter «country» is repeated 17 times: at most 16.",
+        ),
+        (
+            "&".join(f"p{i}=1" for i in range(70)),
+            "For mange parametre: højst 64.",
+            "Too many parameters: at most 64.",
+        ),
+    ],
+)
+def test_the_guards_limits_on_our_pages_are_our_400(site, path, query, danish, english):
+    r = get(site, f"{path}?{query}")
+    assert r.status_code == 400 and '<html lang="da">' in r.text
+    assert danish in error_text(r.text) and "Ugyldig forespørgsel" in r.text
+    en = get(site, f"{path}?{query}&lang=en")
+    assert en.status_code == 400 and '<html lang="en">' in en.text
+    assert english in error_text(en.text) and "Error 400" not in en.text
+
+
+def test_the_guards_limits_on_datasettes_pages_stay_its_own(site):
+    r = get(site, "/evidence/studies?" + "&".join(["country=DK"] * 17))
+    assert r.status_code == 400 and "The parameter «country» is repeated 17 times" in r.text
+    assert 'class="evidens-error"' not in r.text

@@ -15,8 +15,7 @@ from __future__ import annotations
 import re
 import urllib.parse
 
-from datasette.utils.asgi import Request
-
+from evidence.site.guard import our_page
 from evidence.site.params import PageError
 
 # Datasette 0.65's routes of its database, table (and canned query) and row views (datasette.app)
@@ -62,22 +61,17 @@ def unknown_formats(app, datasette):
         if scope["type"] == "http":
             found = unknown_format(datasette, scope.get("path", ""))
             if found is not None:
-                # before Datasette's CSRF layer, which gives its pages a token: a GET page needs none
-                request = Request({**scope, "csrftoken": lambda: ""}, receive)
-                return await not_found(datasette, request, *found, send)
+                return await not_found(datasette, scope, receive, send, *found)
         return await app(scope, receive, send)
 
     return checked
 
 
-async def not_found(datasette, request, page: str, extension: str, forms: list[str], send):
-    from evidence.site.pages import error_page  # pages imports the plugin's modules
-
+async def not_found(datasette, scope, receive, send, page: str, extension: str, forms: list[str]):
     error = PageError(
         404,
         "unknown_format",
         {"value": page, "format": extension, "allowed": ", ".join(forms)},
         [(datasette.urls.path(form), form) for form in forms],
     )
-    response = await error_page(datasette, request, error)
-    await response.asgi_send(send)
+    await our_page(datasette, scope, receive, send, error)

@@ -15,7 +15,8 @@ request, this guard answers 400 with the site's error page (or JSON for a .json 
   `_timelimit=abc`, `_ttl=²` or a 5,000-digit `_size` made Datasette's `int()` raise, a 500;
   `_json_infinity=abc` raised its ValueAsBooleanError; `_facet_size=abc` was silently ignored);
 
-and answers 404 for Datasette's debug pages that show a visitor what only the server's operator
+(on our own pages, evidence.site.pages, the limits are answered by our 400 page, in the page's
+language; their other parameters the pages check themselves), and answers 404 for Datasette's debug pages that show a visitor what only the server's operator
 needs: `/-/databases` (the database's absolute file path) and `/-/threads` (the server's threads
 and tasks).
 """
@@ -27,6 +28,11 @@ import logging
 import re
 from collections import Counter
 from urllib.parse import parse_qsl
+
+from datasette.utils.asgi import Request
+
+from evidence.site.i18n import message as text_of
+from evidence.site.params import PageError
 
 MAX_QUERY_BYTES = 32 * 1024
 MAX_PARAMETERS = 64
@@ -53,21 +59,32 @@ DATASETTE_VALUES = {
 }
 
 
-def refusal(query_string: bytes) -> str | None:
-    """Why a query string is refused, or None."""
+def over_limit(query_string: bytes) -> tuple[str, dict] | None:
+    """The limit a query string goes over, as a message of evidence.site.i18n (key, values), or None."""
     if len(query_string) > MAX_QUERY_BYTES:
-        return f"The address is too long: at most {MAX_QUERY_BYTES // 1024} KB of parameters."
+        return "too_long", {"max": MAX_QUERY_BYTES // 1024}
     if query_string.count(b"&") >= MAX_PARAMETERS:
-        return f"Too many parameters: at most {MAX_PARAMETERS}."
-    params = parse_qsl(query_string.decode("latin-1"), keep_blank_values=True)
-    counts = Counter(name for name, _ in params)
+        return "too_many_parameters", {"max": MAX_PARAMETERS}
+    counts = Counter(name for name, _ in parse(query_string))
     name, most = counts.most_common(1)[0] if counts else ("", 0)
     if most > MAX_REPEATS:
-        return f"The parameter {name[:40]!r} is repeated {most} times: at most {MAX_REPEATS}."
+        return "repeated_too_often", {"name": name[:40], "count": most, "max": MAX_REPEATS}
     facets = sum(n for k, n in counts.items() if k.startswith("_facet") and k != "_facet_size")
     if facets > MAX_FACETS:
-        return f"Too many facets ({facets}): at most {MAX_FACETS} at once."
-    return bad_datasette_value(params)
+        return "too_many_facets", {"count": facets, "max": MAX_FACETS}
+    return None
+
+
+def parse(query_string: bytes) -> list[tuple[str, str]]:
+    return parse_qsl(query_string.decode("latin-1"), keep_blank_values=True)
+
+
+def refusal(query_string: bytes) -> str | None:
+    """Why a query string is refused (in English, as Datasette's pages and the API say it), or None."""
+    limit = over_limit(query_string)
+    if limit is not None:
+        return text_of(limit[0], "en", limit[1])
+    return bad_datasette_value(parse(query_string))
 
 
 def bad_datasette_value(params: list[tuple[str, str]]) -> str | None:
@@ -98,12 +115,39 @@ def guard(app, datasette=None):
             return await _answer(send, datasette, path, 405, message, allow)
         if HIDDEN.search(path):
             return await _answer(send, datasette, path, 404, "Not found.")
-        reason = refusal(scope.get("query_string", b""))
+        query_string = scope.get("query_string", b"")
+        limit = over_limit(query_string) if is_ours(datasette, path) else None
+        if limit is not None:  # our page's own 400 (its other parameters it checks itself)
+            log.info(f"{path[:200]} -> 400 refused: {text_of(limit[0], 'en', limit[1])}")
+            return await our_page(datasette, scope, receive, send, PageError(400, *limit))
+        reason = None if is_ours(datasette, path) else refusal(query_string)
         if reason:
             return await _answer(send, datasette, path, 400, reason)
         return await app(scope, receive, send)
 
     return guarded
+
+
+def is_ours(datasette, path: str) -> bool:
+    """Whether the path is one of our pages (evidence.site.pages, /-/search), not Datasette's."""
+    if datasette is None:
+        return False
+    from evidence.site.pages import ROUTES  # pages imports the plugin's modules
+
+    base = datasette.setting("base_url")
+    if base != "/" and path.startswith(base):
+        path = "/" + path[len(base) :]
+    return path in ("/", "/-/search") or any(re.match(r, path) for r, _ in ROUTES)
+
+
+async def our_page(datasette, scope, receive, send, error: PageError) -> None:
+    """The error page our pages give (evidence.site.pages.error_page), in the request's language."""
+    from evidence.site.pages import error_page
+
+    # before Datasette's CSRF layer, which gives its pages a token: a GET page needs none
+    request = Request({**scope, "csrftoken": lambda: ""}, receive)
+    response = await error_page(datasette, request, error)
+    await response.asgi_send(send)
 
 
 async def _answer(send, datasette, path: str, status: int, message: str, extra=()) -> None:

@@ -244,6 +244,23 @@ TEXT: dict[str, tuple[str, str]] = {
     "language_en": ("engelsk", "English"),
     "not_found": ("Findes ikke", "Not found"),
     "bad_request": ("Ugyldig forespørgsel", "Bad request"),
+    # the guard's limits (evidence.site.guard), as our pages show them
+    "too_long": (
+        "Adressen er for lang: højst {max} KB parametre.",
+        "The address is too long: at most {max} KB of parameters.",
+    ),
+    "too_many_parameters": (
+        "For mange parametre: højst {max}.",
+        "Too many parameters: at most {max}.",
+    ),
+    "repeated_too_often": (
+        "Parameteren «{name}» er gentaget {count} gange: højst {max}.",
+        "The parameter «{name}» is repeated {count} times: at most {max}.",
+    ),
+    "too_many_facets": (
+        "For mange facetter ({count}): højst {max} ad gangen.",
+        "Too many facets ({count}): at most {max} at once.",
+    ),
     # /-/search (evidence.site.search_all)
     "search_button": ("Søg", "Search"),
     "search_all": ("Søg i alle tabeller", "Search all tables"),
