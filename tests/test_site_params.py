@@ -173,3 +173,21 @@ def test_the_guards_limits_on_datasettes_pages_stay_its_own(site):
     r = get(site, "/evidence/studies?" + "&".join(["country=DK"] * 17))
     assert r.status_code == 400 and "The parameter «country» is repeated 17 times" in r.text
     assert 'class="evidens-error"' not in r.text
+
+
+@pytest.mark.parametrize("cols", ["country", "method", "service_area"])
+def test_the_not_reported_label_is_capitalised_as_every_label_is(site, api_client, cols):
+    # "ikke oplyst" beside "Danmark", "not reported" beside "Denmark"
+    da = api_client.get("/api/gap-map", params={"rows": "concept", "cols": cols}).json()
+    assert {a["id"]: a["label"] for a in da["cols"]}["not_reported"] == "Ikke oplyst"
+    assert all(a["label"][:1].isupper() for a in da["cols"])
+    en = api_client.get("/api/gap-map", params={"cols": cols, "lang": "en"}).json()
+    assert {a["id"]: a["label"] for a in en["cols"]}["not_reported"] == "Not reported"
+    rows = get(
+        site, f"/evidence/gap_map_{cols}.json", {cols: "not_reported", "_shape": "array"}
+    ).json()  # the view the site shows
+    assert rows and {(r[f"{cols}_label_da"], r[f"{cols}_label_en"]) for r in rows} == {
+        ("Ikke oplyst", "Not reported")
+    }
+    page = get(site, "/map", {"cols": cols}).text
+    assert "Ikke oplyst" in page and "ikke oplyst" not in page  # the map (its script) and its data

@@ -83,7 +83,8 @@ WITH cell AS MATERIALIZED (
 ),
 axis AS (
   SELECT code, label_da, label_en, sort_order FROM {lookup}
-  UNION ALL SELECT 'not_reported', 'ikke oplyst', 'not reported', 1000000
+  UNION ALL SELECT 'not_reported', 'Ikke oplyst', 'Not reported', 1000000
+  -- capitalised as every other label is (Danmark, Denmark) and as the map's heading (site.i18n)
 ),
 cell_refs AS MATERIALIZED (
   SELECT DISTINCT concept_id, code, json_group_array(ref) OVER (
