@@ -374,7 +374,7 @@ def test_search_all_rows_are_not_towers_of_narrow_text(page, site_url):
     # newcomer 12: the studies row on /-/search stood ~1,000 px tall, its findings one word wide
     page.set_viewport_size({"width": 1280, "height": 900})
     page.goto(site_url + "/-/search?q=Villumsen")
-    row = page.locator("section.evidens-search-table", has_text="in evidence: studies").locator(
+    row = page.locator("section.evidens-search-table", has_text="i evidence: studies").locator(
         "tbody tr"
     )
     assert row.count() == 1 and row.inner_text().startswith("631")
