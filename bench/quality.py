@@ -1,6 +1,6 @@
 """Answer quality of /api/ask on the natural-question benchmark, beside two baselines, per split.
 
-Question sets (tests/): `questions_dev.yml` (228, may be tuned on), `questions_test.yml` (270,
+Question sets (tests/): `questions_dev.yml` (263, may be tuned on), `questions_test.yml` (320,
 never tuned on: the honest figure), and `ask_devset.yml` (48, the first wave's set that the thesaurus was
 tuned on; kept for continuity). Each question has the studies the review cites for it
 (`expected`) and studies a reasonable answer may add (`acceptable`; absent in ask_devset.yml).
