@@ -198,6 +198,18 @@ def test_a_compound_the_review_never_writes_whole_counts_against_coverage(db):
     assert staff["understood"]["signals"]["compound"] == 0 and 5 in refs(staff)
 
 
+def test_a_danish_suffix_that_is_a_word_is_no_compound_part(db):
+    # "hjemløse" (homeless) is not hjem + løse (home + solve), as "homeless" is not home + less:
+    # read as parts it had found home care (66, 938) for a topic the review never covers (dev M032)
+    index = passage_index(db)
+    assert index.analyser.parts("hjemløse") == () and index.analyser.parts("røgfri") == ()
+    assert index.analyser.parts("forældresamarbejde") == ("forældre", "samarbejde")
+    words = {w.word: w for w in index.query_words("tværfaglig indsats for hjemløse borgere")}
+    assert words["hjemløse"].how == "unknown"
+    result = answer(db, "tværfaglig indsats for hjemløse borgere")
+    assert result["coverage"] == "not_covered" and not result["studies"]
+
+
 def test_an_everyday_word_the_review_never_uses_counts_against_coverage(db):
     # "sanktioner" weighs little by its everyday rarity; counted as one of four words no passage
     # holds, it says the question is about something the review does not cover (dev N012)

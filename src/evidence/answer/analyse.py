@@ -18,6 +18,9 @@ MIN_PART = 4  # letters in the shortest compound part: "møde", "plan", "børn"
 # without / about the family"): stopwords alone, so each also makes a term with its neighbours.
 RELATIONS = frozenset(["med", "uden", "om", "with", "without", "about"])
 ARTICLES = frozenset(["the", "a", "an", "den", "det", "de", "en", "et"])
+# Danish suffixes that are words too: "hjemløse" (homeless) is no "hjem" + "løse" (solve), as
+# "homeless" is no home + less; "røgfri" no "røg" + "fri"
+SUFFIX_TAILS = frozenset(["løs", "løse", "løst", "fri", "frie", "frit"])
 
 
 def words(text: str) -> list[str]:
@@ -68,6 +71,8 @@ class Analyser:
             return ()
         for i in range(MIN_PART, len(word) - MIN_PART + 1):
             head, tail = word[:i], word[i:]
+            if tail in SUFFIX_TAILS:
+                continue
             heads = [head] + ([head[:-1]] if head[-1] in "se" and i > MIN_PART else [])
             if stem(tail, "da") not in self.vocabulary:
                 continue
