@@ -132,6 +132,11 @@ def test_everyday_words_repeat_no_label_or_synonym_and_name_one_concept(db):
         ("How do social workers and nurses work with families?", None),
         ("Does a single contact person work?", "positive"),
         ("Hvad taler imod at samle hjemmeplejen og hjemmesygeplejen?", "negative"),
+        # English says "advantages" where Danish says "fordele" (newcomer 12's M1), and
+        # "disadvantages" for "ulemper"; "disadvantaged families" are a target group
+        ("one contact person advantages", "positive"),
+        ("disadvantages of a single contact person", "negative"),
+        ("collaboration for disadvantaged families", None),
     ],
 )
 def test_work_together_is_no_direction_and_speaking_against_is(question, direction):

@@ -56,7 +56,7 @@ NEGATED_CHANGE = (
 )
 NEGATIVE = (
     r"hinder\w*|hindr\w*|hæmme\w*|barrier\w*|barriere\w*|obstacle\w*|forhindr\w*|udfordring\w*"
-    r"|challeng\w*|negativ\w*|downside\w*|drawback\w*|ulempe\w*|problem\w*|fail\w*|svær\w*"
+    r"|challeng\w*|negativ\w*|downside\w*|drawback\w*|disadvantages?\b|ulempe\w*|problem\w*|fail\w*|svær\w*"
     r"|difficult\w*|risk\w*|risici|modstand\w*|går galt"
     r"|goes wrong|harm\w*|skade\w*|bagside\w*|in the way|i vejen|spænder ben|bremse\w*|hamper\w*"
     r"|imped\w*|prevent\w*|pitfall\w*|faldgrube\w*|taler imod|talk\w* against|arguments? against"
@@ -70,7 +70,7 @@ NEGATIVE = (
     rf"|{NEGATED_CHANGE}"
 )
 POSITIVE = (
-    r"fremme\w*|fremmer|promot\w*|positiv\w*|benefit\w*|fordel\w*|succes\w*|success\w*"
+    r"fremme\w*|fremmer|promot\w*|positiv\w*|benefit\w*|fordel\w*|advantages?\b|succes\w*|success\w*"
     r"|strengthen\w*|improv\w*|forbedr\w*|virker\b|works\b|hjælper|helps?\b|gavn\w*"
     r"|supports?\b|understøtter|enabl\w*|facilitat\w*|lykke[sd]\w*|succeed\w*|contribut\w*"
     r"|bidrag\w*|drivers?\b|drivkr\w*"
