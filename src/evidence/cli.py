@@ -211,6 +211,11 @@ def print_answer(
     stances = ", ".join(f"{n} {k}" for k, n in summary["by_stance"].items())
     print(f"{summary['n_studies']} studies ({stances}) — {result['coverage']}\n", file=out)
     print(answer_table(result["studies"], lang), file=out)
+    if result["beyond_filters"]:  # facets_only: kept apart, not counted above
+        print(
+            "\nBeyond the filters (the passages cite them; Bilag 2 files them elsewhere):", file=out
+        )
+        print(answer_table(result["beyond_filters"], lang), file=out)
     return 0
 
 

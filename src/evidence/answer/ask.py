@@ -120,22 +120,28 @@ def answer(db: Database, question: str = "", concept: str | None = None, lang: s
     # every concept of the answer: the stances below (stance_by_concept) are on these
     result["concepts"] = [_matched(index, c, matches, found) for c in found.concepts]
     result["understood"]["concepts"] = result["concepts"]
-    refs = list(found.studies)
+    problem = bool(found.concepts) and index.concepts[found.concepts[0]]["polarity"] == "negative"
+    studies = steer(_documents(db, found, found.studies, lang), found.facets.direction, problem)
+    result["studies"] = studies
+    result["summary"] = summarise(studies, {s["ref"]: s for s in studies})
+    result["review_summary"] = [_passage(p, score) for p, score in found.boxes]
+    result["beyond_filters"] = _documents(db, found, found.beyond, lang)
+    return result
+
+
+def _documents(db: Database, found: Retrieval, scored: dict[int, float], lang: str) -> list[dict]:
+    """The answer documents of the studies `scored` (ref → score), with the passages that matched."""
+    refs = list(scored)
     claims_of = {
         r: [p.passage_id for p, _ in found.passages.get(r, []) if p.kind == "claim"] for r in refs
     }
     studies = study_documents(evidence_tables(db), refs, claims_of, found.concepts, lang)
     for s in studies:
-        s["score"] = round(found.studies[s["ref"]], 3)
+        s["score"] = round(scored[s["ref"]], 3)
         s["passages"] = [_passage(p, score) for p, score in found.passages.get(s["ref"], [])]
         if not s["passages"]:  # a facet's study no passage speaks of: no stance, as documented
             s["stance"], s["evidence"], s["findings"] = None, [], []
-    problem = bool(found.concepts) and index.concepts[found.concepts[0]]["polarity"] == "negative"
-    studies = steer(studies, found.facets.direction, problem)
-    result["studies"] = studies
-    result["summary"] = summarise(studies, {s["ref"]: s for s in studies})
-    result["review_summary"] = [_passage(p, score) for p, score in found.boxes]
-    return result
+    return studies
 
 
 def answer_concept(db: Database, concept: str, lang: str = "da") -> dict:
@@ -156,6 +162,7 @@ def answer_concept(db: Database, concept: str, lang: str = "da") -> dict:
         "summary": summarise(studies, {s["ref"]: s for s in studies}),
         "review_summary": [],
         "suggestions": [],
+        "beyond_filters": [],
     }
 
 
@@ -197,6 +204,7 @@ def _frame(question: str, found: Retrieval) -> dict:
         "summary": {"n_studies": 0, "by_stance": {}, "by_country": {}},
         "review_summary": [],
         "suggestions": [],
+        "beyond_filters": [],
     }
 
 

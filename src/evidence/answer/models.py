@@ -132,9 +132,9 @@ class Understanding(SQLModel):
     )
     areas_as_topic: bool = Field(
         default=False,
-        description="A question of nothing but facets also took the studies whose passages use its "
-        "service-area words (the review's text may speak of a study's area where Bilag 2 files it "
-        "elsewhere): those studies need not carry the service_area of filters_applied.",
+        description="A question of nothing but facets also read its service-area words as a topic: "
+        "the passages that use them speak for the studies they cite (the review's text may speak of "
+        "a study's area where Bilag 2 files it elsewhere: those studies are in beyond_filters).",
     )
     probability: float | None = Field(
         default=None,
@@ -166,4 +166,11 @@ class Answer(SQLModel):
     )
     suggestions: list[Suggestion] = Field(
         default_factory=list, description="The nearest topics, when the question is not covered."
+    )
+    beyond_filters: list[StudyAnswer] = Field(
+        default_factory=list,
+        description="facets_only: studies the passages on the question's area words cite whose "
+        'Bilag 2 service area is another ("psykiatri": 712, 907, which Bilag 2 files under other '
+        "areas). Kept apart: `studies` and `summary` are exactly the studies with the facets of "
+        "filters_applied, as /api/studies gives them; not in the file formats.",
     )

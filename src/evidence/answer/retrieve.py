@@ -71,7 +71,9 @@ ALSO = re.compile(
 class Retrieval:
     """What retrieval found. `studies`: ref → score (best first); `passages`: ref → the passages
     that speak for it with their scores; `boxes`: matched "Centrale fund" bullets; `coverage`:
-    "covered" | "not_covered" | "facets_only"; `cover`, `signals`, `probability`: step 4."""
+    "covered" | "not_covered" | "facets_only"; `cover`, `signals`, `probability`: step 4;
+    `beyond`: ref → score of the studies a facets-only answer's area words find in passages whose
+    Bilag 2 service area is another (kept apart: `studies` are exactly the filter's)."""
 
     question: str
     facets: Facets
@@ -84,6 +86,7 @@ class Retrieval:
     signals: dict[str, float] = field(default_factory=dict)  # evidence.answer.coverage's
     probability: float | None = None  # evidence.answer.coverage.probability of the signals
     concepts: list[str] = field(default_factory=list)  # of the chosen claims, most weight first
+    beyond: dict[int, float] = field(default_factory=dict)
 
 
 def retrieve(
@@ -237,8 +240,10 @@ def _search(
 
 def _facets_only(index: PassageIndex, out: Retrieval) -> Retrieval:
     """A question of nothing but facets ("psykiatri", "which studies are from Norway"): the
-    studies with those facets; for an area named in words the review uses ("school"), also the
-    studies its passages cite for it, within the other facets."""
+    studies with those facets, exactly as /api/studies filters them; for an area named in words
+    the review uses ("school"), the passages that cite them for it, and, kept apart in `beyond`,
+    the studies those passages cite whose Bilag 2 service area is another (within the other
+    facets): "psykiatri" is the 15 psychiatry studies, and 712 and 907 beyond."""
     f = out.facets
     out.studies = {r: 0.0 for r, s in sorted(index.studies.items()) if f.keep(s)}
     out.coverage = "facets_only"
@@ -248,12 +253,14 @@ def _facets_only(index: PassageIndex, out: Retrieval) -> Retrieval:
         topical = _search(index, topic, None)
         for r, score in topical.studies.items():
             if _keep_but_areas(f, index.studies[r]):
-                f.areas_as_topic |= r not in out.studies
-                out.studies[r] = max(out.studies.get(r, 0.0), score)
+                f.areas_as_topic = True
+                kept = out.studies if r in out.studies else out.beyond
+                kept[r] = max(kept.get(r, 0.0), score)
                 out.passages[r] = topical.passages.get(r, [])
         out.concepts = topical.concepts  # what those passages' stances are on
         # the studies whose passages speak of the area's words first, then the rest by number
         out.studies = dict(sorted(out.studies.items(), key=lambda kv: (-kv[1], kv[0])))
+        out.beyond = dict(sorted(out.beyond.items(), key=lambda kv: (-kv[1], kv[0])))
     return out
 
 
