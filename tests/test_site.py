@@ -126,6 +126,19 @@ def test_favicon_everywhere(site, evidence_db):
 def test_about_page_and_licence(site):
     r = get(site, "/about")
     assert r.status_code == 200 and "VIVEs publikationer kan frit citeres" in r.text
+    # newcomer 13: /about was English only (and ?lang=en the same page); Danish by default now,
+    # English with ?lang=en, each with the switch to the other, as every page of ours
+    english = get(site, "/about", lang="en").text
+    assert '<html lang="da">' in r.text and '<html lang="en">' in english
+    assert "<title>Om evidens</title>" in r.text and "<title>About evidens</title>" in english
+    assert "<h1>Om evidens</h1>" in r.text and "About evidens" not in r.text
+    assert "<h1>About evidens</h1>" in english and "Om evidens" not in english
+    assert 'href="/about?lang=en" lang="en" hreflang="en"' in r.text
+    assert 'href="/about" lang="da" hreflang="da"' in english
+    assert ">Forside</a>" in r.text and ">home</a>" not in r.text
+    for page in (r.text, english):  # the review's title, quoted in Danish on both
+        assert "Tværfagligt samarbejde om en helhedsorienteret indsats</cite>" in page
+        assert 'href="/evidence/audit"' in page
     studies = get(site, "/evidence/studies").text
     assert (
         "VIVEs publikationer kan frit citeres med tydelig kildeangivelse" in studies

@@ -34,6 +34,7 @@ PAGES = [
     "/map",
     "/map?cols=method&cell=single-contact-person~case_studies",
     "/prisma",
+    "/about",  # newcomer 13: English only, whatever the language asked for
     "/concept/co-locatoin",  # 404
     "/study/925",  # 404
     "/map?cols=nope",  # 400

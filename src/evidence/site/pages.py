@@ -23,7 +23,15 @@ from evidence.read.database import Database
 from evidence.read.documents import nearest_refs
 from evidence.settings import ROOT
 from evidence.site import pagedata
-from evidence.site.i18n import AUDIT_DETAIL_DA, DEFAULT_LANG, LANGS, lang_of, message, texts
+from evidence.site.i18n import (
+    AUDIT_DETAIL_DA,
+    DEFAULT_LANG,
+    LANGS,
+    TEXT,
+    lang_of,
+    message,
+    texts,
+)
 from evidence.site.params import (
     MAP_FILTERS,
     NONE,
@@ -318,9 +326,10 @@ async def unknown_format(datasette, request):
 
 
 async def about_page(datasette, request):
-    """templates/pages/about.html, here so that its parameters are checked as every page's are."""
-    html = await datasette.render_template("pages/about.html", {}, request=request)
-    return Response.html(html)
+    """How the data were made (templates/evidens/about.html), in the page's language as every page
+    of ours is; the review's title is quoted in Danish on both."""
+    context = {"review_title_da": TEXT["review_title"][0]}
+    return await render(datasette, request, "evidens/about.html", context)
 
 
 async def prisma_page(datasette, request):
