@@ -65,7 +65,7 @@ def test_study_page_findings_and_sentences_by_concept(site, db):
 def test_study_page_links_work(site):
     page = get(site, "/study/924").text
     links = local_links(page)
-    assert "/study/924.ris" in links and "/evidence/studies/924.csv" in links
+    assert "/study/924.ris" in links and "/evidence/studies.csv?ref=924&_dl=1" in links
     for link in sorted(links):
         if link.startswith("/-/static") or link.startswith("/static"):
             continue
