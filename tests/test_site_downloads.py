@@ -5,10 +5,14 @@ stays Datasette's text for scripts."""
 from __future__ import annotations
 
 import asyncio
+import csv
 import html
+import io
+import json
 import re
 
 import pytest
+from openpyxl import load_workbook
 
 CSV_LINK = re.compile(r'href="([^"]*\.csv(?:\?[^"]*)?)"')
 
@@ -70,3 +74,70 @@ def test_every_csv_link_of_a_page_downloads_a_named_file(site, version, path, ex
         assert found and found.group(2) == version, link
         names.append(found.group(1))
     assert names == expected
+
+
+# --- labels, as the page shows them -----------------------------------------------------------------
+
+SPREADSHEETS = ("csv", "excelcsv", "xlsx")
+
+
+def spreadsheet(site, ext: str, query: str) -> list[dict]:
+    """The rows of the studies table's `.csv`, `.excelcsv` or `.xlsx` for `query`, as dicts."""
+    r = get(site, f"/evidence/studies.{ext}?{query}")
+    assert r.status_code == 200, r.text[:300]
+    if ext == "xlsx":
+        values = list(load_workbook(io.BytesIO(r.content))["studies"].values)
+        return [dict(zip(values[0], row, strict=True)) for row in values[1:]]
+    text, delimiter = (r.text, ",") if ext == "csv" else (r.content.decode("utf-8-sig"), ";")
+    return list(csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter))
+
+
+@pytest.fixture(scope="module")
+def study_48(db) -> dict:
+    """Study 48 as its page shows it: the codes of its vocabulary columns and their labels."""
+    row = db.execute("select * from studies where ref = 48").fetchone()
+    shown = {}
+    for column, table in (
+        ("countries", "countries"),
+        ("service_areas", "service_areas"),
+        ("methods", "methods"),
+    ):
+        codes = json.loads(row[column])
+        names = dict(db.execute(f"select code, label_en from {table}").fetchall())
+        shown[column] = (", ".join(codes), ", ".join(names[c] for c in codes))
+    language = {"da": "Danish"}[row["language"]]  # evidence.site.i18n's language_da
+    shown["language"] = (row["language"], language)
+    return shown
+
+
+@pytest.mark.parametrize("ext", SPREADSHEETS)
+def test_exports_with_labels_on_label_the_vocabularies_as_the_page_does(site, study_48, ext):
+    # newcomer 13: studies.xlsx?countries__contains=DK&_labels=on had countries=DK,
+    # service_areas="disability, children_youth", methods=qualitative_interviews and no labels
+    assert study_48["countries"] == ("DK", "Denmark")
+    assert study_48["service_areas"] == (
+        "disability, children_youth",
+        "Disability, Children and young people",
+    )
+    rows = spreadsheet(site, ext, "countries__contains=DK&_labels=on&_size=max")
+    row = next(r for r in rows if str(r["ref"]) == "48")
+    suffix = "_label" if ext == "csv" else " (label)"  # as each format names a foreign key's
+    for column, (codes, labels) in study_48.items():
+        assert row[column + suffix] == labels, column
+        if ext == "csv":  # Datasette's own CSV keeps its JSON arrays
+            assert row[column] in (codes, json.dumps(codes.split(", "))), column
+        else:
+            assert row[column] == codes, column
+    assert row["publication_type" + suffix] == "Report"  # a foreign key: Datasette's label
+    # without _labels: the codes alone, as before
+    plain = spreadsheet(site, ext, "countries__contains=DK&_size=max")
+    assert not any(k.endswith(suffix) for k in plain[0]) and len(plain) == len(rows)
+
+
+def test_a_csv_labels_only_the_columns_asked_for_and_keeps_its_form(site):
+    labelled = spreadsheet(site, "csv", "ref=631&_label=countries")
+    assert [k for k in labelled[0] if k.endswith("_label")] == ["countries_label"]
+    assert (labelled[0]["countries"], labelled[0]["countries_label"]) == ('["DK"]', "Denmark")
+    headerless = get(site, "/evidence/studies.csv?ref=631&_labels=on&_header=off").text
+    assert headerless.startswith("631,") and headerless.count("\r\n") == 1
+    assert ',"[""DK""]",Denmark,' in headerless

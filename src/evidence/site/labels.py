@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 
+from datasette.utils import value_as_boolean
 from markupsafe import Markup, escape
 
 from evidence.site.i18n import TEXT
@@ -100,6 +101,49 @@ def name_of(known: dict, table: str | None, column: str, value) -> str | None:
     if kind is None or not isinstance(value, str):
         return None
     return known["vocab"].get(kind, {}).get(value)
+
+
+def label_text(known: dict, table: str | None, column: str, value) -> str | None:
+    """What a page shows for a cell of a vocabulary's column, as text: the code's label, a JSON
+    array's items' labels joined with ", " (an item with no label as it is); None for a column of
+    no vocabulary or an empty cell."""
+    if value in (None, "") or vocabulary_of(table, column) is None:
+        return None
+    items = json_list(value)
+    if items is None:
+        return name_of(known, table, column, value) or str(value)
+    return ", ".join(name_of(known, table, column, i) or str(i) for i in items)
+
+
+def labelled_columns(known: dict, table: str | None, columns, args) -> list[str]:
+    """The columns of a vocabulary an export labels, as Datasette's own switches ask for its
+    foreign keys' labels: every one with `_labels=on`, those named with `_label=`, none
+    otherwise. Foreign keys are left to Datasette, which labels them itself."""
+    if "_label" in args:
+        asked = set(args.getlist("_label"))
+    else:
+        try:
+            asked = set(columns) if value_as_boolean(args.get("_labels") or "") else set()
+        except ValueError:
+            asked = set()
+    return [
+        c
+        for c in columns
+        if c in asked and vocabulary_of(table, c) and (table, c) not in known["foreign_keys"]
+    ]
+
+
+def with_labels(known: dict, table: str | None, columns: list[str], rows, labelled) -> list[list]:
+    """Datasette's rows with each cell of a `labelled` column as {'value', 'label'}, as Datasette
+    gives a foreign key's with `_labels=on` (evidence.export.excel then adds a label column)."""
+    at = [i for i, c in enumerate(columns) if c in labelled]
+    out = []
+    for row in rows:
+        cells = list(row)
+        for i in at:
+            cells[i] = {"value": cells[i], "label": label_text(known, table, columns[i], cells[i])}
+        out.append(cells)
+    return out
 
 
 def label(known: dict, table: str | None, column: str, value) -> Markup | None:

@@ -30,6 +30,7 @@ from evidence.export.files import About, download_headers
 from evidence.search_text import fts_query, stem_da, stem_en
 from evidence.settings import public_url
 from evidence.site import labels
+from evidence.site.csv_labels import labelled_csv
 from evidence.site.errors import error_response, replace_default_handler
 from evidence.site.formats import unknown_formats
 from evidence.site.guard import guard
@@ -72,6 +73,8 @@ def _all_rows_redirect(datasette, request, data) -> Response | None:
 
 
 async def render_xlsx(datasette, columns, rows, request, data, database, table, query_name):
+    rows = await _labelled(datasette, request, database, table, columns, rows)
+
     def write(about: About, types: dict[str, str]) -> bytes:
         return xlsx_workbook(columns, rows, about, types)
 
@@ -80,11 +83,24 @@ async def render_xlsx(datasette, columns, rows, request, data, database, table, 
 
 
 async def render_excel_csv(datasette, request, columns, rows, data, database, table, query_name):
+    rows = await _labelled(datasette, request, database, table, columns, rows)
+
     def write(about: About, types: dict[str, str]) -> bytes:
         return excel_csv(columns, rows, types)
 
     name = table or query_name
     return await _download(datasette, request, data, database, name, "csv-excel-da", write)
+
+
+async def _labelled(datasette, request, database, table, columns, rows) -> list:
+    """The rows with a label beside each code of a vocabulary when `_labels=on` (or `_label=`)
+    asks for them, as the page shows them (evidence.site.labels); a label column follows each
+    such column, as one follows each foreign key."""
+    if database not in datasette.databases:
+        return rows
+    known = await labels.labels(datasette.get_database(database))
+    labelled = labels.labelled_columns(known, table, columns, request.args)
+    return labels.with_labels(known, table, columns, rows, labelled) if labelled else rows
 
 
 async def _download(datasette, request, data, database, name, fmt: str, write) -> Response:
@@ -170,10 +186,10 @@ def asgi_wrapper(datasette):
     extension on its pages (evidence.site.formats), follow `evidence
     build` (evidence.site.rebuilds: each request reads the current build), then the query
     cleared of what is no filter and the provenance of Datasette's own CSV
-    (evidence.site.provenance)."""
+    (evidence.site.provenance), and its labels with `_labels=on` (evidence.site.csv_labels)."""
 
     def wrap(app):
-        inner = csv_provenance(app, datasette)
+        inner = csv_provenance(labelled_csv(app, datasette), datasette)
 
         async def follow(scope, receive, send):
             if scope["type"] == "http":

@@ -154,15 +154,20 @@ def all_rows(query: str) -> str:
     return f"{query}&_stream=1" if query else "_stream=1"
 
 
+def match_path(scope) -> re.Match | None:
+    """PATH matched on the path Datasette sees (mounted at /browse, without the mount)."""
+    path = scope.get("path", "") if scope["type"] == "http" else ""
+    root = scope.get("root_path", "")
+    return PATH.match(path[len(root) :] if root and path.startswith(root) else path)
+
+
 def csv_provenance(app, datasette):
     """ASGI: `app` (the site) with the query of its tables, views and queries cleared of what
     is no filter (the module's rule), and Datasette's `.csv` answers with the provenance
     headers; `about=1` on a `.csv` or `.excelcsv` answers with its companion."""
 
     async def wrapped(scope, receive, send):
-        path = scope.get("path", "") if scope["type"] == "http" else ""
-        root = scope.get("root_path", "")  # mounted at /browse: the path Datasette sees
-        match = PATH.match(path[len(root) :] if root and path.startswith(root) else path)
+        match = match_path(scope)
         if not match:
             return await app(scope, receive, send)
         database, name, ext = match.groups()
@@ -198,7 +203,7 @@ async def _query_csv(app, scope, receive, sending) -> None:
     """A query's `.csv`, or a 400 when the query failed: Datasette keeps a failing query's error
     in its page data and its CSV writer answers 200 with an empty body (not even the header
     row a query that ran always has), which read as a download of no rows."""
-    status, headers, body = await _run(app, scope, receive)
+    status, headers, body = await run_whole(app, scope, receive)
     if status == 200 and not body.strip():
         status, body = 400, FAILED_QUERY
         headers = [
@@ -266,7 +271,7 @@ async def _companion(app, datasette, scope, receive, send, database, name, ext) 
     """The About of the file `scope` (the URL without `about`) gives, with its rows counted;
     an error or a redirect (a paged `.excelcsv` goes to `_size=max`) is passed on, a redirect
     with `about=1` kept."""
-    status, headers, body = await _run(app, scope, receive)
+    status, headers, body = await run_whole(app, scope, receive)
     request = Request(scope, receive)
     if status == 200 and not body.strip():  # a query that failed (see _query_csv): no file
         status, body = 400, FAILED_QUERY
@@ -292,7 +297,7 @@ async def _companion(app, datasette, scope, receive, send, database, name, ext) 
     await send({"type": "http.response.body", "body": body})
 
 
-async def _run(app, scope, receive) -> tuple[int, list, bytes]:
+async def run_whole(app, scope, receive) -> tuple[int, list, bytes]:
     """The status, headers and whole body of `app`'s answer to `scope`."""
     answer: dict = {"status": 500, "headers": []}
     chunks: list[bytes] = []
