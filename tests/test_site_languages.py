@@ -16,7 +16,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from evidence.site.i18n import AUDIT_DETAIL_DA, DANISH_IN_ENGLISH, TEXT
+from evidence.site.i18n import AUDIT_DETAIL_DA, DANISH_IN_ENGLISH, TEXT, mark_danish
 
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
 PAGES = [
@@ -121,6 +121,13 @@ def foreign(evidence_db) -> dict[str, set[str]]:
             words["en"].add(en)
     for kind, detail in conn.execute("select distinct kind, detail from audit_findings"):
         words["da" if kind in AUDIT_DETAIL_DA else "en"].add(detail)
+    # the audit's wording in each language (newcomer 13: English only on Danish study pages)
+    for field in ("stated", "observed", "detail"):
+        pairs = f"select distinct {field}, {field}_da from audit_findings where {field}_da != ''"
+        for en, da in conn.execute(pairs):
+            if en != da:
+                words["en"].add(en)
+                words["da"].add(da)
     for en, da in conn.execute("select evidence_note, evidence_note_da from handbook_advice"):
         words["en"].add(en)
         words["da"].add(da)
@@ -176,6 +183,39 @@ def test_english_pages_quote_in_english_with_the_danish_one_click_away(site, evi
     assert sentence_da.split()[0] not in english.split("\n")  # the Danish sits in lang="da"
     assert '<details class="evidens-original"><summary>Danish original (verbatim)</summary>' in page
     assert title_en in english  # section titles in English
+
+
+@pytest.mark.parametrize("ref", [631, 5, 290, 712])
+def test_audit_notes_in_the_pages_language(site, db, ref):
+    """Newcomer 13: /study/631's audit note was English ("Bilag 2 leaves this cell empty.
+    (column 'Metode' / empty)") on the Danish page; the audit words each finding in Danish too.
+    The one detail it does not word, a study's link note (free text of the data, English), is
+    shown as written, marked."""
+    from evidence.read.documents import audit_refs
+
+    findings = [
+        dict(f)
+        for f in db.execute("select * from audit_findings order by finding_id")
+        if ref in audit_refs(dict(f))
+    ]
+    assert findings
+    danish = asyncio.run(site.client.get(f"/study/{ref}")).text
+    english = asyncio.run(site.client.get(f"/study/{ref}?lang=en")).text
+    shown_da = text_in(danish, "da")
+    for f in findings:
+        assert f"({f['stated_da']} / {f['observed_da']})" in shown_da
+        assert f"{mark_danish(f['observed'])})</span>" in english  # the English page as it was
+        if f["detail_da"]:  # the same where the detail is the review's own Danish sentence
+            assert f["detail_da"] in shown_da
+            assert f["detail"] not in shown_da or f["kind"] in AUDIT_DETAIL_DA
+        else:  # the link note: English, marked
+            assert f["kind"] == "bilag2_vs_bibliography" and f["detail"] in text_in(danish, "en")
+    if ref == 631:
+        assert (
+            "Tom celle i Bilag 2: Bilag 2 lader cellen stå tom. (kolonnen 'Metode' / tom)"
+            in shown_da
+        )
+        assert "Bilag 2 leaves this cell empty." not in danish and "column 'Metode'" not in danish
 
 
 def test_handbook_notes_in_the_pages_language(site, evidence_db):

@@ -3,13 +3,15 @@
 - `review`: data/review.yml as key/value rows (nested keys joined with '.', lists as JSON).
 - `screening_flow`: the screening numbers as printed, plus the remainder they imply (56, where
   the review includes 55), so the discrepancy is visible rather than fixed.
-- `audit_findings`: evidence.dataset.audit.audit_review(data/), the review's own inconsistencies.
+- `audit_findings`: evidence.dataset.audit.audit_review(data/), the review's own inconsistencies,
+  worded in English and in Danish.
 - `unresolved_citations`: citations of numbers that are no included study, with the erratum.
 """
 
 from __future__ import annotations
 
 import json
+from dataclasses import asdict
 from pathlib import Path
 
 import sqlite_utils
@@ -64,6 +66,10 @@ COLUMN_DESCRIPTIONS = {
         "stated": "What the review states.",
         "observed": "What the data shows.",
         "detail": "Explanation.",
+        "stated_da": "What the review states, worded in Danish (the site's Danish pages show it).",
+        "observed_da": "What the data shows, worded in Danish.",
+        "detail_da": "Explanation in Danish; empty where the explanation is free text of the data "
+        "(a study's link_note, in English), which the Danish pages show as written.",
     },
     "unresolved_citations": {
         "claim_id": "The claim (citation group).",
@@ -146,6 +152,10 @@ def screening_rows(s: dict) -> list[dict]:
     ]
 
 
+DANISH = ("stated", "observed", "detail")  # each worded in Danish too (evidence.dataset.audit)
+COLUMNS = ("kind", "location", "stated", "observed", "detail", *(f"{k}_da" for k in DANISH))
+
+
 def create_audit_table(
     db: sqlite_utils.Database, data_dir: Path, tables: dict[str, list[dict]]
 ) -> list[dict]:
@@ -157,20 +167,14 @@ def create_audit_table(
             "stated": "TEXT",
             "observed": "TEXT",
             "detail": "TEXT",
+            **{f"{k}_da": "TEXT" for k in DANISH},
         },
         pk="finding_id",
     )
     rows = []
     for i, finding in enumerate(audit_review(Path(data_dir), tables), start=1):
-        d = finding.as_dict()
-        rows.append(
-            {
-                "finding_id": i,
-                **{
-                    k: _text(d.get(k)) for k in ("kind", "location", "stated", "observed", "detail")
-                },
-            }
-        )
+        d = asdict(finding)
+        rows.append({"finding_id": i, **{k: _text(d.get(k)) for k in COLUMNS}})
     db.table("audit_findings").insert_all(rows)
     db.table("audit_findings").create_index(["kind"])
     return describe("audit_findings", "evidence.dataset.audit")

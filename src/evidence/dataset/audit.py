@@ -3,6 +3,13 @@
 Nothing here is typed in: each finding is derived from data/*.csv and data/review.yml, so it
 changes when the data does. Curated notes (data/curation/errata.csv) explain some findings;
 they do not produce them.
+
+Each finding is worded in English (`stated`, `observed`, `detail`: what `evidence audit` and the
+API give) and in Danish (`stated_da`, `observed_da`, `detail_da`: what the site's Danish pages
+show), from the same values. One detail is not worded here: a Bilag 2 / bibliography
+disagreement's is the study's `link_note`, free text in the data (the extractor's comparison and
+a curator's reason from data/curation/reference_links.csv, in English); its `detail_da` is empty
+and a Danish page shows the note as written, marked English.
 """
 
 from __future__ import annotations
@@ -34,6 +41,9 @@ NATIONALITY = {
 }
 
 
+ENGLISH = ("kind", "location", "stated", "observed", "detail")
+
+
 @dataclass
 class AuditFinding:
     kind: str
@@ -41,9 +51,20 @@ class AuditFinding:
     stated: str
     observed: str
     detail: str
+    stated_da: str = ""
+    observed_da: str = ""
+    detail_da: str = ""  # empty: the detail is the data's own (English) note
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        """The finding as `evidence audit --json` and the API give it (English)."""
+        return {k: v for k, v in asdict(self).items() if k in ENGLISH}
+
+
+def n_cited_da(n: int, danish: bool = False) -> str:
+    """'1 citeret studie', '22 citerede studier', '9 citerede danske studier'."""
+    if n == 1:
+        return f"1 citeret {'dansk ' if danish else ''}studie"
+    return f"{n} citerede {'danske ' if danish else ''}studier"
 
     def __str__(self) -> str:
         return f"[{self.kind}] {self.location}: stated {self.stated}; observed {self.observed}. {self.detail}"
@@ -63,6 +84,9 @@ def cited_not_included(t) -> list[AuditFinding]:
             f"study {c['ref']} cited {claims[c['claim_id']]['citation_text']}",
             "no such study in Bilag 2",
             "The text cites a reference number that is not among the 55 included studies.",
+            f"studie {c['ref']} citeret {claims[c['claim_id']]['citation_text']}",
+            "intet sådant studie i Bilag 2",
+            "Teksten henviser til et referencenummer, der ikke er blandt de 55 inkluderede studier.",
         )
         for c in _rows(t, "citations")
         if c["ref"] not in included
@@ -76,14 +100,16 @@ def bibliography_disagreements(t) -> list[AuditFinding]:
         if s["link_status"] == "linked":
             continue
         entry = refs.get(s["reference_id"])
-        observed = f"{entry['authors']} ({entry['year']})" if entry else "no entry of its own"
+        name = f"{entry['authors']} ({entry['year']})" if entry else ""
         out.append(
             AuditFinding(
                 "bilag2_vs_bibliography",
                 f"Bilag 2, study {s['ref']}",
                 s["bilag2_authors_year"],
-                observed,
-                s["link_note"],
+                name or "no entry of its own",
+                s["link_note"],  # free text of the data: no Danish wording of it here
+                s["bilag2_authors_year"],
+                name or "ingen egen post",
             )
         )
     return out
@@ -102,6 +128,9 @@ def duplicate_entries(t) -> list[AuditFinding]:
                         f"{a['authors']} ({a['year']})",
                         f"also {b['authors']} ({b['year']})",
                         f"The same publication is listed twice: {a['title']!r}.",
+                        f"{a['authors']} ({a['year']})",
+                        f"også {b['authors']} ({b['year']})",
+                        f"Samme publikation står to gange: {a['title']!r}.",
                     )
                 )
     by_author_year = defaultdict(list)
@@ -116,6 +145,9 @@ def duplicate_entries(t) -> list[AuditFinding]:
                     key,
                     f"{len(group)} studies with the same authors and year",
                     "Bilag 2 gives identical author/year for different studies; the bibliography cannot tell them apart.",
+                    key,
+                    f"{len(group)} studier med samme forfattere og år",
+                    "Bilag 2 angiver samme forfattere og år for forskellige studier; litteraturlisten kan ikke skelne dem ad.",
                 )
             )
     return out
@@ -134,9 +166,9 @@ def chapter_counts(t) -> list[AuditFinding]:
             continue
         refs = cited[sec["chapter"]]
         danish = {r for r in refs if studies[r]["is_danish"]}
-        for what, stated, observed in (
-            ("studies", sec["stated_n_studies"], len(refs)),
-            ("Danish studies", sec["stated_n_danish"], len(danish)),
+        for what, what_da, stated, observed in (
+            ("studies", "studier", sec["stated_n_studies"], len(refs)),
+            ("Danish studies", "danske studier", sec["stated_n_danish"], len(danish)),
         ):
             if stated != observed:
                 out.append(
@@ -146,6 +178,9 @@ def chapter_counts(t) -> list[AuditFinding]:
                         f"{stated} {what}",
                         f"{observed} {what} cited",
                         f"'{sec['stated_text']}' — the chapter's citations name {observed} distinct included {what}.",
+                        f"{stated} {what_da}",
+                        n_cited_da(observed, danish=what_da != "studier"),
+                        f"'{sec['stated_text']}' — kapitlets henvisninger nævner {observed} forskellige inkluderede {what_da}.",
                     )
                 )
     return out
@@ -165,6 +200,9 @@ def screening_arithmetic(review: dict) -> list[AuditFinding]:
             f"{s['included']} included",
             f"{s['identified']} − {s['excluded_title_abstract']} − {s['excluded_full_text']} = {left}",
             "The screening numbers do not add up to the number of included studies.",
+            f"{s['included']} inkluderede",
+            f"{s['identified']} − {s['excluded_title_abstract']} − {s['excluded_full_text']} = {left}",
+            "Screeningstallene stemmer ikke med antallet af inkluderede studier.",
         )
     ]
 
@@ -177,6 +215,9 @@ def dimension_labels(t, vocab_labels: set[str]) -> list[AuditFinding]:
             f["dimension_label"],
             f"read as {f['dimension']}",
             "Bilag 2 uses a label other than 'Rammer og mål', 'Roller og viden' or 'Virkninger'.",
+            f["dimension_label"],
+            f"læst som {f['dimension']}",
+            "Bilag 2 bruger en anden betegnelse end 'Rammer og mål', 'Roller og viden' eller 'Virkninger'.",
         )
         for f in _rows(t, "findings")
         if f["dimension_label"] not in vocab_labels
@@ -199,6 +240,9 @@ def empty_cells(t) -> list[AuditFinding]:
                         f"column '{name}'",
                         "empty",
                         "Bilag 2 leaves this cell empty.",
+                        f"kolonnen '{name}'",
+                        "tom",
+                        "Bilag 2 lader cellen stå tom.",
                     )
                 )
     return out
@@ -215,16 +259,32 @@ def quantifiers(t) -> list[AuditFinding]:
         where = f"section {claims[0]['section']}, claim {', '.join(c['claim_id'] for c in claims)}"
         m = COUNTED.search(sentence)
         if m and m.start() < sentence.find("(") and NUMBER_WORDS[m.group(1).lower()] != n:
+            quoted = f"'{m.group(0)}'"
             out.append(
                 AuditFinding(
-                    "count_vs_citations", where, f"'{m.group(0)}'", f"{n} studies cited", sentence
+                    "count_vs_citations",
+                    where,
+                    quoted,
+                    f"{n} studies cited",
+                    sentence,
+                    quoted,
+                    n_cited_da(n),
+                    sentence,
                 )
             )
         p = PLURAL.search(sentence)
         if p and p.start() < sentence.find("(") and n < 2:
+            quoted = f"'{p.group(0)}'"
             out.append(
                 AuditFinding(
-                    "count_vs_citations", where, f"'{p.group(0)}'", f"{n} study cited", sentence
+                    "count_vs_citations",
+                    where,
+                    quoted,
+                    f"{n} study cited",
+                    sentence,
+                    quoted,
+                    n_cited_da(n),
+                    sentence,
                 )
             )
     return out
@@ -251,6 +311,9 @@ def nationality(t) -> list[AuditFinding]:
                     f"'{m.group(0)}'",
                     "; ".join(f"study {r}: {', '.join(countries[r])} in Bilag 2" for r in wrong),
                     c["sentence_da"],
+                    f"'{m.group(0)}'",
+                    "; ".join(f"studie {r}: {', '.join(countries[r])} i Bilag 2" for r in wrong),
+                    c["sentence_da"],
                 )
             )
     return out
@@ -266,6 +329,9 @@ def inclusion_period(t, review: dict) -> list[AuditFinding]:
             f"{lo}–{hi}",
             str(s["year"]),
             "Study year outside the review's search period.",
+            f"{lo}–{hi}",
+            str(s["year"]),
+            "Studiets år ligger uden for rapportens søgeperiode.",
         )
         for s in _rows(t, "studies")
         if not lo <= s["year"] <= hi

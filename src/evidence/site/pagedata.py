@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 
+from evidence.read.documents import audit_refs
 from evidence.read.stances import aggregate_stance
 
 VOCABULARIES = {  # kind → table holding code, label_da, label_en
@@ -101,6 +102,21 @@ async def study(db, ref: int) -> dict | None:
     )
     doc["uncoded_claims"] = uncoded
     return doc
+
+
+async def audit_by_study(db) -> dict[int, list[dict]]:
+    """ref → the audit's findings that name the study (as /api/studies/{ref} gives them: the rule of
+    evidence.read.documents.audit_refs), each worded in English and in Danish."""
+    found = await rows(
+        db,
+        "select kind, location, stated, observed, detail, stated_da, observed_da, detail_da "
+        "from audit_findings order by finding_id",
+    )
+    out: dict[int, list[dict]] = {}
+    for finding in found:
+        for ref in audit_refs(finding):
+            out.setdefault(ref, []).append(finding)
+    return out
 
 
 def extent(n_studies: int, n_designs: int, consistency: float | None, n_judged: int = 0) -> str:

@@ -162,9 +162,13 @@ async def _study(datasette, request) -> dict:
 
 
 async def study_page(datasette, request):
-    doc = await _study(datasette, request)
-    concepts = await pagedata.concept_labels(database(datasette))
-    return await render(datasette, request, "evidens/study.html", {"s": doc, "concepts": concepts})
+    doc, db = await _study(datasette, request), database(datasette)
+    context = {
+        "s": doc,
+        "concepts": await pagedata.concept_labels(db),
+        "audit": (await per_build(db, "audit_by_study", pagedata.audit_by_study)).get(doc["ref"]),
+    }
+    return await render(datasette, request, "evidens/study.html", context)
 
 
 async def study_citation(datasette, request):
