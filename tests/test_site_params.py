@@ -141,6 +141,31 @@ def test_datasettes_unknown_extension_is_our_404_mounted_under_browse(evidence_d
         assert client.get("/browse/evidence.db").status_code in (200, 403, 404)
 
 
+def test_a_rows_dotted_key_typed_as_it_reads_goes_to_the_row(site, db, evidence_db):
+    """Newcomer 13: /evidence/sections/2.1 was our 404 (row "2" with the extension ".1") while
+    Datasette's own links write the key 2~2E1; now a redirect there, for every dotted key."""
+    from fastapi.testclient import TestClient
+
+    from evidence.site.serve import create_app
+
+    dotted = [r[0] for r in db.execute("select section from sections where section like '%.%'")]
+    assert "2.1" in dotted and len(dotted) == 19
+    for section in dotted:
+        r = get(site, f"/evidence/sections/{section}", {"_foo": "1"})
+        encoded = section.replace(".", "~2E")
+        assert r.status_code == 302, section
+        assert r.headers["location"] == f"/evidence/sections/{encoded}?_foo=1"
+        row = get(site, f"/evidence/sections/{encoded}.json", {"_shape": "array"}).json()
+        assert [x["section"] for x in row] == [section]
+    missing = get(site, "/evidence/sections/9.9")  # no such section: our 404, as before
+    assert missing.status_code == 404 and 'class="evidens-error"' in missing.text
+    with TestClient(create_app(evidence_db)) as client:
+        r = client.get("/browse/evidence/sections/2.1", follow_redirects=False)
+        assert r.status_code == 302 and r.headers["location"] == "/browse/evidence/sections/2~2E1"
+        r = client.get("/browse/evidence/sections/2.1")
+        assert r.status_code == 200 and "Lovgivningsmæssige rammer" in r.text
+
+
 # --- the guard's limits on our pages: our 400 page, not Datasette's English "Error 400" ------------
 
 

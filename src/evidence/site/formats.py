@@ -8,12 +8,21 @@ extension that is none of Datasette's formats, answers 404 with the page our own
 `/study/631.xml` (evidence.site.pages.error_page), naming the forms that do exist. The formats are
 Datasette's: its registered renderers (`json`, ours `xlsx` and `excelcsv`, any plugin's), `csv`,
 which it streams itself, and a database's `.db` download.
+
+A row whose key holds a dot, typed as it reads (`/evidence/sections/2.1`), looks to those routes
+like row `2` with the extension `.1`; Datasette writes that key `2~2E1` (tilde encoding). When the
+dotted key names a row of the table (and its last part is none of the formats, so the address has
+no other reading), the request is redirected (302, as Datasette redirects a percent-encoded address
+to its tilde form; not 301, since it holds while the build has that row) to the row's address.
 """
 
 from __future__ import annotations
 
 import re
 import urllib.parse
+
+from datasette.utils import escape_sqlite, tilde_decode, tilde_encode
+from datasette.utils.asgi import Response
 
 from evidence.site.guard import our_page
 from evidence.site.params import PageError
@@ -54,13 +63,45 @@ def unknown_format(datasette, path: str) -> tuple[str, str, list[str]] | None:
     return None
 
 
+async def dotted_row(datasette, path: str) -> str | None:
+    """The address Datasette writes for `path` when it is a row whose key holds a dot typed as
+    it reads (`evidence/sections/2.1` → `/evidence/sections/2~2E1`), or None."""
+    base = datasette.setting("base_url")
+    if base != "/" and path.startswith(base):
+        path = "/" + path[len(base) :]
+    found = PAGE_ROUTES[0].match(path)
+    if found is None or found["format"] in formats(datasette, False):
+        return None
+    database, table = (tilde_decode(urllib.parse.unquote(found[k])) for k in ("database", "table"))
+    if database not in datasette.databases or database == "_internal":
+        return None
+    db = datasette.get_database(database)
+    if not await db.table_exists(table):
+        return None
+    keys = f"{found['pks']}.{found['format']}".split(",")
+    pks = await db.primary_keys(table) or ["rowid"]
+    if len(keys) != len(pks):
+        return None
+    where = " and ".join(f"{escape_sqlite(pk)} = ?" for pk in pks)
+    row = await db.execute(f"select 1 from {escape_sqlite(table)} where {where} limit 1", keys)
+    if not row.rows:
+        return None
+    return datasette.urls.table(database, table) + "/" + ",".join(map(tilde_encode, keys))
+
+
 def unknown_formats(app, datasette):
-    """Wrap an ASGI app (the site) so an unknown extension on Datasette's pages is our 404."""
+    """Wrap an ASGI app (the site) so an unknown extension on Datasette's pages is our 404, and
+    a row's dotted key typed as it reads goes to the row (dotted_row)."""
 
     async def checked(scope, receive, send):
         if scope["type"] == "http":
             found = unknown_format(datasette, scope.get("path", ""))
             if found is not None:
+                moved = await dotted_row(datasette, scope.get("path", ""))
+                if moved is not None:
+                    query = scope.get("query_string", b"").decode("latin-1")
+                    location = moved + (f"?{query}" if query else "")
+                    return await Response.redirect(location).asgi_send(send)
                 return await not_found(datasette, scope, receive, send, *found)
         return await app(scope, receive, send)
 
