@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import re
 
 import pytest
@@ -25,10 +26,15 @@ def site_refs(site, q: str) -> list[int]:
         # "co-location" is in the English renderings of 712's and 1002's findings only: the
         # API found them, the search box did not
         ("co-location", [712, 1002]),
-        ("samlokalisering", [712]),
-        ("kontaktperson", [631, 751, 924]),
-        ("kontaktpersoner", [631, 751, 924]),
-        ("contact person", [631, 751, 924]),
+        # newcomer 13: the review writes both "samlokalisering" (712) and "samlokation" (1002)
+        # (§2.2); a finding's index holds its coded concepts' one-word terms, so both meet
+        ("samlokalisering", [712, 1002]),
+        ("samlokation", [712, 1002]),
+        # 507's finding says "primær tovholder", coded single-contact-person (a synonym)
+        ("kontaktperson", [507, 631, 751, 924]),
+        ("kontaktpersoner", [507, 631, 751, 924]),
+        ("contact person", [631, 751, 924]),  # a multi-word term is not indexed word by word
+        ("primær tovholder", [507]),
         ("Villumsen", [631]),
     ],
 )
@@ -37,6 +43,29 @@ def test_the_search_box_and_the_api_find_the_same_studies(site, api_client, q, e
     assert api.status_code == 200
     assert sorted(s["ref"] for s in api.json()["data"]) == expected
     assert site_refs(site, q) == expected
+
+
+def test_variants_of_a_term_meet_through_the_thesaurus(site, db):
+    """What makes samlokalisering and samlokation meet is data: the findings' coding
+    (finding_concepts) and the concept's curated synonyms (concepts.synonyms_da), not a word list
+    in the code. Every one-word Danish term of co-location finds every study coded with it, in
+    the studies' and the findings' search."""
+    terms = db.execute(
+        "select label_da, synonyms_da from concepts where id = 'co-location'"
+    ).fetchone()
+    one_word = [t for t in [terms[0], *json.loads(terms[1])] if re.fullmatch(r"\w+", t)]
+    assert one_word == ["samlokalisering", "samlokation", "samlokaliseret"]
+    coded = db.execute(
+        "select f.finding_id, f.ref, f.text_da from finding_concepts c "
+        "join findings f on f.finding_id = c.finding_id where c.concept_id = 'co-location'"
+    ).fetchall()
+    assert {r["finding_id"] for r in coded} == {"712-01", "1002-01"}
+    assert "samlokalisering" in coded[0]["text_da"] + coded[1]["text_da"]
+    assert "samlokation" in coded[0]["text_da"] + coded[1]["text_da"]
+    for term in one_word:
+        assert set(site_refs(site, term)) >= {r["ref"] for r in coded}, term
+        found = get(site, "/evidence/findings.json", {"_search": term, "_shape": "array"}).json()
+        assert {r["finding_id"] for r in found} >= {r["finding_id"] for r in coded}, term
 
 
 # --- /-/search, where the landing page's search box leads ------------------------------------
