@@ -328,7 +328,9 @@ def test_concept_profile_carries_the_handbook(api_client):
         "quote_da",
         "advice_en",
         "evidence_note",
+        "evidence_note_da",
     }
+    assert body["handbook"][1]["evidence_note_da"].startswith("Understøttet: 2.2 og 6.4")
     assert body["n_studies"] == 5  # the handbook adds no studies
     assert api_client.get("/api/concepts/telemedicine").json()["handbook"] == []
 
@@ -351,6 +353,9 @@ def test_brief_shows_the_handbook_apart_from_the_evidence(api_client, fmt):
     assert (
         "Hvad Cabis håndbog anbefaler" in danish and "ikke evidens fra vidensindsamlingen" in danish
     )
+    # the Danish brief gives the Danish note (newcomer 13: it printed the English, marked)
+    assert "Understøttet: 2.2 og 6.4 henviser til 361, 507, 631, 751, 924" in danish
+    assert "Supported: 2.2 and 6.4" not in danish and "(på engelsk)" not in danish
     none = api_client.get(
         "/api/concepts/telemedicine/brief", params={"format": fmt, "lang": "en"}
     ).text

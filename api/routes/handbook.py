@@ -25,6 +25,7 @@ EXAMPLE = {
             "advice_en": "In complex cases one of the professionals should be appointed coordinator; …",
             "concept_ids": ["single-contact-person"],
             "evidence_note": "Supported: 2.2 and 6.4 cite 361, 507, 631, 751, 924 (5 studies, all supporting) …",
+            "evidence_note_da": "Understøttet: 2.2 og 6.4 henviser til 361, 507, 631, 751, 924 (5 studier, alle understøtter) …",
             "n_studies": 5,
             "by_stance": {"supports": 5},
             "refs": [361, 507, 631, 751, 924],
@@ -67,6 +68,7 @@ COLUMNS = [
     "n_mentions",
     "refs",
     "evidence_note",
+    "evidence_note_da",
 ]
 EXTRA = {
     "n_studies": "Distinct included studies the review cites for any of the advice's concepts.",

@@ -243,6 +243,9 @@ class HandbookNote(SQLModel):
     evidence_note: str = Field(
         description="What the review's evidence says about the advice (curator's note, English)."
     )
+    evidence_note_da: str = Field(
+        description="The same note in Danish (data/handbook_advice.csv, evidence_note_da)."
+    )
 
 
 class ConceptProfile(ConceptPublic):

@@ -66,7 +66,7 @@ SELECT h.advice_id, h.topic, h.advice_en, j.value AS concept_id,
   s.n_claims, s.n_studies,
   coalesce(s.n_supports, 0) AS n_supports, coalesce(s.n_contradicts, 0) AS n_contradicts,
   coalesce(s.n_mixed, 0) AS n_mixed, coalesce(s.n_mentions, 0) AS n_mentions,
-  s.refs, h.evidence_note
+  s.refs, h.evidence_note, h.evidence_note_da
 FROM handbook_advice h, json_each(h.concept_ids) j
 JOIN concept_summary s ON s.concept_id = j.value
 ORDER BY h.rowid, j.key
@@ -304,6 +304,7 @@ def handbook_views() -> list[tuple[str, str, str, dict]]:
                 **STANCE_COLUMNS,
                 "refs": "The studies' reference numbers, as a JSON array.",
                 "evidence_note": "Curator's note on what the review's evidence says about the advice.",
+                "evidence_note_da": "The same note in Danish.",
             },
         ),
     ]

@@ -38,7 +38,7 @@ WORDS = {
         "definition": "Begrebet",
         "handbook": "Hvad Cabis håndbog anbefaler",
         "handbook_caveat": "Fra en praktikerhåndbog (Cabi), ikke evidens fra vidensindsamlingen. Noterne er evidens' egen "
-        "læsning af, hvad vidensindsamlingens studier siger om rådet (på engelsk).",
+        "læsning af, hvad vidensindsamlingens studier siger om rådet.",
         "note": "Note",
     },
     "en": {

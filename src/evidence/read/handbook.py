@@ -24,6 +24,7 @@ PROFILE_FIELDS = (
     "quote_da",
     "advice_en",
     "evidence_note",
+    "evidence_note_da",
 )
 CONCEPT_FIELDS = ("concept_id", "concept_label_da", "concept_label_en", "n_studies")
 STANCE_COUNTS = tuple(f"n_{s}" for s in STANCE_ORDER)
