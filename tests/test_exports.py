@@ -459,8 +459,11 @@ def test_reference_files_carry_their_filter_and_version(api_client, suffix):
     assert (facts["resource"], facts["filter"], facts["url"]) == ("references", "country=DK", url)
     count = api_client.get("/api/studies", params={"country": "DK"}).json()["count"]
     assert facts["rows"] == str(count) and count == 21
+    # named for the file it describes: one filter's RIS and BibTeX companions had shared a name
+    # (newcomer 13)
+    kind = suffix.replace(".", "-")
     assert about.headers["content-disposition"] == (
-        f'attachment; filename="evidens-references-country-DK-{version[:8]}-about.csv"'
+        f'attachment; filename="evidens-references-country-DK-{version[:8]}-{kind}-about.csv"'
     )
     if suffix == "bib":
         assert r.text.startswith(f"@comment{{evidens dataset {version}: ")
@@ -515,6 +518,19 @@ def test_a_brace_in_the_filter_cannot_end_the_bibtex_comment(api_client):
     library = bibtexparser.parse_string(text)
     assert not [e for e in library.entries if e.key == "evil"]
     assert text.split("\n", 1)[0].count("{") == text.split("\n", 1)[0].count("}") == 1
+
+
+@pytest.mark.parametrize("q", ["samarbejde\\", "\\}", "a\\{b"])
+def test_a_backslash_in_the_filter_cannot_escape_the_bibtex_comment(api_client, q):
+    """Newcomer 13: `q=samarbejde\\` wrote `filter: q=samarbejde\\}`, and bibtexparser read the
+    closing brace as escaped: a failed block, the comment lost."""
+    import bibtexparser
+
+    text = api_client.get("/api/references.bib", params={"q": q, "country": "DK"}).text
+    library = bibtexparser.parse_string(text)
+    assert not library.failed_blocks
+    head = text.split("\n", 1)[0]
+    assert "\\" not in head and head.endswith("}") and len(library.comments) == 1
 
 
 @pytest.mark.parametrize(

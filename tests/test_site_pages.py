@@ -78,6 +78,13 @@ def test_study_reference_as_ris_and_bibtex(site):
     assert "TY  - RPRT" in ris.text and "PY  - 2021" in ris.text and "Holm-Petersen" in ris.text
     bib = get(site, "/study/924.bib").text
     assert bib.startswith("@") and "2021" in bib and "Holm-Petersen" in bib
+    # each file's companion is named for it (newcomer 13: the RIS and BibTeX ones shared a name)
+    names = {
+        get(site, f"/study/924.{ext}?about=1").headers["content-disposition"]
+        for ext in ("ris", "bib")
+    }
+    assert len(names) == 2 and all("-ref-924-" in n for n in names)
+    assert any(n.endswith('-ris-about.csv"') for n in names)
 
 
 @pytest.mark.parametrize(

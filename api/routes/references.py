@@ -106,7 +106,7 @@ def add_route(name, suffix, summary, where, more, write, media_type, example) ->
         entries = _entries(conn, filters)
         facts = _about(request, database, given, len(entries))
         body, kind, headers = (
-            reference_about(facts) if about else reference_file(entries, facts, suffix)
+            reference_about(facts, suffix) if about else reference_file(entries, facts, suffix)
         )
         return Response(body, media_type=kind, headers=headers)
 

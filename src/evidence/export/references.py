@@ -29,7 +29,8 @@ WRITERS = {  # suffix → (writer, media type)
 def bibtex_with_provenance(entries: list[dict], about: About) -> str:
     """BibTeX with an @comment first (reference managers and bibtexparser skip it): the dataset
     version and filter, so that the file says where it came from once renamed."""
-    shown = re.sub(r"[{}\r\n]", " ", about.filter_text())  # a brace in `q` must not end it
+    # a brace in `q` must not end it, nor a backslash escape the closing brace ("q=samarbejde\\")
+    shown = re.sub(r"[{}\\\r\n]", " ", about.filter_text())
     head = (
         f"@comment{{evidens dataset {about.dataset_version}: the included studies of VIVE (2024), "
         f"Tværfagligt samarbejde om en helhedsorienteret indsats; filter: {shown}}}\n\n"
@@ -49,7 +50,10 @@ def reference_file(entries: list[dict], about: About, suffix: str) -> tuple[byte
     return body.encode("utf-8"), f"{media_type}; charset=utf-8", headers
 
 
-def reference_about(about: About) -> tuple[bytes, str, dict]:
-    """(body, content type, headers) of a reference file's companion: its About as a CSV."""
-    headers = download_headers(about, about.filename("csv", "-about"), companion=False)
+def reference_about(about: About, suffix: str) -> tuple[bytes, str, dict]:
+    """(body, content type, headers) of the reference file `suffix`'s companion: its About as a
+    CSV, named for the file it describes (`…-<version>-ris-about.csv`, `-bib-`, `-csl-json-`), so
+    that the companions of one filter's RIS and BibTeX can sit in one folder."""
+    kind = "-" + suffix.replace(".", "-")
+    headers = download_headers(about, about.filename("csv", f"{kind}-about"), companion=False)
     return about_csv(about), MEDIA_TYPES["csv"], headers

@@ -181,7 +181,7 @@ async def study_citation(datasette, request):
     entries = [entry(doc, doc.get("reference"))]
     if asked_about(request):
         about.n_rows = len(entries)
-        body, kind, headers = reference_about(about)
+        body, kind, headers = reference_about(about, request.url_vars["format"])
     else:
         body, kind, headers = reference_file(entries, about, request.url_vars["format"])
     headers.update(cache_control(datasette, request))
