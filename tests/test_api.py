@@ -28,6 +28,7 @@ def test_ask(api_client):
         "summary",
         "review_summary",
         "suggestions",
+        "beyond_filters",
     }
     assert set(body["studies"][0]) == {
         "ref",
@@ -467,3 +468,16 @@ def test_an_unknown_concept_answers_one_404_everywhere(api_client):
     assert {r.json()["detail"] for r in answers} == {wording}
     assert answers[0].json()["suggestions"] == answers[1].json()["suggestions"]
     assert answers[1].json()["suggestions"][0]["id"] == "single-contact-person"
+
+
+@pytest.mark.parametrize("path", ["/api/claims", "/api/outcomes"])
+def test_a_ref_filter_names_an_included_study(api_client, path):
+    # newcomer 13: ref=908 and ref=99999 were an empty 200, while country=XX is a 422 and
+    # /api/studies/908 a 404 with the nearest studies
+    printed = api_client.get(path, params={"ref": 908})
+    assert printed.status_code == 422 and printed.json()["parameter"] == "ref"
+    assert "cites 908 in claim 3.1-03, but Bilag 2 has no study 908" in printed.json()["detail"]
+    assert "907, 906, 910" in printed.json()["detail"]
+    unknown = api_client.get(path, params={"ref": 99999, "format": "csv"})
+    assert unknown.status_code == 422 and "not an included study" in unknown.json()["detail"]
+    assert api_client.get(path, params={"ref": 924}).json()["count"] > 0

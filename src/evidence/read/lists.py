@@ -55,6 +55,33 @@ def _check(name: str, value: str | None, allowed) -> None:
         )
 
 
+def _check_ref(conn: sqlite3.Connection, ref: int | None) -> None:
+    """A study filter must name an included study: 422 with the nearest ones, and for a number the
+    review prints but Bilag 2 lacks (908), where it is cited (`unresolved_citations`)."""
+    if ref is None or conn.execute("select 1 from studies where ref = ?", [ref]).fetchone():
+        return
+    near = conn.execute(
+        "select ref from studies order by abs(ref - ?), ref limit 3", [ref]
+    ).fetchall()
+    cited = [
+        r["claim_id"]
+        for r in conn.execute(
+            "select claim_id from unresolved_citations where ref = ? order by claim_id", [ref]
+        )
+    ]
+    where = (
+        f"; the review cites {ref} in claim {', '.join(cited)}, but Bilag 2 has no study {ref} "
+        "(see /api/audit)"
+        if cited
+        else ""
+    )
+    raise InvalidFilter(
+        f"ref={ref} is not an included study{where}; the nearest: "
+        f"{', '.join(str(r['ref']) for r in near)}; the included studies are listed at /api/studies",
+        "ref",
+    )
+
+
 def search_keys(conn: sqlite3.Connection, table: str, key: str, q: str) -> set:
     """Keys of the rows of `table` whose full-text index matches `q`, as the site's search box
     matches (evidence.search_text.fts_query: words as typed or stemmed, punctuation ignored)."""
@@ -209,6 +236,7 @@ def list_claims(
     conn, section=None, concept=None, stance=None, ref=None, limit=None, offset=0
 ) -> tuple[list[dict], int]:
     _check("stance", stance, STANCES)
+    _check_ref(conn, ref)
     if section is not None:
         _check("section", section, section_titles(conn))
     if concept is not None:
@@ -254,6 +282,7 @@ def list_sections(conn: sqlite3.Connection) -> tuple[list[dict], int]:
 
 
 def list_outcomes(conn, ref=None, section=None, limit=None, offset=0) -> tuple[list[dict], int]:
+    _check_ref(conn, ref)
     where, params = [], []
     for column, value in (("ref", ref), ("section", section)):
         if value is not None:
