@@ -352,13 +352,15 @@ def test_dev_split_quality_holds_its_floor(evidence_db):
     # a floor on the split the answering code may be tuned on, so that regressions fail; the test
     # split's figures are reported by `make bench` (docs/benchmarks.md), never asserted or tuned on
     result = evaluate(evidence_db, {"dev": SETS["dev"]})["dev"]["macro"]["all"]
-    assert result["ask"]["f1"] >= 0.75  # the 263-question dev split: 0.76 on 2026-11-30
+    # the 275-question dev split: 0.74 on 2026-11-30 (0.76 on 263 before newcomer 13's 12
+    # questions, eight of them off-topic questions that had all been answered, joined it)
+    assert result["ask"]["f1"] >= 0.72
     assert result["ask"]["f1"] >= result["bm25"]["f1"] + 0.2
     # the coverage threshold is chosen for macro F1 (bench.calibrate), not for this share
     assert (
-        result["ask"]["uncovered_empty"] >= 0.65
-    )  # 0.67 of 66 on 2026-11-30 (0.71 of 51 before the 22 hardest test questions and
-    # newcomer 12's questions joined dev)
+        result["ask"]["uncovered_empty"] >= 0.62
+    )  # 0.65 of 74 on 2026-11-30 (0.71 of 51 before the 22 hardest test questions and
+    # newcomers 12's and 13's questions joined dev)
 
 
 def test_expansions_are_indexed_with_their_passages(evidence_db):
