@@ -55,6 +55,10 @@ def status_and_message(exception: Exception) -> tuple[int, str, dict, str | None
         # a number in the address beyond SQLite's integers (`?ref__gt=1e23` written out): the
         # filter binds it unchecked
         return 400, "A number in the address is too large: at most 9223372036854775807.", {}, None
+    if isinstance(exception, NotADirectoryError):
+        # more address after a static file (/-/static/app.css/x): Datasette's asgi_static looks
+        # for it inside the file
+        return 404, "Not found: there is no file at this address.", {}, None
     if isinstance(exception, sqlite3.ProgrammingError | sqlite3.Warning) and any(
         text in str(exception) for text in USER_SQL
     ):

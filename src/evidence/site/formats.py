@@ -14,12 +14,19 @@ like row `2` with the extension `.1`; Datasette writes that key `2~2E1` (tilde e
 dotted key names a row of the table (and its last part is none of the formats, so the address has
 no other reading), the request is redirected (302, as Datasette redirects a percent-encoded address
 to its tilde form; not 301, since it holds while the build has that row) to the row's address.
+
+Datasette's pages under `/-/` (`/-/metadata`, `/-/versions.json`, a plugin's `/-/dashboards`) are
+the same: `/-/metadata.xml` was Datasette's "Database not found" (its table route read `-` as a
+database); it is our 404 naming the page's forms (the page, and `.json` where it has one). A
+database's own page has no file without a query: `/evidence.csv` (a 500 in Datasette),
+`/evidence.xlsx` and `/evidence.excelcsv` (empty files) answer our 400 saying to add `?sql=`.
 """
 
 from __future__ import annotations
 
 import re
 import urllib.parse
+from weakref import WeakKeyDictionary
 
 from datasette.utils import escape_sqlite, tilde_decode, tilde_encode
 from datasette.utils.asgi import Response
@@ -35,6 +42,10 @@ PAGE_ROUTES = (
 )
 STREAMED = ("csv",)  # written by Datasette's views themselves, not by a renderer
 DOWNLOAD = "db"  # a database's own file (DatabaseDownload)
+SPECIAL = re.compile(r"^/-/(?P<name>[^/.]+)\.(?P<format>[^/]*)$")  # /-/metadata.xml
+DATA_PAGES = ("DatabaseView", "TableView", "RowView")  # Datasette's routes that match any name
+FILES = ("csv", "xlsx", "excelcsv")  # a database page's files, each the answer of ?sql=
+_routes: WeakKeyDictionary = WeakKeyDictionary()
 
 
 def formats(datasette, database_page: bool) -> list[str]:
@@ -45,9 +56,7 @@ def formats(datasette, database_page: bool) -> list[str]:
 
 def unknown_format(datasette, path: str) -> tuple[str, str, list[str]] | None:
     """(the page, the extension, the page's real forms) for an unknown extension, or None."""
-    base = datasette.setting("base_url")
-    if base != "/" and path.startswith(base):
-        path = "/" + path[len(base) :]
+    path = strip_base(datasette, path)
     for route in PAGE_ROUTES:
         found = route.match(path)
         if found is None:
@@ -63,12 +72,52 @@ def unknown_format(datasette, path: str) -> tuple[str, str, list[str]] | None:
     return None
 
 
+def routed(datasette, path: str) -> bool:
+    """Whether one of Datasette's routes other than its database, table and row pages (its own
+    `/-/` pages, a plugin's, ours) answers `path`."""
+    if datasette not in _routes:
+        _routes[datasette] = datasette._routes()  # the router's list, built as Datasette builds it
+    for regex, view in _routes[datasette]:
+        if regex.match(path):
+            return getattr(view, "__name__", "") not in DATA_PAGES
+    return False
+
+
+def special_format(datasette, path: str) -> tuple[str, str, list[str]] | None:
+    """(the page, the extension, its forms) for an unknown extension on a `/-/` page, or None."""
+    found = SPECIAL.match(strip_base(datasette, path))
+    if found is None or routed(datasette, found[0]):
+        return None
+    page = f"-/{found['name']}"
+    forms = [f for f in (page, f"{page}.json") if routed(datasette, "/" + f)]
+    return (page, found["format"], forms) if forms else None
+
+
+def needs_query(datasette, path: str, query: bytes) -> PageError | None:
+    """Our 400 for a database page's file without a query (`/evidence.csv`), or None."""
+    found = PAGE_ROUTES[2].match(strip_base(datasette, path))
+    if found is None or found["format"] not in FILES or b"sql=" in query:
+        return None
+    database = urllib.parse.unquote(found["database"])
+    if database not in datasette.databases or database == "_internal":
+        return None
+    example = (
+        datasette.urls.database(database, format=found["format"]) + "?sql=select+*+from+studies"
+    )
+    table = datasette.urls.table(database, "studies", format=found["format"])
+    values = {"value": f"{database}.{found['format']}", "example": example}
+    return PageError(400, "file_needs_query", values, [(example, example), (table, table)], True)
+
+
+def strip_base(datasette, path: str) -> str:
+    base = datasette.setting("base_url")
+    return "/" + path[len(base) :] if base != "/" and path.startswith(base) else path
+
+
 async def dotted_row(datasette, path: str) -> str | None:
     """The address Datasette writes for `path` when it is a row whose key holds a dot typed as
     it reads (`evidence/sections/2.1` → `/evidence/sections/2~2E1`), or None."""
-    base = datasette.setting("base_url")
-    if base != "/" and path.startswith(base):
-        path = "/" + path[len(base) :]
+    path = strip_base(datasette, path)
     found = PAGE_ROUTES[0].match(path)
     if found is None or found["format"] in formats(datasette, False):
         return None
@@ -95,7 +144,14 @@ def unknown_formats(app, datasette):
 
     async def checked(scope, receive, send):
         if scope["type"] == "http":
-            found = unknown_format(datasette, scope.get("path", ""))
+            path = scope.get("path", "")
+            error = needs_query(datasette, path, scope.get("query_string", b""))
+            if error is not None:
+                return await our_page(datasette, scope, receive, send, error)
+            special = special_format(datasette, path)
+            if special is not None:
+                return await not_found(datasette, scope, receive, send, *special)
+            found = unknown_format(datasette, path)
             if found is not None:
                 moved = await dotted_row(datasette, scope.get("path", ""))
                 if moved is not None:

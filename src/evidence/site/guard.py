@@ -137,7 +137,7 @@ def is_ours(datasette, path: str) -> bool:
     base = datasette.setting("base_url")
     if base != "/" and path.startswith(base):
         path = "/" + path[len(base) :]
-    return path in ("/", "/-/search") or any(re.match(r, path) for r, _ in ROUTES)
+    return path == "/" or any(re.match(r, path) for r, _ in ROUTES)
 
 
 async def our_page(datasette, scope, receive, send, error: PageError) -> None:

@@ -320,6 +320,13 @@ TEXT: dict[str, tuple[str, str]] = {
         "Siden «{value}» findes ikke i formatet «.{format}». Den findes som: {allowed}.",
         "The page «{value}» does not exist as «.{format}». It exists as: {allowed}.",
     ),
+    "file_needs_query": (
+        "«{value}» er svaret på en SQL-forespørgsel: tilføj ?sql=…, fx {example}, eller hent en "
+        "tabel som fil fra dens side.",
+        "«{value}» is the answer to an SQL query: add ?sql=…, e.g. {example}, or download a table "
+        "as a file from its page.",
+    ),
+    "unknown_page": ("Siden «{value}» findes ikke.", "There is no page «{value}»."),
     "did_you_mean": ("Mente du", "Did you mean"),
     "see_lists": ("Se listerne:", "See the lists:"),
     "chrome_note": (

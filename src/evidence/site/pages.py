@@ -43,6 +43,8 @@ from evidence.site.params import (
 )
 from evidence.site.provenance import asked_about, cache_control, page_about
 from evidence.site.rebuilds import per_build
+from evidence.site.search_all import PARAMS as SEARCH_PARAMS
+from evidence.site.search_all import search_page
 
 STATIC = ROOT / "static"
 SQLITE_MAX_INT = 2**63 - 1  # a larger number is no row of ours (and SQLite cannot bind it)
@@ -317,16 +319,24 @@ async def study_unknown_format(datasette, request):
     )
 
 
-async def unknown_format(datasette, request):
-    """/map.xml, /prisma.json, /about.csv: the project's 404, naming the page's own forms."""
-    name, link = request.url_vars["name"], linker(datasette, lang_of(request))
+async def elsewhere(datasette, request):
+    """An address that starts as one of our pages and is none of them: `/map.xml`,
+    `/-/search.json`, `/-/search/x`, `/favicon.ico.json` (datasette-search-all's route and
+    Datasette's favicon match any address they begin; theirs answered 500 or the icon).
+    A trailing slash goes where Datasette sends every address's (NotFound: its redirect to the
+    address without it, as `/map/` goes to `/map`); an extension is our 404 naming the page's
+    forms; anything else our 404 with a link to the page."""
+    name, rest = request.url_vars["name"], url_var(request, "rest")
+    if rest.endswith("/"):
+        raise NotFound(request.path)
+    link = linker(datasette, lang_of(request))
+    kept = {k: request.args[k] for k in KEPT.get(name, ()) if request.args.get(k)}
     pages = [name, *FORMATS.get(name, ())]
-    raise PageError(
-        404,
-        "unknown_format",
-        {"value": name, "format": url_var(request, "format"), "allowed": ", ".join(pages)},
-        [(link(p), p) for p in pages],
-    )
+    suggestions = [(link(p, **(kept if p == name else {})), p) for p in pages]
+    if rest.startswith(".") and "/" not in rest:
+        values = {"value": name, "format": rest[1:], "allowed": ", ".join(pages)}
+        raise PageError(404, "unknown_format", values, suggestions)
+    raise PageError(404, "unknown_page", {"value": name + rest}, suggestions)
 
 
 async def about_page(datasette, request):
@@ -342,7 +352,9 @@ async def prisma_page(datasette, request):
 
 
 FORMATS = {"map": ("map.html",)}  # a page's other forms, named by its unknown-extension 404
+KEPT = {"-/search": ("q",)}  # what the link of its 404 keeps of the address
 ROUTES = [
+    (r"^/-/search$", page(search_page, SEARCH_PARAMS)),
     (r"^/study/(?P<ref>[^/.]+)$", page(study_page)),
     (r"^/study/(?P<ref>[^/.]+)\.(?P<format>ris|bib)$", page(study_citation, ("lang", "about"))),
     (r"^/study/(?P<ref>[^/.]+)\.(?P<format>[^/]*)$", page(study_unknown_format, params=())),
@@ -351,6 +363,7 @@ ROUTES = [
     (r"^/map\.html$", page(map_download, params=())),
     (r"^/prisma$", page(prisma_page)),
     (r"^/about$", page(about_page)),
-    (r"^/(?P<name>map|prisma|about)\.(?P<format>[^/]*)$", page(unknown_format, params=())),
     (r"^/favicon\.ico$", favicon),
+    (r"^/(?P<name>map|prisma|about)(?P<rest>[./].*)$", page(elsewhere, params=())),
+    (r"^/(?P<name>-/search|favicon\.ico)(?P<rest>.+)$", page(elsewhere, params=())),
 ]

@@ -205,10 +205,11 @@ def asgi_wrapper(datasette):
 def register_routes():
     """The site's own pages: the landing page, /-/search (evidence.site.search_all), /study/{ref},
     /concept/{id}, /map, /map.html, /prisma, /about, each with its parameters checked and an
-    unknown extension (/study/631.xml) answered by our 404 page; and our favicon in place of
-    Datasette's."""
+    unknown extension (/study/631.xml, /-/search.json) answered by our 404 page; and our favicon
+    in place of Datasette's. Ours come first, so an address that only begins as /-/search or
+    /favicon.ico is ours too (evidence.site.pages.elsewhere), not datasette-search-all's or
+    Datasette's (their routes match any address that begins so)."""
     from evidence.site.landing import landing_page
     from evidence.site.pages import ROUTES, page
-    from evidence.site.search_all import PARAMS, search_page
 
-    return [(r"^/$", page(landing_page)), (r"^/-/search$", page(search_page, PARAMS)), *ROUTES]
+    return [(r"^/$", page(landing_page)), *ROUTES]
