@@ -141,3 +141,106 @@ def test_a_csv_labels_only_the_columns_asked_for_and_keeps_its_form(site):
     headerless = get(site, "/evidence/studies.csv?ref=631&_labels=on&_header=off").text
     assert headerless.startswith("631,") and headerless.count("\r\n") == 1
     assert ',"[""DK""]",Denmark,' in headerless
+
+
+# --- every row: a spreadsheet of a table or view is complete, a cut query is refused -----------
+
+
+def workbook_rows(content: bytes) -> list[tuple]:
+    return list(load_workbook(io.BytesIO(content)).worksheets[0].values)[1:]
+
+
+def workbook_dicts(content: bytes) -> list[dict]:
+    values = list(load_workbook(io.BytesIO(content)).worksheets[0].values)
+    return [dict(zip(values[0], row, strict=True)) for row in values[1:]]
+
+
+def excel_rows(content: bytes) -> list[list[str]]:
+    text = content.decode("utf-8-sig")
+    return list(csv.reader(io.StringIO(text, newline=""), delimiter=";"))[1:]
+
+
+def follow(site, path: str, **params):
+    return asyncio.run(site.client.get(path, params=params or None, follow_redirects=True))
+
+
+def test_a_spreadsheet_of_a_table_has_every_row_past_max_returned_rows(site, db):
+    """Newcomer 13: claim_expansions.xlsx held 2,000 of its 2,060 rows (Datasette's
+    max_returned_rows) while its about sheet said "none (all rows)", rows=2000."""
+    expected = sorted(tuple(r) for r in db.execute("select * from claim_expansions"))
+    assert len(expected) == 2060 > site.setting("max_returned_rows")
+    r = follow(site, "/evidence/claim_expansions.xlsx", _labels="on")
+    assert r.status_code == 200
+    rows = workbook_dicts(r.content)
+    assert sorted((d["claim_id"], d["lang"], d["kind"], d["text"]) for d in rows) == expected
+    assert rows[-1]["claim_id"] == "7.2-13"  # the newcomer's missing 7.2-08 … 7.2-13
+    about = dict(list(load_workbook(io.BytesIO(r.content))["about"].values)[1:])
+    assert (about["rows"], about["filter"]) == ("2060", "none (all rows)")
+    assert r.headers["x-evidence-filter"] == "none (all rows)"
+    r = follow(site, "/evidence/claim_expansions.excelcsv", _labels="on")
+    assert sorted(row[0] for row in excel_rows(r.content)) == [row[0] for row in expected]
+    about = follow(site, "/evidence/claim_expansions.excelcsv", _labels="on", about="1")
+    assert '"rows";"2060"' in about.content.decode("utf-8-sig")
+
+
+def test_a_spreadsheet_keeps_the_sort_and_the_filter_across_pages(site, db):
+    expected = [
+        r[0] for r in db.execute("select text from claim_expansions order by text desc, rowid desc")
+    ]
+    r = follow(site, "/evidence/claim_expansions.xlsx", _sort_desc="text")
+    assert [row[3] for row in workbook_rows(r.content)] == expected
+    english = db.execute("select count(*) from claim_expansions where lang = 'en'").fetchone()[0]
+    r = follow(site, "/evidence/claim_expansions.excelcsv", lang="en")
+    assert len(excel_rows(r.content)) == english and english > 0
+
+
+@pytest.fixture(scope="module")
+def small_pages_site(evidence_db, start_site):
+    """The site with max_returned_rows 500, so the views (1,243 rows at most) have pages."""
+    site = start_site(evidence_db)
+    set_max_returned_rows(site, 500)
+    return site
+
+
+def set_max_returned_rows(site, n: int) -> None:
+    site._settings["max_returned_rows"] = site.max_returned_rows = n  # as Datasette reads it
+
+
+@pytest.mark.parametrize("ext", ["xlsx", "excelcsv"])
+def test_a_spreadsheet_of_a_view_has_every_row(small_pages_site, db, ext):
+    expected = [r[0] for r in db.execute("select concept_id from gap_map_country")]
+    assert len(expected) == 1243
+    r = follow(small_pages_site, f"/evidence/gap_map_country.{ext}")
+    rows = workbook_rows(r.content) if ext == "xlsx" else excel_rows(r.content)
+    assert sorted(row[0] for row in rows) == sorted(expected)
+
+
+@pytest.mark.parametrize("ext", ["csv", "xlsx", "excelcsv"])
+def test_a_file_of_a_query_cut_at_max_returned_rows_is_our_400(site, ext):
+    """A query has no next page: Datasette cut it at 2,000 rows (its CSV too, silently)."""
+    sql = "select * from claim_expansions"
+    r = get(site, f"/evidence.{ext}", sql=sql)
+    assert r.status_code == 400 and "evidens-error" in r.text
+    assert "The query returns more than 2000 rows" in html.unescape(r.text)
+    assert 'href="/evidence?sql=select+%2A+from+claim_expansions"' in r.text
+    if ext != "xlsx":  # its companion too
+        assert get(site, f"/evidence.{ext}", sql=sql, about="1").status_code == 400
+    ok = get(site, f"/evidence.{ext}", sql=sql + " limit 2000 offset 2000")
+    assert ok.status_code == 200
+    if ext == "csv":
+        assert len(list(csv.reader(io.StringIO(ok.text)))) == 1 + 60
+        exactly = get(site, "/evidence.csv", sql=sql + " limit 2000")  # not cut: all it asked
+        assert exactly.status_code == 200 and len(exactly.text.splitlines()) == 2001
+
+
+def test_a_file_of_a_canned_query_cut_is_our_400(small_pages_site, db):
+    n = db.execute("select count(*) from concepts").fetchone()[0]
+    assert n == 113  # the gap_map query's rows
+    assert get(small_pages_site, "/evidence/gap_map.xlsx").status_code == 200
+    set_max_returned_rows(small_pages_site, 100)
+    try:
+        for ext in ("xlsx", "excelcsv", "csv"):
+            r = get(small_pages_site, f"/evidence/gap_map.{ext}", dimension="")
+            assert r.status_code == 400 and 'href="/evidence/gap_map?dimension="' in r.text
+    finally:
+        set_max_returned_rows(small_pages_site, 500)

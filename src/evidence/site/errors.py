@@ -23,6 +23,8 @@ from datasette.utils.asgi import Base400, Response
 from datasette.views.base import DatasetteError
 from markupsafe import Markup
 
+from evidence.site.params import PageError
+
 log = logging.getLogger("evidence.site")
 DEFAULT_HANDLER = "datasette.handle_exception"
 # sqlite3's ProgrammingError for SQL the user wrote (`_where`, a filter value); its others (a
@@ -79,6 +81,11 @@ def one_line(request, status: int, exception: Exception) -> str:
 
 def error_response(datasette, request, exception):
     async def inner():
+        if isinstance(exception, PageError):  # raised in Datasette's views: our page
+            from evidence.site.pages import error_page
+
+            log.info(one_line(request, exception.status, exception))
+            return await error_page(datasette, request, exception)
         status, message, info, title = status_and_message(exception)
         (log.error if status >= 500 else log.info)(one_line(request, status, exception))
         info.update({"ok": False, "error": message, "status": status, "title": title})

@@ -326,6 +326,20 @@ TEXT: dict[str, tuple[str, str]] = {
         "«{value}» is the answer to an SQL query: add ?sql=…, e.g. {example}, or download a table "
         "as a file from its page.",
     ),
+    "cut_query": (
+        "Forespørgslen giver flere end {max} rækker (Datasettes max_returned_rows), så en fil af "
+        "den ville stoppe ved {max} uden at sige det. Hent tabellen selv som fil (den har alle "
+        "rækker), eller del forespørgslen med limit og offset (fx limit {max} offset {max}).",
+        "The query returns more than {max} rows (Datasette's max_returned_rows), so a file of it "
+        "would stop at {max} without saying so. Download the table itself as a file (it has "
+        "every row), or split the query with limit and offset (e.g. limit {max} offset {max}).",
+    ),
+    "file_too_big": (
+        "Filen ville fylde over {max} MB (nåede {reached} MB). Filtrér rækkerne, eller hent "
+        "tabellens .csv, som sendes i bidder.",
+        "The file would be over {max} MB (it reached {reached} MB). Filter the rows, or download "
+        "the table's .csv, which is streamed.",
+    ),
     "unknown_page": ("Siden «{value}» findes ikke.", "There is no page «{value}»."),
     "did_you_mean": ("Mente du", "Did you mean"),
     "see_lists": ("Se listerne:", "See the lists:"),

@@ -7,8 +7,9 @@
   `stem_en` for canned queries and for anyone writing SQL.
 - Exports: `.xlsx` (a workbook with the rows and an "about" sheet saying where they come
   from) and `.excelcsv`, CSV for Danish Excel: UTF-8 with a byte-order mark, `;` between
-  fields, CRLF line ends, decimal commas, text quoted. Both export every row, not just one
-  page, and both are written by the API's exporter (evidence.export.files).
+  fields, CRLF line ends, decimal commas, text quoted. Both export every row of a table or view,
+  not just one page (evidence.site.spreadsheets follows its pages), refuse a query Datasette cut
+  at max_returned_rows, and are written by the API's exporter (evidence.export.files).
 - `extra_template_vars`: `api_url`, the API's address from the site (mounted or alone),
   and `facet_label`;
   `render_cell`: labels for the vocabularies' codes and lists for JSON arrays on Datasette's
@@ -38,6 +39,7 @@ from evidence.site.i18n import mark_danish
 from evidence.site.limits import bound
 from evidence.site.provenance import about_of, csv_provenance
 from evidence.site.rebuilds import follow_rebuilds
+from evidence.site.spreadsheets import every_row
 
 EXCEL_CSV = "excelcsv"
 CONTENT_TYPES = {
@@ -73,23 +75,19 @@ def _all_rows_redirect(datasette, request, data) -> Response | None:
 
 
 async def render_xlsx(datasette, columns, rows, request, data, database, table, query_name):
-    rows = await _labelled(datasette, request, database, table, columns, rows)
-
-    def write(about: About, types: dict[str, str]) -> bytes:
+    def write(about: About, types: dict[str, str], rows: list) -> bytes:
         return xlsx_workbook(columns, rows, about, types)
 
-    name = table or query_name
-    return await _download(datasette, request, data, database, name, "xlsx", write)
+    where = (database, table, query_name)
+    return await _download(datasette, request, data, where, columns, rows, "xlsx", write)
 
 
 async def render_excel_csv(datasette, request, columns, rows, data, database, table, query_name):
-    rows = await _labelled(datasette, request, database, table, columns, rows)
-
-    def write(about: About, types: dict[str, str]) -> bytes:
+    def write(about: About, types: dict[str, str], rows: list) -> bytes:
         return excel_csv(columns, rows, types)
 
-    name = table or query_name
-    return await _download(datasette, request, data, database, name, "csv-excel-da", write)
+    where = (database, table, query_name)
+    return await _download(datasette, request, data, where, columns, rows, "csv-excel-da", write)
 
 
 async def _labelled(datasette, request, database, table, columns, rows) -> list:
@@ -103,21 +101,26 @@ async def _labelled(datasette, request, database, table, columns, rows) -> list:
     return labels.with_labels(known, table, columns, rows, labelled) if labelled else rows
 
 
-async def _download(datasette, request, data, database, name, fmt: str, write) -> Response:
-    """Every row (a paged table is sent to `_size=max` first) as a file named as the API names
-    its files (table or query, filter, data version), written by `write(about, types)`, with the
-    headers every export sends (evidence.export.files.download_headers; the companion of an
-    `.excelcsv` is evidence.site.provenance's). A query that failed (`data["error"]`, which
-    Datasette hands on with status 400) raises DatasetteError: the error page, not a file."""
+async def _download(datasette, request, data, where, columns, rows, fmt: str, write) -> Response:
+    """Every row (a paged table is sent to `_size=max` first, then its pages are followed:
+    evidence.site.spreadsheets) as a file named as the API names its files (table or query,
+    filter, data version), written by `write(about, types, rows)`, with the headers every export
+    sends (evidence.export.files.download_headers; the companion of an `.excelcsv` is
+    evidence.site.provenance's). A query that failed (`data["error"]`, which Datasette hands on
+    with status 400) raises DatasetteError: the error page, not a file; a query Datasette cut at
+    max_returned_rows is our 400 (evidence.site.spreadsheets)."""
     if data.get("error"):
         raise DatasetteError(str(data["error"]), title="Invalid SQL", status=400)
     redirect = _all_rows_redirect(datasette, request, data)
     if redirect:
         return redirect
-    about, types = await about_of(datasette, request, database, name)
+    database, table, query_name = where
+    rows = await every_row(datasette, request, data, columns, rows)
+    rows = await _labelled(datasette, request, database, table, columns, rows)
+    about, types = await about_of(datasette, request, database, table or query_name)
     name = about.filename(fmt)
     return Response(
-        write(about, types),
+        write(about, types, rows),
         content_type=CONTENT_TYPES[fmt],
         headers=download_headers(about, name, companion=fmt != "xlsx"),
     )

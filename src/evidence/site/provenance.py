@@ -53,7 +53,9 @@ from datasette.utils.asgi import Request
 
 from evidence.export.files import About, about_csv, download_headers, keep_parameters
 from evidence.site import pagedata
+from evidence.site.guard import our_page
 from evidence.site.rebuilds import per_build
+from evidence.site.spreadsheets import cut_query, was_cut
 
 OPERATORS = frozenset(f.key for f in Filters._filters)  # exact, contains, gte, isnull, …
 ROWS = ("_search", "_where", "_through")  # underscore parameters that change the rows (prefixes)
@@ -188,7 +190,7 @@ def csv_provenance(app, datasette):
         sending = _with_headers(send, datasette, request, about)
         if rule.columns or request.args.get("_header") == "off":
             return await app(scope, receive, sending)
-        await _query_csv(app, scope, receive, sending)
+        await _query_csv(app, datasette, scope, receive, sending)
 
     return wrapped
 
@@ -199,11 +201,14 @@ FAILED_QUERY = (
 )
 
 
-async def _query_csv(app, scope, receive, sending) -> None:
+async def _query_csv(app, datasette, scope, receive, sending) -> None:
     """A query's `.csv`, or a 400 when the query failed: Datasette keeps a failing query's error
     in its page data and its CSV writer answers 200 with an empty body (not even the header
-    row a query that ran always has), which read as a download of no rows."""
+    row a query that ran always has), which read as a download of no rows; and our 400 when
+    Datasette cut the query at max_returned_rows (evidence.site.spreadsheets)."""
     status, headers, body = await run_whole(app, scope, receive)
+    if status == 200 and await _cut(datasette, scope, receive, body, False):
+        return await our_page(datasette, scope, receive, sending, cut_query(datasette, scope))
     if status == 200 and not body.strip():
         status, body = 400, FAILED_QUERY
         headers = [
@@ -273,6 +278,8 @@ async def _companion(app, datasette, scope, receive, send, database, name, ext) 
     with `about=1` kept."""
     status, headers, body = await run_whole(app, scope, receive)
     request = Request(scope, receive)
+    if status == 200 and await _cut(datasette, scope, receive, body, ext == "excelcsv"):
+        return await our_page(datasette, scope, receive, send, cut_query(datasette, scope))
     if status == 200 and not body.strip():  # a query that failed (see _query_csv): no file
         status, body = 400, FAILED_QUERY
         headers = [(b"content-type", b"text/plain; charset=utf-8")]
@@ -310,6 +317,13 @@ async def run_whole(app, scope, receive) -> tuple[int, list, bytes]:
 
     await app(scope, receive, collect)
     return answer["status"], answer["headers"], b"".join(chunks)
+
+
+async def _cut(datasette, scope, receive, body: bytes, excel: bool) -> bool:
+    """Whether a query's CSV `body` is the part Datasette cut at max_returned_rows."""
+    request = Request(scope, receive)
+    header = request.args.get("_header") != "off"
+    return await was_cut(datasette, request, _count(body, excel, header))
 
 
 def _count(body: bytes, excel: bool, header: bool = True) -> int:
