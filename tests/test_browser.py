@@ -84,6 +84,17 @@ def test_search_from_the_landing_page(page, site_url):
     assert n.isdigit() and int(n) > 0
 
 
+def test_search_from_the_english_landing_page_stays_english(page, site_url):
+    # newcomer 13: it landed on the Danish search page ("Søg: co-location")
+    page.goto(site_url + "/?lang=en")
+    page.fill("#evidens-q", "co-location")
+    page.locator("#evidens-q").press("Enter")
+    page.wait_for_url("**/-/search?q=co-location&lang=en")
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.locator("h1").inner_text() == "Search all tables"
+    assert page.title() == "Search: co-location"
+
+
 def test_click_a_facet(page, site_url):
     page.goto(site_url + "/evidence/studies")
     facet = page.locator(".facet-info[data-column='countries']")

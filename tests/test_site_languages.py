@@ -246,3 +246,56 @@ def test_a_reference_is_marked_with_its_language(site, evidence_db):
     prisma = asyncio.run(site.client.get("/prisma?lang=en")).text
     assert 'lang="da">EMU- Danmarks Læringsportal</a>' in prisma
     assert 'lang="no">NAPHA - Nasjonalt kompetansesenter' in prisma
+
+
+# --- English stays English: every form and the way home of an English page keep `lang=en` -----
+
+
+class Forms(HTMLParser):
+    """Each GET form of a page: its action and the names and values it submits."""
+
+    def __init__(self):
+        super().__init__()
+        self.forms: list[dict] = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form" and (attrs.get("method") or "get").lower() == "get":
+            self.forms.append({"action": attrs.get("action"), "fields": {}})
+        elif tag == "form":
+            self.forms.append({"action": None, "fields": None})  # a POST form (logout): none here
+        elif tag in ("input", "select") and self.forms and self.forms[-1]["fields"] is not None:
+            if attrs.get("type") in ("submit", "reset", "button") or not attrs.get("name"):
+                return
+            self.forms[-1]["fields"].setdefault(attrs["name"], attrs.get("value"))
+
+
+def get_forms(page: str) -> list[dict]:
+    parser = Forms()
+    parser.feed(page)
+    return [f for f in parser.forms if f["fields"] is not None]
+
+
+@pytest.mark.parametrize("path", [p for p in PAGES if "lang=" not in p])
+def test_every_form_of_an_english_page_stays_english(site, path):
+    """Newcomer 13: the English landing page's search box led to the Danish search page (its
+    form had no `lang=en`)."""
+    sep = "&" if "?" in path else "?"
+    page = asyncio.run(site.client.get(f"{path}{sep}lang=en")).text
+    for form in get_forms(page):
+        assert form["fields"].get("lang") == "en", (path, form)
+    homes = re.findall(r'<a href="([^"]*)">Home</a>', page)
+    assert all(h == "/?lang=en" for h in homes), (path, homes)  # the nav's "Home" was "/"
+    danish = asyncio.run(site.client.get(path)).text
+    assert all("lang" not in f["fields"] for f in get_forms(danish)), path
+
+
+def test_the_english_landing_pages_search_box_leads_to_the_english_search_page(site):
+    page = asyncio.run(site.client.get("/", params={"lang": "en"})).text
+    (form,) = get_forms(page)
+    assert form["action"] == "/-/search"
+    answer = asyncio.run(
+        site.client.get(form["action"], params={**form["fields"], "q": "co-location"})
+    )
+    assert '<html lang="en">' in answer.text and "<h1>Search all tables</h1>" in answer.text
+    assert "Søg i alle tabeller" not in answer.text
