@@ -216,3 +216,51 @@ def test_the_not_reported_label_is_capitalised_as_every_label_is(site, api_clien
     }
     page = get(site, "/map", {"cols": cols}).text
     assert "Ikke oplyst" in page and "ikke oplyst" not in page  # the map (its script) and its data
+
+
+# --- `about` on every file of ours takes what the API's takes --------------------------------
+
+FILES = [
+    "/study/631.ris",
+    "/study/631.bib",
+    "/evidence/studies.csv?ref=631",  # a study page's CSV
+    "/evidence/study.csv?ref=631",  # its "everything about the study" CSV
+    "/evidence/studies_for_concept.csv?concept=co-location",  # a concept page's
+    "/evidence/screening.csv",  # the PRISMA page's
+    "/evidence/studies.excelcsv?ref=631",
+    "/evidence/studies.xlsx?ref=631",
+]
+
+
+def with_query(path: str, query: str) -> str:
+    return path + ("&" if "?" in path else "?") + query
+
+
+@pytest.mark.parametrize("path", FILES)
+@pytest.mark.parametrize(
+    "query, value",
+    [("about=2", "2"), ("about=", ""), ("about=ja", "ja"), ("about=1&about=0", "1, 0")],
+)
+def test_a_bad_about_on_a_file_is_our_400(site, path, query, value):
+    """Newcomer 13: /study/631.ris?about=2 answered 200 with the file (the API: 422)."""
+    r = get(site, with_query(path, query))
+    assert r.status_code == 400 and r.headers["content-type"].startswith("text/html")
+    assert "«about»" in error_text(r.text) and f"«{value}»" in error_text(r.text)
+
+
+@pytest.mark.parametrize("path", [p for p in FILES if ".xlsx" not in p])
+def test_about_takes_the_apis_booleans(site, path, db):
+    file = get(site, path)
+    assert file.status_code == 200 and "«about»" not in file.text
+    for no in ("0", "false", "off", "No"):
+        assert get(site, with_query(path, f"about={no}")).content == file.content
+    for yes in ("1", "true", "on", "YES"):
+        about = get(site, with_query(path, f"about={yes}"))
+        assert about.status_code == 200 and about.headers["content-disposition"].endswith(
+            '-about.csv"'
+        )
+    if path.startswith("/study/"):
+        assert "rows,1" in about.text.replace('"', "")
+    if "screening" in path:
+        n = db.execute("select count(*) from screening_flow").fetchone()[0]
+        assert f"rows,{n}" in about.text.replace('"', "")

@@ -36,7 +36,9 @@ so ("none; one page only (_size=5), not all rows").
 
 **The companion.** `about=1` on a `.csv` or an `.excelcsv` answers with the About of the file the
 same URL without it gives (key,value, in that file's dialect; `rows` counted in that file), as
-the API does. An `.xlsx` has it inside, on its sheet "about".
+the API does. An `.xlsx` has it inside, on its sheet "about". `about` takes what the API's takes
+(1, true, yes, on; 0, false, no, off), once: another value on a file (`about=2`) is our 400 naming
+it, as on a study's RIS and BibTeX (evidence.site.pages).
 """
 
 from __future__ import annotations
@@ -54,6 +56,7 @@ from datasette.utils.asgi import Request
 from evidence.export.files import About, about_csv, download_headers, keep_parameters
 from evidence.site import pagedata
 from evidence.site.guard import our_page
+from evidence.site.params import PageError, bad_value
 from evidence.site.rebuilds import per_build
 from evidence.site.spreadsheets import cut_query, was_cut
 
@@ -62,6 +65,8 @@ ROWS = ("_search", "_where", "_through")  # underscore parameters that change th
 NAMED = re.compile(r":([a-zA-Z0-9_]+)")  # a named parameter of SQL, as Datasette finds them
 PATH = re.compile(r"^/([^/.]+)(?:/([^/.]+))?(?:\.(\w+))?$")  # /<db>[/<name>][.<ext>]
 YES = ("1", "true", "yes", "on")
+ABOUT = (*YES, "0", "false", "no", "off")  # what the API reads as a boolean `about` (else 422)
+FILES = ("csv", "excelcsv", "xlsx")  # the files of a table, view or query that take `about`
 
 
 @dataclass(frozen=True)
@@ -181,7 +186,11 @@ def csv_provenance(app, datasette):
         if ext == "csv" and rule.columns:
             kept = all_rows(kept)
         scope = {**scope, "query_string": kept.encode("latin-1")}
-        if ext in ("csv", "excelcsv") and _asked_about(query):
+        try:
+            companion = ext in FILES and about_asked(query) and ext != "xlsx"
+        except PageError as error:
+            return await our_page(datasette, scope, receive, send, error)
+        if companion:
             return await _companion(app, datasette, scope, receive, send, database, name, ext)
         if ext != "csv":
             return await app(scope, receive, send)
@@ -219,9 +228,16 @@ async def _query_csv(app, datasette, scope, receive, sending) -> None:
     await sending({"type": "http.response.body", "body": body})
 
 
-def _asked_about(query: str) -> bool:
-    values = [v for k, v in urllib.parse.parse_qsl(query) if k == "about"]
-    return bool(values) and values[-1].lower() in YES
+def about_asked(query: str) -> bool:
+    """`about=1` (or true, yes, on): the companion, not the file; 0, false, no, off: the file.
+    Another value, or `about` twice, is our 400 (PageError), as the API's 422: `about=2` had
+    been read as "no" and answered the file."""
+    values = [v for k, v in urllib.parse.parse_qsl(query, keep_blank_values=True) if k == "about"]
+    if len(values) > 1:
+        raise PageError(400, "repeated", {"name": "about", "value": ", ".join(values)})
+    if values and values[0].lower() not in ABOUT:
+        raise bad_value("about", values[0], ", ".join(ABOUT))
+    return bool(values) and values[0].lower() in YES
 
 
 def cache_control(datasette, request) -> dict[str, str]:
@@ -244,8 +260,8 @@ async def page_about(datasette, request, db, resource: str, filters: dict) -> Ab
 
 
 def asked_about(request) -> bool:
-    """`about=1` (or true, yes, on): the companion, not the file."""
-    return _asked_about(request.query_string)
+    """`about=1` (or true, yes, on): the companion, not the file (about_asked)."""
+    return about_asked(request.query_string)
 
 
 def _header_list(headers: dict[str, str]) -> list[tuple[bytes, bytes]]:
