@@ -195,3 +195,31 @@ def test_search_all_refuses_a_bad_or_unknown_parameter_with_our_page(site, param
     r = get(site, "/-/search", params)
     assert r.status_code == 400
     assert "Ugyldig forespørgsel" in r.text and f"«{name}»" in r.text
+
+
+def test_a_vocabulary_key_shows_its_label_not_its_code(site, db):
+    """Newcomer 13: the search page showed "Effects *virkninger*" (Datasette's label and code of
+    a foreign key); a code of a vocabulary shows its label, the code as its title, as elsewhere."""
+    labels = dict(db.execute("select code, label_en from dimensions"))
+    assert (labels["virkninger"], labels["rammer_og_maal"]) == ("Effects", "Frameworks and goals")
+    findings = table_section(search_page(site, "kontaktperson"), "findings")
+    shown = re.findall(r'<td class="col-dimension(?: [^"]*)?">(.*?)</td>', findings)
+    assert shown and "<em>" not in "".join(shown)
+    for cell_html in shown:
+        code = re.search(r'title="([^"]+)"', cell_html)[1]
+        assert cell_html == (
+            f'<a href="/evidence/dimensions/{code}" title="{code}">{labels[code]}</a>'
+        )
+    # the same on Datasette's table and row pages
+    row = get(site, "/evidence/findings/1-01").text
+    assert (
+        '<a href="/evidence/dimensions/rammer_og_maal" title="rammer_og_maal">Frameworks and goals</a>'
+        in row
+    )
+    assert "<em>rammer_og_maal</em>" not in row
+    studies = get(site, "/evidence/studies", {"ref": "1"}).text
+    assert 'title="journal_article">Journal article</a>' in studies
+    assert "<em>journal_article</em>" not in studies
+    # a key to a study, a section or a bibliography entry keeps its number: the review's own
+    claims = get(site, "/evidence/claims", {"claim_id": "2.1-01"}).text
+    assert "</a>&nbsp;<em>2.1</em>" in claims

@@ -7,19 +7,22 @@ and a study's link status) shows its label with the
 code as its title (`<span title="GB-ENG">England</span>`); a link to a facet keeps the code. A cell
 holding a JSON array shows its items as a list, labelled the same way, with concept ids linked to
 the concept pages and study numbers to the study pages (an included study's only: 908, cited
-but not included, is plain text). Columns that are foreign keys of their
-table are left to Datasette, which labels them from the vocabulary table already.
+but not included, is plain text). A foreign key to a vocabulary's table (`findings.dimension`,
+`studies.publication_type`, a stance) is its label linked to the code's row, the code as its
+title, as the other codes are: Datasette wrote the label and then the code, "Effects *virkninger*"
+(on the table pages and the search page). Other foreign keys (a study, a claim, a section, a
+concept) are left to Datasette: its label and the id, which is the review's own number.
 """
 
 from __future__ import annotations
 
 import json
 
-from datasette.utils import value_as_boolean
+from datasette.utils import tilde_encode, value_as_boolean
 from markupsafe import Markup, escape
 
 from evidence.site.i18n import TEXT
-from evidence.site.pagedata import vocabulary
+from evidence.site.pagedata import VOCABULARIES, vocabulary
 from evidence.site.rebuilds import per_build
 
 VOCABULARY_OF_COLUMN = {  # column → vocabulary (evidence.site.pagedata.VOCABULARIES, or language)
@@ -60,12 +63,13 @@ NO_PAGE = {
     "study/": "Cited in the review's text, but not an included study: no study page",
     "concept/": "No such concept",
 }
+VOCABULARY_TABLES = frozenset(VOCABULARIES.values())  # countries, dimensions, stances, …
 LINKED_LISTS = {"concept_ids": "concept/", "via_concepts": "concept/", "cited_refs": "study/"}
 
 
 async def labels(db) -> dict:
     """What labelling needs from one build: code → English label per vocabulary, and the
-    (table, column) pairs that are foreign keys (Datasette labels those itself)."""
+    foreign keys, (table, column) → the table they point to."""
 
     async def compute(db) -> dict:
         vocab = {
@@ -79,14 +83,15 @@ async def labels(db) -> dict:
         }
         vocab.update(STATUS_LABELS)
         rows = await db.execute(
-            "select m.name, f.[from] from sqlite_master m, pragma_foreign_key_list(m.name) f "
-            "where m.type = 'table'"
+            "select m.name, f.[from], f.[table] from sqlite_master m, "
+            "pragma_foreign_key_list(m.name) f where m.type = 'table'"
         )
         pages = {
             "study/": {str(r[0]) for r in await db.execute("select ref from studies")},
             "concept/": {r[0] for r in await db.execute("select id from concepts")},
         }
-        return {"vocab": vocab, "foreign_keys": {(r[0], r[1]) for r in rows}, "pages": pages}
+        keys = {(r[0], r[1]): r[2] for r in rows}
+        return {"vocab": vocab, "foreign_keys": keys, "pages": pages}
 
     return await per_build(db, "labels", compute)
 
@@ -165,10 +170,11 @@ def json_list(value) -> list | None:
     return items
 
 
-def render(datasette, known: dict, table: str | None, column: str, value) -> Markup | None:
-    """The cell's HTML, or None to leave it to Datasette."""
+def render(datasette, known: dict, where: tuple, column: str, value) -> Markup | None:
+    """The cell's HTML (`where`: its database and table), or None to leave it to Datasette."""
+    table = where[1]
     if table and (table, column) in known["foreign_keys"]:
-        return None
+        return code_link(datasette, known, where, column, value)
     items = json_list(value)
     if items is None:
         return label(known, table, column, value)
@@ -178,6 +184,19 @@ def render(datasette, known: dict, table: str | None, column: str, value) -> Mar
     else:
         shown = [label(known, table, column, i) or escape(i) for i in items]
     return Markup(", ").join(shown) if shown else Markup("&nbsp;")
+
+
+def code_link(datasette, known: dict, where: tuple, column: str, value) -> Markup | None:
+    """A foreign key to a vocabulary's table as its label linked to the code's row, the code as
+    its title; None (Datasette's label and id) for a key to any other table."""
+    database, table = where
+    other = known["foreign_keys"][(table, column)]
+    if other not in VOCABULARY_TABLES or value in (None, ""):
+        return None
+    code, label = (value["value"], value["label"]) if isinstance(value, dict) else (value, None)
+    name = name_of(known, table, column, code) or label or code  # ours: "Supports", not "supports"
+    href = datasette.urls.table(database, other) + "/" + tilde_encode(str(code))
+    return Markup('<a href="{}" title="{}">{}</a>').format(href, code, name)
 
 
 def page_link(datasette, known: dict, prefix: str, item) -> Markup:

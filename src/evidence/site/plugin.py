@@ -178,7 +178,7 @@ def render_cell(value, column, table, database, datasette):
 
     async def inner():
         known = await labels.labels(datasette.get_database(database))
-        return labels.render(datasette, known, table, column, value)
+        return labels.render(datasette, known, (database, table), column, value)
 
     return inner
 
