@@ -389,3 +389,43 @@ def test_map_cell_quotes_a_sentence_once(page, site_url):
     sentence = "Undersøgte områder er bl.a. området for anbragte børn og unge (22)"
     assert panel.locator("q", has_text=sentence).count() == 1
     assert panel.locator(".evidens-same", has_text="Samme sætning som under").count() >= 1
+
+
+PHONE_PAGES = [
+    "/",
+    "/study/924",
+    "/study/631",
+    "/concept/co-location",  # its facts' labels took their widest width: 406 px
+    "/concept/single-contact-person",
+    "/map",
+    "/prisma",  # newcomer 13: 403 px, "Records excluded" and the audit's note cut off
+    "/about",
+    "/-/search?q=kontaktperson",
+    "/study/925",  # our 404
+    "/evidence/studies",  # a Datasette table: its own scrolling region
+]
+
+
+@pytest.mark.parametrize("lang", ["da", "en"])
+def test_no_page_scrolls_sideways_on_a_phone(browser, site_url, lang):  # noqa: F811
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    page = context.new_page()
+    wide = []
+    for path in PHONE_PAGES:
+        sep = "&" if "?" in path else "?"
+        page.goto(site_url + path + (f"{sep}lang=en" if lang == "en" else ""))
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > 390:
+            wide.append((path, width))
+    context.close()
+    assert wide == []
+
+
+def test_the_prisma_flow_fits_a_phone_whole(browser, site_url):  # noqa: F811
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    page = context.new_page()
+    page.goto(site_url + "/prisma?lang=en")
+    for selector in (".evidens-prisma svg", ".evidens-note", "table.evidens-flow"):
+        box = page.locator(selector).bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 390, selector
+    context.close()
