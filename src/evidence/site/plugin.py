@@ -23,6 +23,7 @@ from __future__ import annotations
 import urllib.parse
 
 from datasette import hookimpl
+from datasette.utils import tilde_decode
 from datasette.utils.asgi import Response
 from datasette.views.base import DatasetteError
 
@@ -30,7 +31,7 @@ from evidence.export.excel import excel_csv, xlsx_workbook
 from evidence.export.files import About, download_headers
 from evidence.search_text import fts_query, stem_da, stem_en
 from evidence.settings import public_url
-from evidence.site import labels
+from evidence.site import labels, notes
 from evidence.site.csv_labels import labelled_csv
 from evidence.site.errors import error_response, replace_default_handler
 from evidence.site.formats import unknown_formats
@@ -158,14 +159,28 @@ def api_linker(datasette):
 
 @hookimpl
 def extra_template_vars(datasette, database, table, template, request):
-    """`api_url` everywhere; on a database's pages `facet_label` (templates/_facet_results.html)."""
+    """`api_url` everywhere; on a database's pages `facet_label` (templates/_facet_results.html);
+    on a table's or a canned query's page `evidens_notes`: what it did not read, or a parameter
+    that names nothing (evidence.site.notes)."""
     extra = {"api_url": api_linker(datasette)}
     if not database or database not in datasette.databases:
         return extra
 
     async def inner():
-        known = await labels.labels(datasette.get_database(database))
-        return {**extra, "facet_label": labels.facet_labeller(known, table)}
+        db = datasette.get_database(database)
+        known = await labels.labels(db)
+        found = {**extra, "facet_label": labels.facet_labeller(known, table)}
+        name = tilde_decode((request.url_vars if request else {}).get("table") or "")
+        if template == "query.html" and name:
+            args = urllib.parse.parse_qsl(request.query_string, keep_blank_values=True)
+            found["evidens_notes"] = await notes.query_notes(datasette, database, name, args)
+        elif template == "table.html" and table and request is not None:
+            ignored = request.scope.get(notes.SCOPE_KEY, [])
+            kept = urllib.parse.parse_qsl(request.query_string, keep_blank_values=True)
+            columns = await db.table_columns(table)
+            where = (database, table)
+            found["evidens_notes"] = notes.table_notes(datasette, where, ignored, kept, columns)
+        return found
 
     return inner
 

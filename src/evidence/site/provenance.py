@@ -56,6 +56,7 @@ from datasette.utils.asgi import Request
 from evidence.export.files import About, about_csv, download_headers, keep_parameters
 from evidence.site import pagedata
 from evidence.site.guard import our_page
+from evidence.site.notes import SCOPE_KEY
 from evidence.site.params import PageError, bad_value
 from evidence.site.rebuilds import per_build
 from evidence.site.spreadsheets import cut_query, was_cut
@@ -185,7 +186,9 @@ def csv_provenance(app, datasette):
         kept = keep_parameters(query, rule.keeps)
         if ext == "csv" and rule.columns:
             kept = all_rows(kept)
-        scope = {**scope, "query_string": kept.encode("latin-1")}
+        ignored = [(k, v) for k, v in urllib.parse.parse_qsl(query) if not rule.keeps(k)]
+        # the page says what it did not read (evidence.site.notes)
+        scope = {**scope, "query_string": kept.encode("latin-1"), SCOPE_KEY: ignored}
         try:
             companion = ext in FILES and about_asked(query) and ext != "xlsx"
         except PageError as error:
