@@ -124,3 +124,13 @@ def test_more_address_after_a_static_file_is_a_404(site):
     r = get(site, "/-/static/app.css/x")  # NotADirectoryError: a 500
     assert r.status_code == 404
     assert get(site, "/static/evidens.css/x").status_code == 404
+
+
+@pytest.mark.parametrize(("path", "table"), [("/study", "studies"), ("/concept", "concepts")])
+def test_a_page_without_its_id_is_our_404_pointing_to_the_list(site, path, table):
+    # newcomer 14: /study and /concept (what is left of /study/631 by hand) were Datasette's
+    # English "Error 404"
+    for lang, words in ((None, "Siden «"), ("en", "There is no page «")):
+        r = get(site, path, {"lang": lang} if lang else None)
+        assert r.status_code == 404 and words in error_text(r.text)
+        assert f"/evidence/{table}" in r.text

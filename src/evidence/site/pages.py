@@ -339,6 +339,16 @@ async def elsewhere(datasette, request):
     raise PageError(404, "unknown_page", {"value": name + rest}, suggestions)
 
 
+async def no_listing(datasette, request):
+    """/study and /concept without an id: our 404 pointing to the lists (Datasette's English
+    "Error 404" had answered)."""
+    name = request.url_vars["name"]
+    table = "studies" if name == "study" else "concepts"
+    link = linker(datasette, lang_of(request))
+    suggestions = [(link(f"evidence/{table}"), f"evidence/{table}")]
+    raise PageError(404, "unknown_page", {"value": name}, suggestions)
+
+
 async def about_page(datasette, request):
     """How the data were made (templates/evidens/about.html), in the page's language as every page
     of ours is; the review's title is quoted in Danish on both."""
@@ -364,6 +374,7 @@ ROUTES = [
     (r"^/prisma$", page(prisma_page)),
     (r"^/about$", page(about_page)),
     (r"^/favicon\.ico$", favicon),
+    (r"^/(?P<name>study|concept)$", page(no_listing, params=())),
     (r"^/(?P<name>map|prisma|about)(?P<rest>[./].*)$", page(elsewhere, params=())),
     (r"^/(?P<name>-/search|favicon\.ico)(?P<rest>.+)$", page(elsewhere, params=())),
 ]
