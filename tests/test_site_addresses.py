@@ -4,11 +4,10 @@ rendering our template without its translations)."""
 
 from __future__ import annotations
 
-import asyncio
-import html
 import re
 
 import pytest
+from test_site_params import error_text, get  # the site tests' request and error-page helpers
 
 # our pages, and Datasette's (and its plugins') pages under /-/
 OURS = ["/", "/-/search", "/map", "/map.html", "/study/631", "/study/631.ris"]
@@ -18,16 +17,6 @@ SPECIAL += ["/-/patterns", "/-/allow-debug", "/-/permissions", "/-/dashboards", 
 DATASETTE = ["/evidence", "/evidence/studies", "/evidence/studies/631", "/evidence/study_overview"]
 DATASETTE += ["/evidence/studies_for_concept", "/static/evidens.css", "/-/nothing"]
 SUFFIXES = ["", "/", ".json", ".xml", ".csv", ".xlsx", ".json/", "/x", "x", "."]
-
-
-def get(site, path: str, params=None):
-    return asyncio.run(site.client.get(path, params=params))
-
-
-def error_text(page: str) -> str:
-    found = re.search(r'<div class="evidens-error"[^>]*>(.*?)</div>', page, re.S)
-    assert found, page[:500]
-    return html.unescape(re.sub(r"<[^>]+>", " ", found.group(1)))
 
 
 @pytest.mark.parametrize("base", OURS + SPECIAL + DATASETTE)

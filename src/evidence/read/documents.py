@@ -9,7 +9,14 @@ from collections import Counter
 
 from evidence.read.database import DatabaseOutdated
 from evidence.read.handbook import handbook_for_concept
-from evidence.read.lists import AUDIT_FIELDS, NotFound, list_audit, mentions_study, section_titles
+from evidence.read.lists import (
+    AUDIT_FIELDS,
+    NotFound,
+    list_audit,
+    mentions_study,
+    nearest_refs,
+    section_titles,
+)
 from evidence.read.stances import summarise
 
 GAP_COLUMNS = {"country": "countries", "service_area": "service_areas", "method": "methods"}
@@ -106,14 +113,6 @@ def audit_refs(finding: dict) -> list[int]:
     text = " ".join(str(finding.get(k) or "") for k in AUDIT_FIELDS)
     numbers = {int(n) for n in re.findall(r"\d+", text) if n.isascii() and n == str(int(n))}
     return [ref for ref in sorted(numbers) if mentions_study(finding, ref)]
-
-
-def nearest_refs(conn: sqlite3.Connection, ref: int, n: int = 5) -> list[dict]:
-    """The included studies whose numbers are closest to `ref` (for a 404)."""
-    rows = conn.execute(
-        "select ref, authors, year from studies order by abs(ref - ?), ref limit ?", [ref, n]
-    ).fetchall()
-    return [{"ref": r["ref"], "authors": r["authors"], "year": r["year"]} for r in rows]
 
 
 def find_concept(conn: sqlite3.Connection, concept_id: str) -> dict | None:

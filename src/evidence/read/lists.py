@@ -55,14 +55,20 @@ def _check(name: str, value: str | None, allowed) -> None:
         )
 
 
+def nearest_refs(conn: sqlite3.Connection, ref: int, n: int = 5) -> list[dict]:
+    """The included studies whose numbers are closest to `ref` (for a 404 or a 422)."""
+    rows = conn.execute(
+        "select ref, authors, year from studies order by abs(ref - ?), ref limit ?", [ref, n]
+    ).fetchall()
+    return [{"ref": r["ref"], "authors": r["authors"], "year": r["year"]} for r in rows]
+
+
 def _check_ref(conn: sqlite3.Connection, ref: int | None) -> None:
     """A study filter must name an included study: 422 with the nearest ones, and for a number the
     review prints but Bilag 2 lacks (908), where it is cited (`unresolved_citations`)."""
     if ref is None or conn.execute("select 1 from studies where ref = ?", [ref]).fetchone():
         return
-    near = conn.execute(
-        "select ref from studies order by abs(ref - ?), ref limit 3", [ref]
-    ).fetchall()
+    near = nearest_refs(conn, ref, 3)
     cited = [
         r["claim_id"]
         for r in conn.execute(
